@@ -1,0 +1,34 @@
+/**
+ * A mapping that cannot carry everything says so. Warnings are data, not log lines: a dry run shows them all
+ * before any write, and a migration summary groups them by `reason`, so keep `reason` free of values and put
+ * specifics in `detail`.
+ */
+export interface MappingWarning {
+  /** Goal field path the warning is about, e.g. `priority` or `schedule.periods`. */
+  field: string;
+  /** Why: a stable sentence such as "Pipedrive goals have no priority". */
+  reason: string;
+  /** What was done instead, e.g. "dropped" or "kept the first target". */
+  action: string;
+  /** The specific value or id, when useful. */
+  detail?: string;
+}
+
+/** The result of mapping one thing to another. */
+export interface Mapped<T> {
+  value: T;
+  warnings: MappingWarning[];
+}
+
+/** Collects warnings while a mapper runs. */
+export class WarningList {
+  readonly items: MappingWarning[] = [];
+
+  add(field: string, reason: string, action: string, detail?: string): void {
+    this.items.push(detail === undefined ? { field, reason, action } : { field, reason, action, detail });
+  }
+
+  result<T>(value: T): Mapped<T> {
+    return { value, warnings: this.items };
+  }
+}
