@@ -1,0 +1,401 @@
+/**
+ * The one HTTP path every provider uses: ky for the request, p-retry as the only retry layer, the rate limiter
+ * before every attempt, typed errors after every response, and redaction on everything that leaves.
+ */
+import ky, { isNetworkError, isTimeoutError } from 'ky';
+import pRetry from 'p-retry';
+import {
+  AuthError,
+  ConflictError,
+  GoalbridgeError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  TimeoutError,
+  TransientError,
+  ValidationError,
+} from '../errors.ts';
+import type { RateLimiter, RateLimitObservation } from '../rate-limit/rate-limiter.ts';
+import { VERSION } from '../version.ts';
+import { appendQuery, joinUrl, type QueryValue } from './path.ts';
+import { redactHeaders, redactUrl, SecretRegistry } from './redact.ts';
+import { type BackoffOptions, backoffDelay, parseRetryAfter, sleep } from './retry-timing.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Path under the base URL; build it with `urlPath` so values are encoded. */
+  path: string;
+  query?: Readonly<Record<string, QueryValue>> | undefined;
+  json?: unknown;
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Rate-limit cost in tokens (Pipedrive: find 20, add 10, ...). Default 1. */
+  cost?: number | undefined;
+  /** Name for hooks and errors: `find`, `create`, ... */
+  operation?: string | undefined;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  /** The caller vouches that repeating this write is harmless (e.g. a full-replacement PUT). */
+  idempotent?: boolean | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or `undefined` for an empty or non-JSON body. */
+  body: unknown;
+  /** The raw body text, redacted. */
+  text: string;
+  requestId: string | undefined;
+  /** The request URL, redacted. */
+  url: string;
+  request: HttpRequest;
+}
+
+export interface HttpRequestEvent {
+  provider: string;
+  operation: string | undefined;
+  method: HttpMethod;
+  url: string;
+  attempt: number;
+  headers: Record<string, string>;
+}
+
+export interface HttpResponseEvent extends HttpRequestEvent {
+  status: number;
+  durationMs: number;
+  requestId: string | undefined;
+}
+
+export interface HttpRetryEvent extends HttpRequestEvent {
+  delayMs: number;
+  error: { code: string; message: string; status: number | undefined };
+}
+
+/** Observability hooks. They see redacted data only, and cost nothing when absent. */
+export interface HttpHooks {
+  onRequest?: (event: HttpRequestEvent) => void;
+  onResponse?: (event: HttpResponseEvent) => void;
+  onRetry?: (event: HttpRetryEvent) => void;
+}
+
+export interface RetryPolicy extends BackoffOptions {
+  /** Retries after the first attempt. Default 4. */
+  retries?: number;
+  /** A server-requested wait longer than this fails instead of waiting. Default 120 s. */
+  maxRetryAfterMs?: number;
+}
+
+export interface RetryDecisionContext {
+  request: HttpRequest;
+  error: GoalbridgeError;
+  response: HttpResponse | undefined;
+}
+
+export interface HttpClientOptions {
+  provider: string;
+  baseURL: string;
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Credential headers, computed for every attempt so tokens can rotate. Their values are redacted everywhere. */
+  authHeaders?: (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
+  userAgent?: string | undefined;
+  /** Per-attempt timeout. Default 30 s. */
+  timeoutMs?: number | undefined;
+  retry?: RetryPolicy | false | undefined;
+  rateLimiter?: RateLimiter | undefined;
+  hooks?: HttpHooks | undefined;
+  /** Provider error mapping; return an error for failures, including failures inside a 200. */
+  classifyResponse?: ((response: HttpResponse) => GoalbridgeError | undefined) | undefined;
+  /** Limit state from response headers, fed to the rate limiter. */
+  readRateLimits?: ((response: HttpResponse) => RateLimitObservation[]) | undefined;
+  /** May a failed write be sent again? Default: only when the server refused it with a burst 429. */
+  isWriteRetrySafe?: ((context: RetryDecisionContext) => boolean) | undefined;
+  /** Headers that carry a request id, first match wins. */
+  requestIdHeaders?: readonly string[] | undefined;
+}
+
+const SAFE_METHODS = new Set<HttpMethod>(['GET']);
+const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-correlation-id', 'x-cap-requestid', 'cf-ray'];
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const MAX_BODY_IN_ERROR = 2000;
+
+/** Failure details the retry decision needs beside the error itself. */
+const failures = new WeakMap<GoalbridgeError, HttpResponse>();
+
+export class HttpClient {
+  readonly provider: string;
+  readonly secrets = new SecretRegistry();
+  readonly #options: HttpClientOptions;
+  readonly #ky: typeof ky;
+
+  constructor(options: HttpClientOptions) {
+    this.provider = options.provider;
+    this.#options = options;
+    this.#ky = ky.create({
+      retry: 0,
+      throwHttpErrors: false,
+      timeout: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  get rateLimiter(): RateLimiter | undefined {
+    return this.#options.rateLimiter;
+  }
+
+  /** Sends the request (with retries as the policy allows) and returns a successful response or throws a typed error. */
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    const policy = this.#options.retry === false ? { retries: 0 } : (this.#options.retry ?? {});
+    return pRetry((attempt) => this.#attempt(request, attempt), {
+      retries: policy.retries ?? 4,
+      minTimeout: 0,
+      factor: 1,
+      ...(request.signal ? { signal: request.signal } : {}),
+      shouldConsumeRetry: () => true,
+      shouldRetry: async ({ error, attemptNumber }) => {
+        if (!GoalbridgeError.isInstance(error)) return false;
+        const delayMs = this.#retryDelay(request, error, attemptNumber, policy);
+        if (delayMs === undefined) return false;
+        this.#emitRetry(request, attemptNumber, error, delayMs);
+        await sleep(delayMs, request.signal);
+        return true;
+      },
+    });
+  }
+
+  #retryDelay(
+    request: HttpRequest,
+    error: GoalbridgeError,
+    attempt: number,
+    policy: RetryPolicy,
+  ): number | undefined {
+    if (!error.retryable) return undefined;
+    const response = failures.get(error);
+    if (!this.#mayRepeat(request, error, response)) return undefined;
+    const requested = this.#serverDelay(error, response);
+    if (requested !== undefined) {
+      if (requested > (policy.maxRetryAfterMs ?? 120_000)) return undefined;
+      if (RateLimitError.isInstance(error)) this.#options.rateLimiter?.pauseUntil(Date.now() + requested);
+      return requested;
+    }
+    return backoffDelay(attempt, policy);
+  }
+
+  #mayRepeat(request: HttpRequest, error: GoalbridgeError, response: HttpResponse | undefined): boolean {
+    if (SAFE_METHODS.has(request.method) || request.idempotent) return true;
+    if (error.outcomeUnknown) return false;
+    const context = { request, error, response };
+    return (
+      this.#options.isWriteRetrySafe?.(context) ??
+      (RateLimitError.isInstance(error) && error.kind === 'burst')
+    );
+  }
+
+  #serverDelay(error: GoalbridgeError, response: HttpResponse | undefined): number | undefined {
+    if (RateLimitError.isInstance(error) && error.resetAt)
+      return Math.max(0, error.resetAt.getTime() - Date.now());
+    return parseRetryAfter(response?.headers.get('retry-after'));
+  }
+
+  async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
+    await this.#options.rateLimiter?.acquire({
+      tokens: request.cost ?? 1,
+      signal: request.signal,
+      operation: request.operation,
+    });
+    const url = appendQuery(joinUrl(this.#options.baseURL, request.path), request.query);
+    const headers = await this.#headers(request);
+    const hooks = this.#options.hooks;
+    const started = performance.now();
+    if (hooks?.onRequest) hooks.onRequest(this.#event(request, url, attempt, headers));
+
+    let raw: Response;
+    try {
+      raw = await this.#ky(url, {
+        method: request.method,
+        headers,
+        ...(request.json === undefined ? {} : { json: request.json }),
+        timeout: request.timeoutMs ?? this.#options.timeoutMs ?? 30_000,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (error) {
+      throw this.#transportError(request, url, error);
+    }
+    const response = await this.#read(raw, request, url);
+    if (hooks?.onResponse) {
+      hooks.onResponse({
+        ...this.#event(request, url, attempt, headers),
+        status: response.status,
+        durationMs: performance.now() - started,
+        requestId: response.requestId,
+      });
+    }
+    for (const observation of this.#options.readRateLimits?.(response) ?? []) {
+      this.#options.rateLimiter?.observe(observation);
+    }
+    const error = this.#options.classifyResponse?.(response) ?? defaultClassify(response, this.provider);
+    if (error) {
+      failures.set(error, response);
+      throw error;
+    }
+    return response;
+  }
+
+  async #headers(request: HttpRequest): Promise<Record<string, string>> {
+    const auth = (await this.#options.authHeaders?.()) ?? {};
+    this.secrets.addFromHeaders(auth);
+    return {
+      accept: 'application/json',
+      'user-agent': this.#options.userAgent ?? `goalbridge/${VERSION} (${this.provider})`,
+      ...this.#options.headers,
+      ...request.headers,
+      ...auth,
+    };
+  }
+
+  async #read(raw: Response, request: HttpRequest, url: URL): Promise<HttpResponse> {
+    const text = this.secrets.redact(await raw.text());
+    const requestId =
+      (this.#options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS)
+        .map((name) => raw.headers.get(name))
+        .find((value) => value !== null) ?? undefined;
+    const response: HttpResponse = {
+      status: raw.status,
+      headers: raw.headers,
+      body: undefined,
+      text,
+      requestId,
+      url: redactUrl(url, this.secrets.values()),
+      request,
+    };
+    if (text.trim() === '') return response;
+    try {
+      response.body = JSON.parse(text);
+    } catch {
+      if (raw.ok) {
+        throw new InvalidResponseError(`${this.provider} sent a body that is not JSON (HTTP ${raw.status})`, {
+          provider: this.provider,
+          status: raw.status,
+          requestId,
+          body: truncate(text),
+          retryable: SAFE_METHODS.has(request.method),
+        });
+      }
+    }
+    return response;
+  }
+
+  #transportError(request: HttpRequest, url: URL, error: unknown): unknown {
+    if (request.signal?.aborted) return request.signal.reason;
+    const safe = SAFE_METHODS.has(request.method) || request.idempotent === true;
+    const where = `${request.method} ${redactUrl(url, this.secrets.values())}`;
+    if (isTimeoutError(error)) {
+      return new TimeoutError(`${this.provider} did not answer in time: ${where}`, {
+        provider: this.provider,
+        outcomeUnknown: !safe,
+        retryable: true,
+      });
+    }
+    const code = errorCode(error);
+    const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+    if (isNetworkError(error) || code !== undefined) {
+      return new TransientError(
+        `connection to ${this.provider} failed${code ? ` (${code})` : ''}: ${where}`,
+        {
+          provider: this.provider,
+          outcomeUnknown: !safe && !notSent,
+          retryable: true,
+        },
+      );
+    }
+    return error;
+  }
+
+  #event(request: HttpRequest, url: URL, attempt: number, headers: Record<string, string>): HttpRequestEvent {
+    return {
+      provider: this.provider,
+      operation: request.operation,
+      method: request.method,
+      url: redactUrl(url, this.secrets.values()),
+      attempt,
+      headers: redactHeaders(headers, this.secrets.values()),
+    };
+  }
+
+  #emitRetry(request: HttpRequest, attempt: number, error: GoalbridgeError, delayMs: number): void {
+    const onRetry = this.#options.hooks?.onRetry;
+    if (!onRetry) return;
+    const url = joinUrl(this.#options.baseURL, request.path);
+    onRetry({
+      ...this.#event(request, url, attempt, {}),
+      delayMs,
+      error: { code: error.code, message: error.message, status: error.status },
+    });
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_BODY_IN_ERROR
+    ? `${text.slice(0, MAX_BODY_IN_ERROR)}… (${text.length} chars)`
+    : text;
+}
+
+/** A short message from common error body shapes (`error`, `message`, `errors[0].message`). */
+export function messageFromBody(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  for (const key of ['error', 'message', 'error_info', 'detail', 'title']) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  const first = Array.isArray(record.errors)
+    ? (record.errors[0] as Record<string, unknown> | undefined)
+    : undefined;
+  return typeof first?.message === 'string' ? first.message : undefined;
+}
+
+/**
+ * Status-code mapping used when a provider does not claim the response: 401 auth, 403 permission, 404 not
+ * found, 409 conflict, 400/422 validation, 429 burst rate limit, 408/5xx transient.
+ */
+export function defaultClassify(response: HttpResponse, provider: string): GoalbridgeError | undefined {
+  const { status } = response;
+  if (status < 400) return undefined;
+  const detail =
+    messageFromBody(response.body) ?? (response.text ? truncate(response.text).slice(0, 200) : '');
+  const message = `${provider} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
+  const options = { provider, status, requestId: response.requestId };
+  if (status === 401) return new AuthError(message, options);
+  if (status === 403) return new PermissionError(message, options);
+  if (status === 404) return new NotFoundError(message, options);
+  if (status === 409) return new ConflictError(message, options);
+  if (status === 400 || status === 422) return new ValidationError([{ path: '', message }], options);
+  if (status === 429) {
+    const waitMs = parseRetryAfter(response.headers.get('retry-after'));
+    return new RateLimitError(message, {
+      ...options,
+      kind: 'burst',
+      resetAt: waitMs === undefined ? undefined : new Date(Date.now() + waitMs),
+    });
+  }
+  if (status === 408 || status >= 500) return new TransientError(message, options);
+  return new InvalidResponseError(message, { ...options, body: truncate(response.text) });
+}
+
+/** Body text for error payloads: redacted already, cut to a readable size. */
+export function bodyExcerpt(response: HttpResponse): string {
+  return truncate(response.text);
+}

@@ -1,0 +1,48 @@
+/** Retry delays: what the server asked for, else exponential backoff with full jitter and a cap. */
+
+export interface BackoffOptions {
+  /** Delay before the first retry, before jitter. Default 500 ms. */
+  baseDelayMs?: number;
+  /** Upper bound of any computed delay. Default 30 s. */
+  maxDelayMs?: number;
+  /** Growth per attempt. Default 2. */
+  factor?: number;
+  /** Full jitter (random between 0 and the delay) to spread retrying clients apart. Default true. */
+  jitter?: boolean;
+}
+
+/** Delay before retry number `attempt` (1-based). `random` is injectable for tests. */
+export function backoffDelay(attempt: number, options: BackoffOptions = {}, random = Math.random): number {
+  const { baseDelayMs = 500, maxDelayMs = 30_000, factor = 2, jitter = true } = options;
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * factor ** Math.max(0, attempt - 1));
+  return Math.round(jitter ? ceiling * random() : ceiling);
+}
+
+/**
+ * Milliseconds to wait according to a `Retry-After` value: delay seconds ("120") or an HTTP date.
+ * `undefined` when absent or unreadable; never negative.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Promise that resolves after `ms`, or rejects with the signal's reason when aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

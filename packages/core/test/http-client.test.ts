@@ -1,0 +1,383 @@
+import { delay, HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthError,
+  GoalbridgeError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  TimeoutError,
+  TransientError,
+  ValidationError,
+} from '../src/errors.ts';
+import { HttpClient, type HttpClientOptions, type HttpRetryEvent } from '../src/http/http-client.ts';
+import { RateLimiter } from '../src/rate-limit/rate-limiter.ts';
+
+const BASE = 'https://api.example.test/v1';
+const TOKEN = 'tok_SECRET_abc123XYZ';
+const server = setupServer();
+let calls: Request[] = [];
+
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  calls = [];
+});
+afterAll(() => server.close());
+
+function client(options: Partial<HttpClientOptions> = {}): HttpClient {
+  return new HttpClient({
+    provider: 'example',
+    baseURL: BASE,
+    authHeaders: () => ({ 'x-api-token': TOKEN }),
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...options,
+  });
+}
+
+/** Answers in turn with each response; records every request. */
+function sequence(
+  method: 'get' | 'post',
+  path: string,
+  ...responses: (() => Response | Promise<Response>)[]
+) {
+  let index = 0;
+  server.use(
+    http[method](`${BASE}${path}`, async ({ request }) => {
+      calls.push(request.clone());
+      const respond = responses[Math.min(index++, responses.length - 1)] as () => Response;
+      return respond();
+    }),
+  );
+}
+
+const ok = () => HttpResponse.json({ ok: true });
+const status =
+  (code: number, body: object = { error: `status ${code}` }, headers: Record<string, string> = {}) =>
+  () =>
+    HttpResponse.json(body, { status: code, headers });
+
+async function failure(promise: Promise<unknown>): Promise<GoalbridgeError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(GoalbridgeError.isInstance(error), `expected a GoalbridgeError, got ${String(error)}`).toBe(true);
+  return error as GoalbridgeError;
+}
+
+describe('requests', () => {
+  it('builds the URL under the base path, sends auth, JSON and a user agent', async () => {
+    server.use(
+      http.post(`${BASE}/goals`, async ({ request }) => {
+        calls.push(request.clone());
+        return HttpResponse.json({ echo: await request.json() });
+      }),
+    );
+    const response = await client().request({
+      method: 'POST',
+      path: 'goals',
+      query: { ids: [1, 2], skip: undefined, flag: true },
+      json: { title: 'x' },
+    });
+    expect(response.body).toEqual({ echo: { title: 'x' } });
+    const request = calls[0] as Request;
+    expect(new URL(request.url).search).toBe('?ids=1&ids=2&flag=true');
+    expect(request.headers.get('x-api-token')).toBe(TOKEN);
+    expect(request.headers.get('content-type')).toMatch(/application\/json/);
+    expect(request.headers.get('user-agent')).toMatch(/^goalbridge\/\d+\.\d+\.\d+ \(example\)$/);
+  });
+
+  it('uses an injected fetch', async () => {
+    const seen: string[] = [];
+    const fetch = async (input: RequestInfo | URL) => {
+      seen.push(input instanceof Request ? input.url : String(input));
+      return Response.json({ injected: true });
+    };
+    const response = await client({ fetch: fetch as typeof globalThis.fetch }).request({
+      method: 'GET',
+      path: 'x',
+    });
+    expect(response.body).toEqual({ injected: true });
+    expect(seen).toEqual([`${BASE}/x`]);
+  });
+
+  it('reads fresh credentials for each attempt', async () => {
+    let n = 0;
+    sequence('get', '/goals', status(503), ok);
+    await client({ authHeaders: () => ({ authorization: `Bearer token-${++n}` }) }).request({
+      method: 'GET',
+      path: 'goals',
+    });
+    expect(calls.map((c) => c.headers.get('authorization'))).toEqual(['Bearer token-1', 'Bearer token-2']);
+  });
+});
+
+describe('retries', () => {
+  it('retries a read after 5xx with backoff, and reports each retry', async () => {
+    sequence('get', '/goals', status(502), status(503), ok);
+    const retries: HttpRetryEvent[] = [];
+    const response = await client({ hooks: { onRetry: (event) => retries.push(event) } }).request({
+      method: 'GET',
+      path: 'goals',
+      operation: 'find',
+    });
+    expect(response.status).toBe(200);
+    expect(calls).toHaveLength(3);
+    expect(retries.map((r) => [r.attempt, r.error.status, r.operation])).toEqual([
+      [1, 502, 'find'],
+      [2, 503, 'find'],
+    ]);
+    for (const retry of retries) expect(retry.delayMs).toBeLessThanOrEqual(5);
+  });
+
+  it('waits as long as Retry-After says (seconds), pausing the rate limiter too', async () => {
+    sequence('get', '/goals', status(429, { error: 'slow down' }, { 'retry-after': '1' }), ok);
+    const limiter = new RateLimiter([{ name: 'burst', limit: 100, windowMs: 1000 }]);
+    const delays: number[] = [];
+    let otherRequestWaited: Promise<number> | undefined;
+    const started = Date.now();
+    const onRetry = (event: HttpRetryEvent) => {
+      delays.push(event.delayMs);
+      // Any other request through the same limiter now waits for the reset as well.
+      const asked = Date.now();
+      otherRequestWaited = limiter.acquire().then(() => Date.now() - asked);
+    };
+    await client({ rateLimiter: limiter, hooks: { onRetry } }).request({ method: 'GET', path: 'goals' });
+    expect(calls).toHaveLength(2);
+    expect(delays[0]).toBeGreaterThan(900);
+    expect(delays[0]).toBeLessThanOrEqual(1000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(await otherRequestWaited).toBeGreaterThanOrEqual(900);
+  });
+
+  it('waits until a Retry-After HTTP date', async () => {
+    const at = new Date(Math.ceil((Date.now() + 1500) / 1000) * 1000).toUTCString();
+    sequence('get', '/goals', status(503, { error: 'maintenance' }, { 'retry-after': at }), ok);
+    const delays: number[] = [];
+    await client({ hooks: { onRetry: (e) => delays.push(e.delayMs) } }).request({
+      method: 'GET',
+      path: 'goals',
+    });
+    expect(calls).toHaveLength(2);
+    expect(delays[0]).toBeGreaterThan(400);
+    expect(delays[0]).toBeLessThanOrEqual(2500);
+  });
+
+  it('gives up instead of waiting longer than maxRetryAfterMs', async () => {
+    sequence('get', '/goals', status(429, { error: 'later' }, { 'retry-after': '3600' }), ok);
+    const error = await failure(
+      client({ retry: { maxRetryAfterMs: 10_000 } }).request({ method: 'GET', path: 'goals' }),
+    );
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+
+  it.each([
+    [400, ValidationError],
+    [401, AuthError],
+    [403, PermissionError],
+    [404, NotFoundError],
+    [422, ValidationError],
+  ])('does not retry %i', async (code, type) => {
+    sequence('get', '/goals', status(code), ok);
+    const error = await failure(client().request({ method: 'GET', path: 'goals' }));
+    expect(type.isInstance(error)).toBe(true);
+    expect(error.status).toBe(code);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('stops after the configured number of retries with the last error', async () => {
+    sequence('get', '/goals', status(500));
+    const error = await failure(
+      client({ retry: { retries: 2, baseDelayMs: 1 } }).request({ method: 'GET', path: 'goals' }),
+    );
+    expect(TransientError.isInstance(error)).toBe(true);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('never re-sends a POST blindly after a 5xx', async () => {
+    sequence('post', '/goals', status(500), ok);
+    const error = await failure(client().request({ method: 'POST', path: 'goals', json: {} }));
+    expect(TransientError.isInstance(error)).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('re-sends a POST the server refused with a burst 429 (outcome known)', async () => {
+    sequence('post', '/goals', status(429, { error: 'over limit' }, { 'retry-after': '0' }), ok);
+    await client().request({ method: 'POST', path: 'goals', json: {} });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('re-sends a write when the hook says its outcome is known', async () => {
+    sequence('post', '/goals', status(503), ok);
+    await client({ isWriteRetrySafe: ({ error }) => error.status === 503 }).request({
+      method: 'POST',
+      path: 'goals',
+      json: {},
+    });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('retries a reset connection on a read, and marks a write outcome unknown', async () => {
+    sequence('get', '/goals', () => HttpResponse.error(), ok);
+    await client().request({ method: 'GET', path: 'goals' });
+    expect(calls).toHaveLength(2);
+
+    calls = [];
+    sequence('post', '/goals', () => HttpResponse.error(), ok);
+    const error = await failure(client().request({ method: 'POST', path: 'goals', json: {} }));
+    expect(TransientError.isInstance(error)).toBe(true);
+    expect(error.outcomeUnknown).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('timeouts and cancellation', () => {
+  it('times out a read and retries it', async () => {
+    sequence(
+      'get',
+      '/slow',
+      async () => {
+        await delay(300);
+        return ok();
+      },
+      ok,
+    );
+    const response = await client({ timeoutMs: 50 }).request({ method: 'GET', path: 'slow' });
+    expect(response.status).toBe(200);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('times out a write once and reports the outcome as unknown', async () => {
+    sequence('post', '/slow', async () => {
+      await delay(300);
+      return ok();
+    });
+    const error = await failure(
+      client({ timeoutMs: 50 }).request({ method: 'POST', path: 'slow', json: {} }),
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(error.outcomeUnknown).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('honours a per-request timeout over the client default', async () => {
+    sequence('get', '/slow', async () => {
+      await delay(200);
+      return ok();
+    });
+    const error = await failure(
+      client({ timeoutMs: 10_000, retry: false }).request({ method: 'GET', path: 'slow', timeoutMs: 30 }),
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+  });
+
+  it('stops at once when the caller aborts, with the caller reason', async () => {
+    sequence('get', '/slow', async () => {
+      await delay(500);
+      return ok();
+    });
+    const controller = new AbortController();
+    const reason = new Error('user cancelled');
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(client().request({ method: 'GET', path: 'slow', signal: controller.signal })).rejects.toBe(
+      reason,
+    );
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('responses', () => {
+  it('turns a non-JSON success body into InvalidResponseError with the redacted body', async () => {
+    sequence('get', '/goals', () => new HttpResponse(`<html>token ${TOKEN}</html>`, { status: 200 }));
+    const error = (await failure(
+      client({ retry: false }).request({ method: 'GET', path: 'goals' }),
+    )) as InvalidResponseError;
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect(error.body).toContain('<html>token [REDACTED]</html>');
+    expect(JSON.stringify(error.toJSON())).not.toContain(TOKEN);
+  });
+
+  it('reads an HTML error page (Cloudflare 403) as a permission error', async () => {
+    sequence(
+      'get',
+      '/goals',
+      () => new HttpResponse('<!DOCTYPE html><title>Access denied</title>', { status: 403 }),
+    );
+    const error = await failure(client().request({ method: 'GET', path: 'goals' }));
+    expect(PermissionError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('Access denied');
+  });
+
+  it('lets the provider classify failures inside a 200', async () => {
+    sequence('get', '/goals', () => HttpResponse.json({ success: false, error: 'Goal not found' }));
+    const error = await failure(
+      client({
+        classifyResponse: (response) =>
+          (response.body as { success?: boolean }).success === false
+            ? new NotFoundError('gone', { provider: 'example' })
+            : undefined,
+      }).request({ method: 'GET', path: 'goals' }),
+    );
+    expect(NotFoundError.isInstance(error)).toBe(true);
+  });
+
+  it('carries the request id', async () => {
+    sequence('get', '/goals', status(404, { error: 'nope' }, { 'x-correlation-id': 'corr-1' }));
+    expect((await failure(client().request({ method: 'GET', path: 'goals' }))).requestId).toBe('corr-1');
+  });
+
+  it('feeds server-reported limits to the rate limiter, so a spent budget stops the next request', async () => {
+    sequence('get', '/goals', () =>
+      HttpResponse.json({ ok: true }, { headers: { 'x-daily-remaining': '0' } }),
+    );
+    const limiter = new RateLimiter([
+      { name: 'daily', limit: 1000, windowMs: 86_400_000, kind: 'budget', unit: 'tokens' },
+    ]);
+    const api = client({
+      rateLimiter: limiter,
+      readRateLimits: (response) => [
+        { rule: 'daily', remaining: Number(response.headers.get('x-daily-remaining')) },
+      ],
+    });
+    await api.request({ method: 'GET', path: 'goals', cost: 20 });
+    const error = await failure(api.request({ method: 'GET', path: 'goals', cost: 20 }));
+    expect(RateLimitError.isInstance(error) && error.kind).toBe('daily');
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('redaction', () => {
+  it('keeps a token out of error messages even when the server echoes it', async () => {
+    sequence('get', '/goals', status(401, { error: `invalid token ${TOKEN}` }));
+    const error = await failure(client().request({ method: 'GET', path: 'goals' }));
+    expect(AuthError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('[REDACTED]');
+    expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(TOKEN);
+  });
+
+  it('redacts tokens in query strings, headers and basic auth from hook payloads and errors', async () => {
+    const basic = `Basic ${btoa('till:5f4dcc3b5aa765d61d8327deb882cf99')}`;
+    sequence('get', '/goals', status(500, { message: 'boom' }), ok);
+    const payloads: unknown[] = [];
+    const api = client({
+      authHeaders: () => ({ authorization: basic, 'x-api-token': TOKEN }),
+      hooks: {
+        onRequest: (event) => payloads.push(event),
+        onResponse: (event) => payloads.push(event),
+        onRetry: (event) => payloads.push(event),
+      },
+    });
+    await api.request({ method: 'GET', path: 'goals', query: { api_token: TOKEN, title: 'x' } });
+    const text = JSON.stringify(payloads);
+    expect(payloads.length).toBe(5);
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain('5f4dcc3b5aa765d61d8327deb882cf99');
+    expect(text).not.toContain(basic.slice(6));
+    expect(text).toContain('api_token=[REDACTED]');
+    expect(text).toContain('title=x');
+  });
+});

@@ -1,0 +1,203 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RateLimitError } from '../src/errors.ts';
+import { RateLimiter } from '../src/rate-limit/rate-limiter.ts';
+
+/** Largest number of admissions inside any window of `windowMs` (by admission time). */
+function maxInWindow(times: number[], windowMs: number): number {
+  let max = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] as number) - (times[start] as number) >= windowMs) start++;
+    max = Math.max(max, end - start + 1);
+  }
+  return max;
+}
+
+describe('RateLimiter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date('2025-06-01T10:00:00Z') });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps a burst limit under load, queueing instead of failing', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 20, windowMs: 2000 }], { marginMs: 0 });
+    const admitted: number[] = [];
+    const requests = Array.from({ length: 100 }, () =>
+      limiter.acquire().then(() => admitted.push(Date.now())),
+    );
+    await vi.runAllTimersAsync();
+    await Promise.all(requests);
+    expect(admitted).toHaveLength(100);
+    expect(maxInWindow(admitted, 2000)).toBe(20);
+    // 100 requests at 20 per 2 s need four full windows after the first: finishing at 8 s is the optimum.
+    expect((admitted.at(-1) as number) - (admitted[0] as number)).toBe(8000);
+  });
+
+  it('admits in arrival order', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 2, windowMs: 1000 }], { marginMs: 0 });
+    const order: number[] = [];
+    const all = [0, 1, 2, 3, 4].map((i) => limiter.acquire().then(() => order.push(i)));
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('weighs requests by token cost on token rules and by one on request rules', async () => {
+    const limiter = new RateLimiter(
+      [
+        { name: 'burst', limit: 10, windowMs: 2000 },
+        { name: 'tokens', limit: 100, windowMs: 1000, unit: 'tokens' },
+      ],
+      { marginMs: 0 },
+    );
+    const admitted: number[] = [];
+    const all = Array.from({ length: 10 }, () =>
+      limiter.acquire({ tokens: 20 }).then(() => admitted.push(Date.now())),
+    );
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    // 5 × 20 tokens fill the 1-second token window, so the second five wait for it: the request rule alone would not.
+    const start = admitted[0] as number;
+    expect(admitted.map((t) => t - start)).toEqual([0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000]);
+  });
+
+  it('adds the margin to every window', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 1, windowMs: 1000 }], { marginMs: 100 });
+    const admitted: number[] = [];
+    const all = [limiter.acquire(), limiter.acquire()].map((p) => p.then(() => admitted.push(Date.now())));
+    await vi.runAllTimersAsync();
+    await Promise.all(all);
+    expect((admitted[1] as number) - (admitted[0] as number)).toBe(1100);
+  });
+
+  it('fails fast with the reset time when a budget is spent, and refills at the reset', async () => {
+    const midnight = Date.parse('2025-06-02T00:00:00Z');
+    const limiter = new RateLimiter(
+      [
+        {
+          name: 'daily',
+          limit: 50,
+          windowMs: 86_400_000,
+          unit: 'tokens',
+          kind: 'budget',
+          nextResetAt: () => midnight,
+        },
+      ],
+      { provider: 'pipedrive' },
+    );
+    await limiter.acquire({ tokens: 20 });
+    await limiter.acquire({ tokens: 20 });
+    const error = await limiter.acquire({ tokens: 20 }).catch((caught: unknown) => caught);
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ kind: 'daily', retryable: false, provider: 'pipedrive' });
+    expect((error as RateLimitError).resetAt?.toISOString()).toBe('2025-06-02T00:00:00.000Z');
+    await limiter.acquire({ tokens: 10 });
+
+    vi.setSystemTime(midnight + 1);
+    await expect(limiter.acquire({ tokens: 20 })).resolves.toBeUndefined();
+  });
+
+  it('believes the server about a budget: remaining 0 stops the next request', async () => {
+    const limiter = new RateLimiter([
+      { name: 'daily', limit: 30_000, windowMs: 86_400_000, unit: 'tokens', kind: 'budget' },
+    ]);
+    await limiter.acquire({ tokens: 20 });
+    const resetAt = Date.now() + 3_600_000;
+    limiter.observe({ rule: 'daily', remaining: 0, resetAt });
+    const error = (await limiter.acquire({ tokens: 6 }).catch((caught: unknown) => caught)) as RateLimitError;
+    expect(error.kind).toBe('daily');
+    expect(error.resetAt?.getTime()).toBe(resetAt);
+  });
+
+  it('fails queued requests when the budget runs out while they wait', async () => {
+    const limiter = new RateLimiter(
+      [
+        { name: 'burst', limit: 1, windowMs: 1000 },
+        { name: 'daily', limit: 2, windowMs: 86_400_000, kind: 'budget' },
+      ],
+      { marginMs: 0 },
+    );
+    const results = await Promise.allSettled([
+      limiter.acquire(),
+      limiter.acquire(),
+      limiter.acquire(),
+      vi.runAllTimersAsync(),
+    ]);
+    expect(results.slice(0, 3).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+  });
+
+  it('holds every request after a server-reported full window', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 40, windowMs: 2000 }], { marginMs: 0 });
+    limiter.observe({ rule: 'burst', remaining: 0, resetAt: Date.now() + 1500 });
+    const admitted: number[] = [];
+    const start = Date.now();
+    const request = limiter.acquire().then(() => admitted.push(Date.now() - start));
+    await vi.runAllTimersAsync();
+    await request;
+    expect(admitted).toEqual([1500]);
+  });
+
+  it('pauses everything until a given time', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 100, windowMs: 1000 }]);
+    const start = Date.now();
+    limiter.pauseUntil(start + 700);
+    const waits: { rule: string; waitMs: number }[] = [];
+    const paused = new RateLimiter([{ name: 'burst', limit: 100, windowMs: 1000 }], {
+      onWait: (event) => waits.push({ rule: event.rule, waitMs: event.waitMs }),
+    });
+    paused.pauseUntil(start + 700);
+    const done = Promise.all([limiter.acquire(), paused.acquire()]).then(() => Date.now() - start);
+    await vi.runAllTimersAsync();
+    expect(await done).toBe(700);
+    expect(waits).toEqual([{ rule: 'paused', waitMs: 700 }]);
+  });
+
+  it('reports which rule holds a request back', async () => {
+    const waits: string[] = [];
+    const limiter = new RateLimiter([{ name: 'per-minute', limit: 1, windowMs: 60_000 }], {
+      marginMs: 0,
+      onWait: (event) => waits.push(`${event.rule}:${event.waitMs}:${event.operation}`),
+    });
+    await limiter.acquire();
+    const second = limiter.acquire({ operation: 'list' });
+    await vi.runAllTimersAsync();
+    await second;
+    expect(waits).toEqual(['per-minute:60000:list']);
+  });
+
+  it('lets an aborted request leave the queue without blocking the others', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 1, windowMs: 1000 }], { marginMs: 0 });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const aborted = limiter.acquire({ signal: controller.signal });
+    const next = limiter.acquire();
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    expect(limiter.queued).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(next).resolves.toBeUndefined();
+  });
+
+  it('refuses costs that could never fit and invalid rules', () => {
+    const limiter = new RateLimiter([{ name: 'tokens', limit: 10, windowMs: 1000, unit: 'tokens' }]);
+    return Promise.all([
+      expect(limiter.acquire({ tokens: 11 })).rejects.toThrow(/never fit/),
+      expect(limiter.acquire({ tokens: -1 })).rejects.toThrow(/invalid request cost/),
+      expect(() => new RateLimiter([{ name: 'x', limit: 0, windowMs: 1 }])).toThrow(/positive/),
+    ]);
+  });
+
+  it('reports its state', async () => {
+    const limiter = new RateLimiter([
+      { name: 'burst', limit: 5, windowMs: 1000 },
+      { name: 'daily', limit: 100, windowMs: 86_400_000, unit: 'tokens', kind: 'budget' },
+    ]);
+    await limiter.acquire({ tokens: 30 });
+    expect(limiter.state()).toEqual([
+      { rule: 'burst', remaining: 4 },
+      { rule: 'daily', remaining: 70, resetAt: Date.now() + 86_400_000 },
+    ]);
+  });
+});
