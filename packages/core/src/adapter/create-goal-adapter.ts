@@ -1,0 +1,82 @@
+import { UnsupportedError, ValidationError, type ValidationIssue } from '../errors.ts';
+import { GoalInputSchema, GoalPatchSchema } from '../model/goal.ts';
+import { parseOrThrow, toValidationIssues } from '../model/validate.ts';
+import type { MappingWarning } from '../model/warnings.ts';
+import type { GoalAdapter, GoalDriver, Operation } from './contract.ts';
+
+/**
+ * Wraps a provider driver in the guarantees every adapter gives: undeclared operations throw
+ * UnsupportedError, ids and inputs are validated before any request, and `check` reports issues dry.
+ */
+export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
+  const { provider, capabilities } = driver;
+  const declared = new Set<Operation>(capabilities.operations);
+
+  function implementation<K extends Operation>(operation: K): NonNullable<GoalDriver[K]> {
+    const method = driver[operation];
+    if (!declared.has(operation) || typeof method !== 'function') {
+      throw new UnsupportedError(`${provider} does not support ${operation}`, { provider });
+    }
+    return method.bind(driver) as NonNullable<GoalDriver[K]>;
+  }
+
+  function requireId(id: unknown): string {
+    const message =
+      typeof id !== 'string' || id.trim() === '' ? 'must be a non-empty string' : driver.checkId?.(id);
+    if (message)
+      throw new ValidationError([{ path: 'id', message }], { subject: `${provider} goal id`, provider });
+    return id as string;
+  }
+
+  function throwIfIssues(issues: ValidationIssue[], subject: string): void {
+    if (issues.length > 0) throw new ValidationError(issues, { subject, provider });
+  }
+
+  function check(draft: unknown): { issues: ValidationIssue[]; warnings: MappingWarning[] } {
+    const parsed = GoalInputSchema.safeParse(draft);
+    if (!parsed.success) return { issues: toValidationIssues(parsed.error), warnings: [] };
+    return driver.checkInput?.(parsed.data) ?? { issues: [], warnings: [] };
+  }
+
+  return {
+    provider,
+    capabilities,
+    check,
+
+    list(options = {}) {
+      return implementation('list')(options);
+    },
+
+    async get(id, options = {}) {
+      const get = implementation('get');
+      return get(requireId(id), options);
+    },
+
+    async create(draft, options = {}) {
+      const create = implementation('create');
+      const input = parseOrThrow(GoalInputSchema, draft, { subject: 'goal', provider });
+      const checked = driver.checkInput?.(input);
+      throwIfIssues(checked?.issues ?? [], `goal for ${provider}`);
+      return create(input, options);
+    },
+
+    async update(id, draft, options = {}) {
+      const update = implementation('update');
+      const goalId = requireId(id);
+      const patch = parseOrThrow(GoalPatchSchema, draft, { subject: 'goal update', provider });
+      const checked = driver.checkPatch?.(patch);
+      throwIfIssues(checked?.issues ?? [], `goal update for ${provider}`);
+      return update(goalId, patch, options);
+    },
+
+    async delete(id, options = {}) {
+      const remove = implementation('delete');
+      return remove(requireId(id), options);
+    },
+
+    async progress(id, query = {}, options = {}) {
+      const progress = implementation('progress');
+      return progress(requireId(id), query, options);
+    },
+  };
+}

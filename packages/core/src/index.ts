@@ -1,0 +1,138 @@
+/**
+ * @goalbridge/core — the normalized Goal model, the adapter contract, typed errors, the rate-limit-aware HTTP
+ * layer and the in-memory adapter.
+ */
+export type {
+  AdapterCapabilities,
+  CallOptions,
+  GoalAdapter,
+  GoalDriver,
+  ListOptions,
+  Operation,
+  ProgressQuery,
+  WriteResult,
+} from './adapter/contract.ts';
+export { OPERATIONS } from './adapter/contract.ts';
+export { createGoalAdapter } from './adapter/create-goal-adapter.ts';
+export {
+  AuthError,
+  ConfigError,
+  ConflictError,
+  type ErrorCode,
+  GoalbridgeError,
+  type GoalbridgeErrorOptions,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  type RateLimitKind,
+  TimeoutError,
+  TransientError,
+  UnsupportedError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.ts';
+export {
+  bodyExcerpt,
+  defaultClassify,
+  HttpClient,
+  type HttpClientOptions,
+  type HttpHooks,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpRequestEvent,
+  type HttpResponse,
+  type HttpResponseEvent,
+  type HttpRetryEvent,
+  messageFromBody,
+  type RetryDecisionContext,
+  type RetryPolicy,
+} from './http/http-client.ts';
+export { appendQuery, encodePathSegment, joinUrl, type QueryValue, urlPath } from './http/path.ts';
+export {
+  isSecretName,
+  REDACTED,
+  redactHeaders,
+  redactText,
+  redactUrl,
+  SecretRegistry,
+} from './http/redact.ts';
+export { type BackoffOptions, backoffDelay, parseRetryAfter, sleep } from './http/retry-timing.ts';
+export {
+  createMemoryAdapter,
+  type MemoryAdapter,
+  type MemoryAdapterOptions,
+} from './memory/memory-adapter.ts';
+export { type CurrencyCode, currencyCodes, currencyExponent, isCurrencyCode } from './model/currency.ts';
+export {
+  addDays,
+  addMonths,
+  daysBetween,
+  type IsoDate,
+  type IsoDateTime,
+  isIsoDate,
+  isIsoDateTime,
+  localDateOf,
+  parseDateTime,
+  todayUtc,
+} from './model/dates.ts';
+export {
+  compareDecimals,
+  type DecimalString,
+  decimalScale,
+  decimalToMinorUnits,
+  decimalToNumber,
+  formatDecimalFixed,
+  isCanonicalDecimal,
+  minorUnitsToDecimal,
+  parseDecimal,
+  toDecimal,
+} from './model/decimal.ts';
+export {
+  CurrencyCodeSchema,
+  DecimalSchema,
+  type Extensions,
+  ExtensionsSchema,
+  GOAL_FIELDS,
+  GOAL_SCHEMA_VERSION,
+  type Goal,
+  type GoalField,
+  type GoalInput,
+  type GoalInputDraft,
+  GoalInputSchema,
+  type GoalPatch,
+  type GoalPatchDraft,
+  GoalPatchSchema,
+  type GoalProgress,
+  GoalSchema,
+  goalConsistencyIssues,
+  IsoDateSchema,
+  IsoDateTimeSchema,
+  LIMITS,
+  type Measure,
+  MeasureSchema,
+  type Owner,
+  OwnerSchema,
+  type Period,
+  PeriodSchema,
+  ProgressSchema,
+  RECURRENCES,
+  type Recurrence,
+  type Schedule,
+  ScheduleSchema,
+  type Target,
+  TargetSchema,
+  toGoalInput,
+} from './model/goal.ts';
+export { issuePath, parseOrThrow, parseResponseOrThrow, toValidationIssues } from './model/validate.ts';
+export { type Mapped, type MappingWarning, WarningList } from './model/warnings.ts';
+export {
+  type AcquireOptions,
+  RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitObservation,
+  type RateLimitRule,
+  type RateLimitState,
+  type RateLimitWaitEvent,
+} from './rate-limit/rate-limiter.ts';
+export { VERSION } from './version.ts';
