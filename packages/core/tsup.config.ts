@@ -1,11 +1,16 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'simulator/index': 'src/simulator/index.ts',
+    'msw/index': 'src/msw/index.ts',
+  },
   format: ['esm'],
   dts: true,
   clean: true,
   target: 'node22',
   sourcemap: true,
-  external: ['vitest'],
+  external: ['vitest', 'msw'],
 });

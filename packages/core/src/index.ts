@@ -14,6 +14,8 @@ export type {
 } from './adapter/contract.ts';
 export { OPERATIONS } from './adapter/contract.ts';
 export { createGoalAdapter } from './adapter/create-goal-adapter.ts';
+export { readSecret, type SecretSource } from './adapter/credentials.ts';
+export { type Page, paginate, uniqueBy } from './adapter/pagination.ts';
 export {
   AuthError,
   ConfigError,
@@ -124,7 +126,13 @@ export {
   TargetSchema,
   toGoalInput,
 } from './model/goal.ts';
-export { issuePath, parseOrThrow, parseResponseOrThrow, toValidationIssues } from './model/validate.ts';
+export {
+  issuePath,
+  parseOptionsOrThrow,
+  parseOrThrow,
+  parseResponseOrThrow,
+  toValidationIssues,
+} from './model/validate.ts';
 export { type Mapped, type MappingWarning, WarningList } from './model/warnings.ts';
 export {
   type AcquireOptions,

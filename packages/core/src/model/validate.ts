@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidResponseError, ValidationError, type ValidationIssue } from '../errors.ts';
+import { ConfigError, InvalidResponseError, ValidationError, type ValidationIssue } from '../errors.ts';
 
 /** Dotted path of a schema issue: ['schedule', 'periods', 2, 'end'] → "schedule.periods.2.end". */
 export function issuePath(path: readonly PropertyKey[], prefix = ''): string {
@@ -51,4 +51,18 @@ export function parseResponseOrThrow<S extends z.ZodType>(
     requestId: options.requestId,
     issues,
   });
+}
+
+/** Parses adapter options or throws a ConfigError naming each bad option (values are never echoed). */
+export function parseOptionsOrThrow<S extends z.ZodType>(
+  schema: S,
+  options: unknown,
+  provider: string,
+): z.output<S> {
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const list = toValidationIssues(result.error)
+    .map((issue) => `${issue.path || '(options)'}: ${issue.message.replace(/, got .*$/, '')}`)
+    .join('; ');
+  throw new ConfigError(`invalid ${provider} options: ${list}`, { provider });
 }
