@@ -1,0 +1,2 @@
+/** @goalbridge/capillary — work in progress. */
+export const PROVIDER = 'capillary';

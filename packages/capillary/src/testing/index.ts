@@ -1,0 +1,2 @@
+/** @goalbridge/capillary/testing — simulator, work in progress. */
+export const SIMULATOR = 'capillary';

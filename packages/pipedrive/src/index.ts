@@ -1,0 +1,2 @@
+/** @goalbridge/pipedrive — work in progress. */
+export const PROVIDER = 'pipedrive';

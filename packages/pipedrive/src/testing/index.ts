@@ -1,0 +1,2 @@
+/** @goalbridge/pipedrive/testing — simulator, work in progress. */
+export const SIMULATOR = 'pipedrive';

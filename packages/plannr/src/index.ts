@@ -1,0 +1,2 @@
+/** @goalbridge/plannr — work in progress. */
+export const PROVIDER = 'plannr';

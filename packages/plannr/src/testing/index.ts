@@ -1,0 +1,2 @@
+/** @goalbridge/plannr/testing — simulator, work in progress. */
+export const SIMULATOR = 'plannr';
