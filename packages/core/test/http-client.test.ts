@@ -299,6 +299,15 @@ describe('responses', () => {
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.body).toContain('<html>token [REDACTED]</html>');
     expect(JSON.stringify(error.toJSON())).not.toContain(TOKEN);
+    expect(error.outcomeUnknown).toBe(false);
+  });
+
+  it('marks a write whose success answer is unreadable (truncated JSON) as outcome unknown, without retrying', async () => {
+    sequence('post', '/goals', () => new HttpResponse('{"success":true,"data":{"go', { status: 200 }));
+    const error = await failure(client().request({ method: 'POST', path: 'goals', json: {} }));
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect(error.outcomeUnknown).toBe(true);
+    expect(calls).toHaveLength(1);
   });
 
   it('reads an HTML error page (Cloudflare 403) as a permission error', async () => {

@@ -276,12 +276,15 @@ export class HttpClient {
       response.body = JSON.parse(text);
     } catch {
       if (raw.ok) {
+        const safe = SAFE_METHODS.has(request.method);
         throw new InvalidResponseError(`${this.provider} sent a body that is not JSON (HTTP ${raw.status})`, {
           provider: this.provider,
           status: raw.status,
           requestId,
           body: truncate(text),
-          retryable: SAFE_METHODS.has(request.method),
+          retryable: safe,
+          // The server accepted the write; only its answer is unreadable.
+          outcomeUnknown: !safe,
         });
       }
     }
