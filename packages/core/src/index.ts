@@ -143,4 +143,6 @@ export {
   type RateLimitState,
   type RateLimitWaitEvent,
 } from './rate-limit/rate-limiter.ts';
+export * from './streams/index.ts';
+export * from './sync/index.ts';
 export { VERSION } from './version.ts';

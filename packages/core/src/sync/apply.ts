@@ -1,0 +1,381 @@
+/**
+ * `apply(plan, options)`: carry out a plan with bounded concurrency (the target adapter's rate limiter keeps
+ * the pace), recording every source → target id in the ID map. A create is recorded as pending before it is
+ * sent; when its outcome is unknown (timeout, reset, unreadable answer) the target is read again before any
+ * retry, so a run stopped at any moment — error, Ctrl-C, kill -9 — finishes on the next run with no duplicate
+ * and no lost goal. A spent daily budget stops the run at once and says when it can continue.
+ */
+import type { GoalAdapter } from '../adapter/contract.ts';
+import { GoalbridgeError, RateLimitError } from '../errors.ts';
+import { backoffDelay, sleep } from '../http/retry-timing.ts';
+import { toGoalInput } from '../model/goal.ts';
+import type { MappingWarning } from '../model/warnings.ts';
+import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from './id-map.ts';
+import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
+import type { MigrationPlan, PlanItem } from './plan.ts';
+import { type MigrationSummary, SummaryBuilder } from './summary.ts';
+
+export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
+
+export type ApplyEvent =
+  | { type: 'start'; total: number | undefined; writes: number | undefined }
+  | {
+      type: 'item';
+      source: string;
+      title: string;
+      outcome: ItemOutcome;
+      targetId?: string;
+      reason?: string;
+      recovered?: boolean;
+    }
+  | { type: 'stopped'; reason: string; resetAt?: string }
+  | { type: 'done'; summary: MigrationSummary };
+
+export interface ApplyOptions {
+  target: GoalAdapter;
+  idMap?: IdMapStore | undefined;
+  /** Writes in flight at once. Default 4. */
+  concurrency?: number | undefined;
+  /** Attempts per write for failures that may pass (after the HTTP layer's own retries). Default 3. */
+  maxAttempts?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: ApplyEvent) => void) | undefined;
+  /** Must be the function the plan used; default the target's natural key. */
+  naturalKey?: NaturalKeyFunction | undefined;
+}
+
+/** Errors after which a write certainly did not happen: the server refused it before acting. */
+function certainlyNotApplied(error: unknown): boolean {
+  if (!GoalbridgeError.isInstance(error)) return false;
+  if (error.outcomeUnknown) return false;
+  if (
+    [
+      'validation',
+      'auth',
+      'permission',
+      'config',
+      'unsupported',
+      'rate_limit',
+      'conflict',
+      'not_found',
+    ].includes(error.code)
+  ) {
+    return true;
+  }
+  return error.status !== undefined && error.status >= 400 && error.status < 500;
+}
+
+function describe(error: unknown): { reason: string; code?: string } {
+  if (GoalbridgeError.isInstance(error)) return { reason: error.message, code: error.code };
+  return { reason: error instanceof Error ? error.message : String(error) };
+}
+
+class StopRun extends Error {
+  readonly resetAt: Date | undefined;
+  constructor(message: string, resetAt?: Date) {
+    super(message);
+    this.name = 'StopRun';
+    this.resetAt = resetAt;
+  }
+}
+
+/** A plan whose items arrive as a stream (NDJSON import, streaming migrations). */
+export interface PlanStream {
+  source: string;
+  target: string;
+  items: AsyncIterable<PlanItem>;
+}
+
+export async function apply(
+  plan: MigrationPlan | PlanStream,
+  options: ApplyOptions,
+): Promise<MigrationSummary> {
+  const { target } = options;
+  const idMap: IdMapStore = options.idMap ?? new MemoryIdMapStore();
+  const keyOf = options.naturalKey ?? naturalKeyFor(target.capabilities);
+  const maxAttempts = options.maxAttempts ?? 3;
+  const listed = Array.isArray(plan.items) ? (plan.items as PlanItem[]) : undefined;
+  const summary = new SummaryBuilder(plan.source, plan.target, listed?.length);
+  const emit = options.onProgress ?? (() => {});
+  const taken = (listed ?? []).flatMap((item) =>
+    'targetId' in item && item.targetId ? [item.targetId] : [],
+  );
+  const reconciler = new Reconciler(target, keyOf, idMap, taken);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const writes = listed?.filter((item) => item.action === 'create' || item.action === 'update').length;
+  emit({ type: 'start', total: listed?.length, writes });
+
+  const record = (item: PlanItem, outcome: ItemOutcome, extra: RecordExtra = {}) => {
+    summary.add(item, outcome, extra);
+    const { warnings: _warnings, code: _code, ...event } = extra;
+    emit({ type: 'item', source: item.source, title: item.title, outcome, ...event });
+  };
+
+  const handle = async (item: PlanItem): Promise<void> => {
+    try {
+      switch (item.action) {
+        case 'skip':
+          return record(item, 'skipped', { reason: item.reason });
+        case 'invalid':
+          return record(item, 'failed', {
+            reason: item.issues.map((issue) => `${issue.path || 'goal'}: ${issue.message}`).join('; '),
+            code: 'validation',
+          });
+        case 'unchanged':
+          await remember(idMap, item.source, target.provider, item.targetId, item.key);
+          return record(item, 'unchanged', { targetId: item.targetId });
+        case 'create': {
+          const result = await createOnce(item, { target, idMap, reconciler, maxAttempts, signal });
+          return record(item, 'created', {
+            targetId: result.targetId,
+            recovered: result.recovered,
+            warnings: result.warnings,
+          });
+        }
+        case 'update': {
+          const result = await withAttempts(maxAttempts, signal, () =>
+            target.update(item.targetId, item.patch, { signal }),
+          );
+          await remember(idMap, item.source, target.provider, item.targetId, item.key);
+          return record(item, 'updated', { targetId: item.targetId, warnings: result.warnings });
+        }
+      }
+    } catch (error) {
+      if (RateLimitError.isInstance(error) && error.kind === 'daily')
+        stop.abort(new StopRun(error.message, error.resetAt));
+      if (signal.aborted) throw signal.reason;
+      record(item, 'failed', describe(error));
+    }
+  };
+
+  try {
+    await runPool(plan.items, options.concurrency ?? 4, signal, handle);
+  } catch (error) {
+    const reason =
+      error instanceof StopRun
+        ? error.message
+        : options.signal?.aborted
+          ? 'stopped before finishing'
+          : undefined;
+    if (reason === undefined) {
+      await idMap.close?.();
+      throw error;
+    }
+    const resetAt = error instanceof StopRun ? error.resetAt : undefined;
+    summary.stop(reason, resetAt);
+    emit({ type: 'stopped', reason, ...(resetAt ? { resetAt: resetAt.toISOString() } : {}) });
+  }
+  await idMap.close?.();
+  const result = summary.build();
+  emit({ type: 'done', summary: result });
+  return result;
+}
+
+interface RecordExtra {
+  targetId?: string;
+  reason?: string;
+  code?: string;
+  recovered?: boolean;
+  warnings?: MappingWarning[];
+}
+
+async function remember(
+  idMap: IdMapStore,
+  source: string,
+  target: string,
+  targetId: string,
+  key: string,
+): Promise<void> {
+  const entry = await idMap.get(source, target);
+  if (entry?.state === 'done' && entry.targetId === targetId) return;
+  await idMap.set({ source, target, state: 'done', targetId, key, at: new Date().toISOString() });
+}
+
+interface CreateContext {
+  target: GoalAdapter;
+  idMap: IdMapStore;
+  reconciler: Reconciler;
+  maxAttempts: number;
+  signal: AbortSignal;
+}
+
+/** Creates a goal at most once, reading the target whenever an earlier attempt may have succeeded. */
+async function createOnce(
+  item: Extract<PlanItem, { action: 'create' }>,
+  context: CreateContext,
+): Promise<{ targetId: string; recovered: boolean; warnings: MappingWarning[] }> {
+  const { target, idMap, reconciler, signal } = context;
+  const base: Omit<IdMapEntry, 'state' | 'at'> = {
+    source: item.source,
+    target: target.provider,
+    key: item.key,
+  };
+  const entry = await idMap.get(item.source, target.provider);
+  if (entry?.state === 'done' && entry.targetId)
+    return { targetId: entry.targetId, recovered: true, warnings: [] };
+  let maybeCreated = entry?.state === 'pending';
+
+  for (let attempt = 1; ; attempt++) {
+    if (maybeCreated) {
+      const found = await reconciler.find(item.key, signal);
+      if (found) {
+        await idMap.set({ ...base, state: 'done', targetId: found, at: new Date().toISOString() });
+        return { targetId: found, recovered: true, warnings: [] };
+      }
+    }
+    await idMap.set({ ...base, state: 'pending', at: new Date().toISOString() });
+    try {
+      const { goal, warnings } = await target.create(item.input, { signal });
+      await reconciler.claim(goal.id);
+      await idMap.set({ ...base, state: 'done', targetId: goal.id, at: new Date().toISOString() });
+      return { targetId: goal.id, recovered: false, warnings };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const notApplied = certainlyNotApplied(error);
+      const retryable = !notApplied || (GoalbridgeError.isInstance(error) && error.retryable);
+      if (
+        !retryable ||
+        attempt >= context.maxAttempts ||
+        (RateLimitError.isInstance(error) && error.kind === 'daily')
+      ) {
+        if (!notApplied) {
+          // Last chance: the write may have landed even though every answer was lost.
+          const found = await reconciler.find(item.key, signal).catch(() => undefined);
+          if (found) {
+            await idMap.set({ ...base, state: 'done', targetId: found, at: new Date().toISOString() });
+            return { targetId: found, recovered: true, warnings: [] };
+          }
+        }
+        throw error;
+      }
+      maybeCreated = !notApplied;
+      await sleep(backoffDelay(attempt, { baseDelayMs: 200, maxDelayMs: 5000 }), signal);
+    }
+  }
+}
+
+async function withAttempts<T>(maxAttempts: number, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const retryable =
+        GoalbridgeError.isInstance(error) &&
+        error.retryable &&
+        !(RateLimitError.isInstance(error) && error.kind === 'daily');
+      if (!retryable || attempt >= maxAttempts || signal.aborted) throw error;
+      await sleep(backoffDelay(attempt, { baseDelayMs: 200, maxDelayMs: 5000 }), signal);
+    }
+  }
+}
+
+/** Runs `work` over `items` (a list or a stream) with at most `concurrency` in flight; the first error stops it. */
+async function runPool<T>(
+  items: Iterable<T> | AsyncIterable<T>,
+  concurrency: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const iterator =
+    Symbol.asyncIterator in items
+      ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (items as Iterable<T>)[Symbol.iterator]();
+  let failure: { error: unknown } | undefined;
+  let pulling: Promise<unknown> = Promise.resolve();
+  // Pulls are serialized: async generators must not be advanced concurrently.
+  const pull = (): Promise<IteratorResult<T>> => {
+    const next = pulling.then(() => iterator.next());
+    pulling = next.catch(() => undefined);
+    return next;
+  };
+  const worker = async () => {
+    while (!failure) {
+      if (signal.aborted) {
+        failure ??= { error: signal.reason };
+        return;
+      }
+      let next: IteratorResult<T>;
+      try {
+        next = await pull();
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
+      if (next.done) return;
+      try {
+        await work(next.value);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  if (failure) {
+    await iterator.return?.();
+    throw failure.error;
+  }
+}
+
+/**
+ * Finds the target goal a lost create produced. Only a read of the target that starts after the question can
+ * answer it; questions that arrive while a read runs share the next read, so a burst of lost answers costs
+ * one extra listing, not one each.
+ */
+class Reconciler {
+  readonly #target: GoalAdapter;
+  readonly #keyOf: NaturalKeyFunction;
+  readonly #claimed: Promise<Set<string>>;
+  #running: Promise<Map<string, string[]>> | undefined;
+  #queued: Promise<Map<string, string[]>> | undefined;
+
+  constructor(target: GoalAdapter, keyOf: NaturalKeyFunction, idMap: IdMapStore, taken: Iterable<string>) {
+    this.#target = target;
+    this.#keyOf = keyOf;
+    const initial = new Set(taken);
+    this.#claimed = idMap.entries(target.provider).then((entries) => {
+      for (const entry of entries) if (entry.targetId) initial.add(entry.targetId);
+      return initial;
+    });
+  }
+
+  async claim(id: string): Promise<void> {
+    (await this.#claimed).add(id);
+  }
+
+  async find(key: string, signal: AbortSignal): Promise<string | undefined> {
+    const index = await this.#readAfterNow(signal);
+    const claimed = await this.#claimed;
+    const id = index.get(key)?.find((candidate) => !claimed.has(candidate));
+    if (id) claimed.add(id);
+    return id;
+  }
+
+  #readAfterNow(signal: AbortSignal): Promise<Map<string, string[]>> {
+    if (!this.#running) return this.#start(signal);
+    this.#queued ??= this.#running
+      .catch(() => undefined)
+      .then(() => {
+        this.#queued = undefined;
+        return this.#start(signal);
+      });
+    return this.#queued;
+  }
+
+  #start(signal: AbortSignal): Promise<Map<string, string[]>> {
+    const read = this.#read(signal).finally(() => {
+      if (this.#running === read) this.#running = undefined;
+    });
+    this.#running = read;
+    return read;
+  }
+
+  async #read(signal: AbortSignal): Promise<Map<string, string[]>> {
+    const index = new Map<string, string[]>();
+    for await (const goal of this.#target.list({ signal })) {
+      const key = this.#keyOf(toGoalInput(goal));
+      index.set(key, [...(index.get(key) ?? []), goal.id].sort());
+    }
+    return index;
+  }
+}

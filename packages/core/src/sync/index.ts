@@ -1,0 +1,21 @@
+export { type ApplyEvent, type ApplyOptions, apply, type ItemOutcome, type PlanStream } from './apply.ts';
+export { diffGoal, sameValue } from './compare.ts';
+export { type IdMapEntry, type IdMapStore, MemoryIdMapStore, sourceRef } from './id-map.ts';
+export { type MigrateOptions, migrate } from './migrate.ts';
+export { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
+export { lookupOwner, type OwnerMap, parseOwnerMap } from './owner-map.ts';
+export {
+  type ConflictPolicy,
+  type MatchKind,
+  type MigrationPlan,
+  type PlanAction,
+  type PlanContext,
+  type PlanDefaults,
+  type PlanItem,
+  type PlanOptions,
+  plan,
+  planContext,
+  planGoal,
+  planItems,
+} from './plan.ts';
+export type { MigrationSummary, WarningGroup } from './summary.ts';

@@ -1,0 +1,190 @@
+/**
+ * `plan(source, target, options)`: read the source as a stream, map each goal into the target's vocabulary,
+ * match it against what the target already holds (ID map first, then the natural key), and decide —
+ * create, update, unchanged, skip or invalid — with every warning, without a single write.
+ */
+import type { GoalAdapter } from '../adapter/contract.ts';
+import type { ValidationIssue } from '../errors.ts';
+import type { CurrencyCode } from '../model/currency.ts';
+import {
+  type Goal,
+  type GoalField,
+  type GoalInput,
+  GoalInputSchema,
+  type GoalPatch,
+  type GoalPatchDraft,
+  GoalPatchSchema,
+  type Measure,
+  type Owner,
+  toGoalInput,
+} from '../model/goal.ts';
+import type { MappingWarning } from '../model/warnings.ts';
+import { diffGoal } from './compare.ts';
+import { type IdMapStore, sourceRef } from './id-map.ts';
+import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
+import { lookupOwner, type OwnerMap } from './owner-map.ts';
+import { readTargetIndex, type TargetIndex } from './target-index.ts';
+
+export type ConflictPolicy = 'update' | 'skip' | 'fail';
+
+export interface PlanDefaults {
+  /** Currency for money goals whose source has none (e.g. Capillary SALES → Pipedrive or Plannr). */
+  currency?: CurrencyCode;
+  /** Measure to use when the target does not accept the source's (e.g. a Capillary KPI for a Pipedrive goal). */
+  measure?: Measure;
+  /** Owners for goals left without any after owner mapping (Plannr requires one). */
+  owners?: Owner[];
+}
+
+export interface PlanOptions {
+  idMap?: IdMapStore | undefined;
+  ownerMap?: OwnerMap | undefined;
+  defaults?: PlanDefaults | undefined;
+  /** Field values forced on every goal, or a function that rewrites each mapped input. */
+  overrides?: GoalPatchDraft | ((input: GoalInput, source: Goal) => GoalInput) | undefined;
+  /** Source goals to migrate; the others are reported as skipped. */
+  filter?: ((goal: Goal) => boolean) | undefined;
+  /** What to do when the target already holds a different version of a goal. Default `update`. */
+  conflict?: ConflictPolicy | undefined;
+  naturalKey?: NaturalKeyFunction | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+interface ItemBase {
+  /** `<provider>:<id>` of the source goal. */
+  source: string;
+  title: string;
+  warnings: MappingWarning[];
+}
+
+export type PlanItem =
+  | (ItemBase & { action: 'create'; input: GoalInput; key: string })
+  | (ItemBase & { action: 'update'; targetId: string; patch: GoalPatch; key: string; matchedBy: MatchKind })
+  | (ItemBase & { action: 'unchanged'; targetId: string; key: string; matchedBy: MatchKind })
+  | (ItemBase & { action: 'skip'; reason: string; targetId?: string })
+  | (ItemBase & { action: 'invalid'; issues: ValidationIssue[] });
+
+export type PlanAction = PlanItem['action'];
+export type MatchKind = 'id-map' | 'natural-key';
+
+export interface MigrationPlan {
+  source: string;
+  target: string;
+  createdAt: string;
+  items: PlanItem[];
+  counts: Record<PlanAction, number>;
+}
+
+/** Maps one source goal into the target's vocabulary: owners, defaults, overrides, then the target's own check. */
+function prepare(
+  goal: Goal,
+  target: GoalAdapter,
+  options: PlanOptions,
+): { input: GoalInput; warnings: MappingWarning[]; issues: ValidationIssue[] } {
+  const warnings: MappingWarning[] = [];
+  const owners: Owner[] = [];
+  for (const owner of goal.owners) {
+    const mapped = options.ownerMap && lookupOwner(options.ownerMap, goal.provider, owner);
+    if (mapped) owners.push(mapped);
+    else if (target.capabilities.ownerTypes.includes(owner.type) && goal.provider === target.provider)
+      owners.push(owner);
+    else if (target.capabilities.ownerTypes.length > 0) {
+      warnings.push({
+        field: 'owners',
+        reason: 'owner has no entry in the owner map',
+        action: 'left out',
+        detail: `${owner.type}:${owner.id}`,
+      });
+    }
+  }
+  let input: GoalInput = { ...toGoalInput(goal), owners, origin: { provider: goal.provider, id: goal.id } };
+  const { defaults } = options;
+  if (input.owners.length === 0 && defaults?.owners?.length) input.owners = defaults.owners;
+  if (input.measure.kind === 'money' && input.target && !input.target.currency && defaults?.currency) {
+    input.target = { ...input.target, currency: defaults.currency };
+  }
+  input = applyOverrides(input, goal, options.overrides);
+
+  let checked = target.check(input);
+  if (defaults?.measure && checked.issues.some((issue) => issue.path.startsWith('measure'))) {
+    input = { ...input, measure: defaults.measure };
+    checked = target.check(input);
+  }
+  return { input, warnings: [...warnings, ...checked.warnings], issues: checked.issues };
+}
+
+function applyOverrides(input: GoalInput, goal: Goal, overrides: PlanOptions['overrides']): GoalInput {
+  if (!overrides) return input;
+  if (typeof overrides === 'function') return GoalInputSchema.parse(overrides(input, goal));
+  return GoalInputSchema.parse({ ...input, ...GoalPatchSchema.parse(overrides) });
+}
+
+/** The parts of a plan that do not depend on which goal is planned. */
+export interface PlanContext {
+  target: GoalAdapter;
+  options: PlanOptions;
+  keyOf: NaturalKeyFunction;
+  index: TargetIndex;
+  stored: readonly GoalField[];
+}
+
+/** Reads what the target holds (once) and everything else planning each goal needs. */
+export async function planContext(target: GoalAdapter, options: PlanOptions = {}): Promise<PlanContext> {
+  const keyOf = options.naturalKey ?? naturalKeyFor(target.capabilities);
+  const stored = target.capabilities.fields.writable.filter((field) =>
+    target.capabilities.fields.readable.includes(field),
+  );
+  const mapped = options.idMap ? await options.idMap.entries(target.provider) : [];
+  const index = await readTargetIndex(target, keyOf, mapped, options.signal);
+  return { target, options, keyOf, index, stored };
+}
+
+/** Decides what to do with one source goal. */
+export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanItem> {
+  const { target, options, keyOf, index, stored } = context;
+  const ref = sourceRef(goal.provider, goal.id);
+  const base = { source: ref, title: goal.title };
+  if (options.filter && !options.filter(goal))
+    return { ...base, action: 'skip', reason: 'excluded by filter', warnings: [] };
+  const { input, warnings, issues } = prepare(goal, target, options);
+  if (issues.length > 0) return { ...base, action: 'invalid', issues, warnings };
+  const key = keyOf(input);
+  const match = index.match(await options.idMap?.get(ref, target.provider), key);
+  if (!match) return { ...base, action: 'create', input, key, warnings };
+  const patch = diffGoal(input, match.goal, stored);
+  const common = { ...base, targetId: match.goal.id, key, matchedBy: match.by, warnings };
+  if (Object.keys(patch).length === 0) return { ...common, action: 'unchanged' };
+  if (options.conflict === 'skip') {
+    const reason = 'target holds a different version (conflict policy: skip)';
+    return { ...base, action: 'skip', reason, targetId: match.goal.id, warnings };
+  }
+  if (options.conflict === 'fail') {
+    const message = `target goal ${match.goal.id} differs in ${Object.keys(patch).join(', ')} (conflict policy: fail)`;
+    return { ...base, action: 'invalid', issues: [{ path: '', message }], warnings };
+  }
+  return { ...common, action: 'update', patch };
+}
+
+/** Plans a stream of goals one by one: for pipelines that must not hold the whole plan in memory. */
+export async function* planItems(goals: AsyncIterable<Goal>, context: PlanContext): AsyncGenerator<PlanItem> {
+  for await (const goal of goals) yield planGoal(goal, context);
+}
+
+export async function plan(
+  source: GoalAdapter,
+  target: GoalAdapter,
+  options: PlanOptions = {},
+): Promise<MigrationPlan> {
+  const context = await planContext(target, options);
+  const items: PlanItem[] = [];
+  for await (const item of planItems(source.list({ signal: options.signal }), context)) items.push(item);
+  const counts: Record<PlanAction, number> = { create: 0, update: 0, unchanged: 0, skip: 0, invalid: 0 };
+  for (const item of items) counts[item.action]++;
+  return {
+    source: source.provider,
+    target: target.provider,
+    createdAt: new Date().toISOString(),
+    items,
+    counts,
+  };
+}

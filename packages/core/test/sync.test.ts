@@ -1,0 +1,386 @@
+import { describe, expect, it } from 'vitest';
+import type { GoalAdapter } from '../src/adapter/contract.ts';
+import { RateLimitError, TimeoutError, TransientError, ValidationError } from '../src/errors.ts';
+import { createMemoryAdapter, type MemoryAdapter } from '../src/memory/memory-adapter.ts';
+import type { GoalInputDraft } from '../src/model/goal.ts';
+import { type ApplyEvent, apply } from '../src/sync/apply.ts';
+import { MemoryIdMapStore } from '../src/sync/id-map.ts';
+import { migrate } from '../src/sync/migrate.ts';
+import { parseOwnerMap } from '../src/sync/owner-map.ts';
+import { plan } from '../src/sync/plan.ts';
+
+function goal(n: number, extra: Partial<GoalInputDraft> = {}): GoalInputDraft {
+  return {
+    title: `Goal ${n}`,
+    owners: [{ type: 'person', id: String(n % 4) }],
+    measure: { kind: 'money', metric: 'deals_won' },
+    target: { value: `${n}00`, currency: 'EUR' },
+    schedule: { start: '2026-01-01', end: '2026-12-31', recurrence: 'monthly' },
+    ...extra,
+  };
+}
+
+function source(count: number): MemoryAdapter {
+  return createMemoryAdapter({
+    provider: 'origin',
+    goals: Array.from({ length: count }, (_, i) => goal(i + 1)),
+    createId: (n) => `s${n}`,
+  });
+}
+
+function target(goals: GoalInputDraft[] = []): MemoryAdapter {
+  return createMemoryAdapter({ provider: 'destination', goals, createId: (n) => `t${n}` });
+}
+
+const ownerMap = parseOwnerMap({
+  'person:0': { type: 'person', id: 'p0' },
+  'person:1': { type: 'person', id: 'p1' },
+  'person:2': { type: 'person', id: 'p2' },
+  'origin:person:3': { type: 'team', id: 'T3' },
+});
+
+type Fault = 'lost' | 'refused' | 'daily' | 'invalid';
+
+/** The memory target, but each create may fail as scripted: after writing (answer lost) or before. */
+function flaky(
+  inner: MemoryAdapter,
+  script: (call: number) => Fault | undefined,
+): GoalAdapter & { creates: number } {
+  let calls = 0;
+  const adapter = {
+    ...inner,
+    creates: 0,
+    async create(input: GoalInputDraft, options?: { signal?: AbortSignal }) {
+      const fault = script(++calls);
+      if (fault === 'refused') throw new TransientError('503 before acting', { status: 503 });
+      if (fault === 'daily')
+        throw new RateLimitError('daily budget spent', {
+          kind: 'daily',
+          resetAt: new Date('2026-01-02T00:00:00Z'),
+        });
+      if (fault === 'invalid')
+        throw new ValidationError([{ path: 'title', message: 'rejected by server' }], {
+          provider: 'destination',
+        });
+      const result = await inner.create(input, options);
+      adapter.creates++;
+      if (fault === 'lost') throw new TimeoutError('no answer', { outcomeUnknown: true });
+      return result;
+    },
+  };
+  return adapter;
+}
+
+describe('plan', () => {
+  it('plans creates for an empty target without writing anything', async () => {
+    const to = target();
+    const planned = await plan(source(5), to, { ownerMap });
+    expect(planned.counts).toEqual({ create: 5, update: 0, unchanged: 0, skip: 0, invalid: 0 });
+    expect(to.goals()).toEqual([]);
+    const first = planned.items[0];
+    expect(first).toMatchObject({ action: 'create', source: 'origin:s1', title: 'Goal 1' });
+    expect(first?.action === 'create' && first.input.origin).toEqual({ provider: 'origin', id: 's1' });
+  });
+
+  it('maps owners through the owner map, provider-specific keys first, and warns for unmapped ones', async () => {
+    const planned = await plan(source(4), target(), {
+      ownerMap: parseOwnerMap({ 'person:1': { type: 'person', id: 'p1' } }),
+    });
+    const owners = planned.items.map((item) => (item.action === 'create' ? item.input.owners : undefined));
+    expect(owners[0]).toEqual([{ type: 'person', id: 'p1' }]);
+    expect(owners[1]).toEqual([]);
+    expect(planned.items[1]?.warnings).toEqual([
+      {
+        field: 'owners',
+        reason: 'owner has no entry in the owner map',
+        action: 'left out',
+        detail: 'person:2',
+      },
+    ]);
+    const specific = await plan(source(3), target(), { ownerMap });
+    expect(specific.items[2]?.action === 'create' && specific.items[2].input.owners).toEqual([
+      { type: 'team', id: 'T3' },
+    ]);
+  });
+
+  it('finds goals the target already holds: unchanged, changed (update), matched by ID map or natural key', async () => {
+    const from = source(3);
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, to, { ownerMap, idMap });
+    await from.update('s2', { target: { value: '999', currency: 'EUR' } });
+    await from.update('s3', { title: 'Goal 3 renamed' });
+
+    const again = await plan(from, to, { ownerMap, idMap });
+    expect(
+      again.items.map((item) => [item.action, 'matchedBy' in item ? item.matchedBy : undefined]),
+    ).toEqual([
+      ['unchanged', 'id-map'],
+      ['update', 'id-map'],
+      ['update', 'id-map'],
+    ]);
+    const update = again.items[1];
+    expect(update?.action === 'update' && update.patch).toEqual({
+      target: { value: '999', currency: 'EUR' },
+    });
+
+    const withoutMap = await plan(from, to, { ownerMap });
+    expect(
+      withoutMap.items.map((item) => [item.action, 'matchedBy' in item ? item.matchedBy : undefined]),
+    ).toEqual([
+      ['unchanged', 'natural-key'],
+      ['create', undefined],
+      ['create', undefined],
+    ]);
+  });
+
+  it('pairs identical goals one to one, never two sources to one target goal', async () => {
+    const twins = createMemoryAdapter({ provider: 'origin', goals: [goal(1), goal(1), goal(1)] });
+    const to = target([{ ...goal(1), owners: [{ type: 'person', id: 'p1' }] }]);
+    const planned = await plan(twins, to, { ownerMap });
+    expect(planned.items.map((item) => item.action)).toEqual(['unchanged', 'create', 'create']);
+  });
+
+  it('applies the conflict policy', async () => {
+    const to = target([
+      { ...goal(1), owners: [{ type: 'person', id: 'p1' }], target: { value: '1', currency: 'EUR' } },
+    ]);
+    const skip = await plan(source(1), to, { ownerMap, conflict: 'skip', naturalKey: (g) => g.title });
+    expect(skip.items[0]).toMatchObject({ action: 'skip', targetId: 't1' });
+    const fail = await plan(source(1), to, { ownerMap, conflict: 'fail', naturalKey: (g) => g.title });
+    expect(fail.items[0]).toMatchObject({
+      action: 'invalid',
+      issues: [{ message: 'target goal t1 differs in target (conflict policy: fail)' }],
+    });
+  });
+
+  it('filters, overrides and fills defaults for what the target requires', async () => {
+    const strict = createMemoryAdapter({ provider: 'strict' });
+    const requiring: GoalAdapter = {
+      ...strict,
+      check: (input) => ({
+        issues: [
+          ...(input.measure.metric.includes('/')
+            ? []
+            : [{ path: 'measure.metric', message: 'must be ENTITY/TYPE' }]),
+          ...(input.target?.currency ? [] : [{ path: 'target.currency', message: 'required' }]),
+        ],
+        warnings: [],
+      }),
+    };
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [goal(1, { target: { value: '5' } }), goal(2), goal(3)],
+    });
+    const planned = await plan(from, requiring, {
+      filter: (g) => g.title !== 'Goal 3',
+      defaults: { currency: 'GBP', measure: { kind: 'money', metric: 'TRANSACTION/SALES' } },
+      overrides: { description: 'migrated' },
+    });
+    expect(planned.counts).toMatchObject({ create: 2, skip: 1 });
+    const first = planned.items[0];
+    expect(first?.action === 'create' && first.input).toMatchObject({
+      measure: { kind: 'money', metric: 'TRANSACTION/SALES' },
+      target: { value: '5', currency: 'GBP' },
+      description: 'migrated',
+    });
+    const invalid = await plan(from, requiring, {});
+    expect(invalid.items[0]).toMatchObject({
+      action: 'invalid',
+      issues: [{ path: 'measure.metric' }, { path: 'target.currency' }],
+    });
+  });
+});
+
+describe('apply', () => {
+  it('creates every goal once, records the ID map and reports progress', async () => {
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    const events: ApplyEvent[] = [];
+    const planned = await plan(source(10), to, { ownerMap });
+    const summary = await apply(planned, { target: to, idMap, onProgress: (event) => events.push(event) });
+    expect(summary.counts).toEqual({
+      created: 10,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+      remaining: 0,
+    });
+    expect(to.goals()).toHaveLength(10);
+    expect(
+      (await idMap.entries('destination')).every((entry) => entry.state === 'done' && entry.targetId),
+    ).toBe(true);
+    expect(events[0]).toEqual({ type: 'start', total: 10, writes: 10 });
+    expect(events.filter((event) => event.type === 'item')).toHaveLength(10);
+    expect(events.at(-1)).toMatchObject({ type: 'done', summary: { counts: { created: 10 } } });
+  });
+
+  it('keeps at most `concurrency` writes in flight', async () => {
+    const to = target();
+    let inFlight = 0;
+    let peak = 0;
+    const slow: GoalAdapter = {
+      ...to,
+      async create(input, options) {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return to.create(input, options);
+      },
+    };
+    await apply(await plan(source(12), to, { ownerMap }), { target: slow, concurrency: 3 });
+    expect(peak).toBe(3);
+    expect(to.goals()).toHaveLength(12);
+  });
+
+  it('reconciles a create whose answer was lost instead of sending it again', async () => {
+    const to = target();
+    const lossy = flaky(to, (call) => (call === 2 || call === 5 ? 'lost' : undefined));
+    const summary = await apply(await plan(source(6), to, { ownerMap }), {
+      target: lossy,
+      idMap: new MemoryIdMapStore(),
+    });
+    expect(summary.counts.created).toBe(6);
+    expect(summary.recovered).toBe(2);
+    expect(lossy.creates).toBe(6);
+    expect(
+      to
+        .goals()
+        .map((g) => g.title)
+        .sort(),
+    ).toEqual(['Goal 1', 'Goal 2', 'Goal 3', 'Goal 4', 'Goal 5', 'Goal 6']);
+  });
+
+  it('re-sends a create the server refused before acting, still exactly once', async () => {
+    const to = target();
+    const refusing = flaky(to, (call) => (call <= 2 ? 'refused' : undefined));
+    const summary = await apply(await plan(source(2), to, { ownerMap }), { target: refusing });
+    expect(summary.counts).toMatchObject({ created: 2, failed: 0 });
+    expect(to.goals()).toHaveLength(2);
+  });
+
+  it('fails a goal the target rejects, with the reason, and goes on with the others', async () => {
+    const to = target();
+    const picky = flaky(to, (call) => (call === 1 ? 'invalid' : undefined));
+    const summary = await apply(await plan(source(3), to, { ownerMap }), { target: picky });
+    expect(summary.counts).toMatchObject({ created: 2, failed: 1 });
+    expect(summary.failures).toEqual([
+      {
+        source: 'origin:s1',
+        title: 'Goal 1',
+        reason: 'invalid input: title: rejected by server',
+        code: 'validation',
+      },
+    ]);
+  });
+
+  it('stops at once when the daily budget is spent, and the next run finishes the job', async () => {
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    const budget = flaky(to, (call) => (call === 4 ? 'daily' : undefined));
+    const from = source(10);
+    const first = await apply(await plan(from, to, { ownerMap, idMap }), {
+      target: budget,
+      idMap,
+      concurrency: 1,
+    });
+    expect(first.stopped).toEqual({ reason: 'daily budget spent', resetAt: '2026-01-02T00:00:00.000Z' });
+    expect(first.counts).toMatchObject({ created: 3, remaining: 7 });
+
+    const second = await apply(await plan(from, to, { ownerMap, idMap }), { target: to, idMap });
+    expect(second.counts).toMatchObject({ created: 7, unchanged: 3, remaining: 0 });
+    expect(to.goals()).toHaveLength(10);
+  });
+
+  it('resumes after being stopped mid-write with no duplicate and no lost goal', async () => {
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    const from = source(20);
+    const controller = new AbortController();
+    const stopping: GoalAdapter = {
+      ...to,
+      async create(input, options) {
+        const result = await to.create(input, options);
+        // The write lands, then the process is stopped before the answer is recorded.
+        if (to.goals().length >= 7) controller.abort(new Error('SIGINT'));
+        options?.signal?.throwIfAborted();
+        return result;
+      },
+    };
+    const first = await apply(await plan(from, to, { ownerMap, idMap }), {
+      target: stopping,
+      idMap,
+      signal: controller.signal,
+      concurrency: 2,
+    });
+    expect(first.stopped?.reason).toBe('stopped before finishing');
+    expect((await idMap.entries('destination')).some((entry) => entry.state === 'pending')).toBe(true);
+
+    const second = await apply(await plan(from, to, { ownerMap, idMap }), { target: to, idMap });
+    expect(second.counts.failed).toBe(0);
+    const titles = to.goals().map((g) => g.title);
+    expect(titles).toHaveLength(20);
+    expect(new Set(titles).size).toBe(20);
+  });
+
+  it('writes updates and counts unchanged goals', async () => {
+    const from = source(3);
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, to, { ownerMap, idMap });
+    await from.update('s1', { description: 'changed' });
+    const { summary } = await migrate(from, to, { ownerMap, idMap });
+    expect(summary?.counts).toMatchObject({ updated: 1, unchanged: 2, created: 0 });
+    expect((await to.get('t1')).description).toBe('changed');
+  });
+
+  it('groups warnings by reason with examples', async () => {
+    const { summary } = await migrate(source(6), target(), {
+      ownerMap: parseOwnerMap({ 'person:1': { type: 'person', id: 'p1' } }),
+    });
+    expect(summary?.warnings).toEqual([
+      {
+        field: 'owners',
+        reason: 'owner has no entry in the owner map',
+        action: 'left out',
+        count: 4,
+        examples: [
+          'origin:s2 (person:2)',
+          'origin:s3 (person:3)',
+          'origin:s4 (person:0)',
+          'origin:s6 (person:2)',
+        ],
+      },
+    ]);
+  });
+
+  it('writes nothing in a dry run', async () => {
+    const to = target();
+    const { plan: planned, summary } = await migrate(source(4), to, { ownerMap, dryRun: true });
+    expect(planned.counts.create).toBe(4);
+    expect(summary).toBeUndefined();
+    expect(to.goals()).toEqual([]);
+    expect(to.operationCount).toBe(0);
+  });
+});
+
+describe('owner map files', () => {
+  it('names each bad key', () => {
+    expect(() => parseOwnerMap([])).toThrow(/must be a JSON object/);
+    const error = (() => {
+      try {
+        parseOwnerMap(
+          { 'person 12': { type: 'account', id: 'x' }, 'person:13': { type: 'account' } },
+          'owners.json',
+        );
+      } catch (caught) {
+        return caught as ValidationError;
+      }
+    })();
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect(error?.message).toMatch(/^invalid owners\.json: /);
+    expect(error?.issues.map((issue) => issue.path).sort()).toEqual(['person 12', 'person:13.id']);
+  });
+});
