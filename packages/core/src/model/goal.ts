@@ -57,13 +57,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * JSON object kept on behalf of a provider. Checked by hand rather than with z.record, which silently drops
  * `__proto__` keys: a prototype-polluting key is refused and named.
  */
-const JsonRecordSchema = z.custom<JsonRecord>(
-  (value) => isRecord(value) && jsonProblem(value, '') === undefined,
-  {
+const JsonRecordSchema = z
+  .custom<JsonRecord>((value) => isRecord(value) && jsonProblem(value, '') === undefined, {
     error: (issue) =>
       isRecord(issue.input) ? (jsonProblem(issue.input, '') ?? 'invalid') : 'must be an object',
-  },
-);
+  })
+  .meta({ type: 'object' });
 
 const NAMESPACE = /^[a-z][a-z0-9_-]{0,63}$/;
 
@@ -93,7 +92,8 @@ export const DecimalSchema = z
       return z.NEVER;
     }
     return decimal;
-  });
+  })
+  .meta({ type: 'string', pattern: '^-?(0|[1-9][0-9]*)(\\.[0-9]*[1-9])?$', description: 'decimal as text' });
 
 const NonNegativeDecimal = DecimalSchema.refine(
   (value) => compareDecimals(value, '0') >= 0,
@@ -104,22 +104,26 @@ export const CurrencyCodeSchema = z.string().refine(isCurrencyCode, {
   error: (issue) => `unknown ISO 4217 currency code ${JSON.stringify(issue.input)}`,
 });
 
-export const IsoDateSchema = z.string().refine(isIsoDate, {
-  error: (issue) => `must be a date as YYYY-MM-DD, got ${JSON.stringify(issue.input)}`,
-});
+export const IsoDateSchema = z
+  .string()
+  .refine(isIsoDate, { error: (issue) => `must be a date as YYYY-MM-DD, got ${JSON.stringify(issue.input)}` })
+  .meta({ format: 'date' });
 
 /** Any ISO 8601 datetime with an offset, or epoch milliseconds; stored as UTC (`...Z`). */
-export const IsoDateTimeSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const instant = parseDateTime(value);
-  if (instant === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be an ISO 8601 datetime with offset, got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return instant;
-});
+export const IsoDateTimeSchema = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => {
+    const instant = parseDateTime(value);
+    if (instant === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an ISO 8601 datetime with offset, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return instant;
+  })
+  .meta({ type: 'string', format: 'date-time' });
 
 /** Who a goal is for. `type` is an open vocabulary: person, team, company (Pipedrive), account (Plannr), ... */
 export const OwnerSchema = z.strictObject({
@@ -185,10 +189,11 @@ export const ProgressSchema = z.strictObject({
 export const OriginSchema = z.strictObject({ provider: vocabulary, id: nonBlank(LIMITS.id) });
 
 /** Namespaced data with no normalized home, e.g. `extensions.pipedrive.reportIds`. */
-export const ExtensionsSchema = z.custom<Record<string, JsonRecord>>(
-  (value) => extensionsProblem(value) === undefined,
-  { error: (issue) => extensionsProblem(issue.input) ?? 'invalid' },
-);
+export const ExtensionsSchema = z
+  .custom<Record<string, JsonRecord>>((value) => extensionsProblem(value) === undefined, {
+    error: (issue) => extensionsProblem(issue.input) ?? 'invalid',
+  })
+  .meta({ type: 'object', additionalProperties: { type: 'object' } });
 
 const writableShape = {
   title: nonBlank(LIMITS.title),

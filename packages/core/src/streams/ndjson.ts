@@ -1,0 +1,128 @@
+/**
+ * Goals as NDJSON: one JSON object per line, each self-describing — `{"schema":"goalbridge/goal@1","goal":{…}}` —
+ * so files can be concatenated, grepped and streamed. Reading validates every line and reports a bad one by
+ * its line number without stopping the good ones.
+ */
+import type { GoalAdapter } from '../adapter/contract.ts';
+import type { ValidationIssue } from '../errors.ts';
+import { GOAL_SCHEMA_VERSION, type Goal, GoalSchema } from '../model/goal.ts';
+import { toValidationIssues } from '../model/validate.ts';
+import { type ApplyOptions, apply } from '../sync/apply.ts';
+import { type PlanItem, type PlanOptions, planContext, planGoal } from '../sync/plan.ts';
+import type { MigrationSummary } from '../sync/summary.ts';
+import { splitLines } from './lines.ts';
+
+export const GOAL_RECORD_SCHEMA = `goalbridge/goal@${GOAL_SCHEMA_VERSION}`;
+
+/** One NDJSON line (with its line break) for a goal. */
+export function goalToNdjson(goal: Goal): string {
+  return `${JSON.stringify({ schema: GOAL_RECORD_SCHEMA, goal })}\n`;
+}
+
+/** Streams every goal of an adapter as NDJSON lines. */
+export async function* exportNdjson(goals: AsyncIterable<Goal>): AsyncGenerator<string> {
+  for await (const goal of goals) yield goalToNdjson(goal);
+}
+
+export type NdjsonLine = { line: number; goal: Goal } | { line: number; issues: ValidationIssue[] };
+
+/** Reads NDJSON goals; each line comes back as a goal or as the issues that make it unusable. Blank lines are skipped. */
+export async function* readNdjson(
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string>,
+): AsyncGenerator<NdjsonLine> {
+  let line = 0;
+  for await (const text of splitLines(chunks)) {
+    line++;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield {
+        line,
+        issues: [
+          { path: '', message: `not JSON: ${error instanceof Error ? error.message : String(error)}` },
+        ],
+      };
+      continue;
+    }
+    const record = value as { schema?: unknown; goal?: unknown } | null;
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      yield { line, issues: [{ path: '', message: 'must be an object {"schema", "goal"}' }] };
+    } else if (record.schema !== GOAL_RECORD_SCHEMA) {
+      const found = record.schema === undefined ? 'none' : JSON.stringify(record.schema);
+      yield {
+        line,
+        issues: [{ path: 'schema', message: `must be "${GOAL_RECORD_SCHEMA}", found ${found}` }],
+      };
+    } else {
+      const parsed = GoalSchema.safeParse(record.goal);
+      if (parsed.success) yield { line, goal: parsed.data };
+      else yield { line, issues: toValidationIssues(parsed.error, 'goal') };
+    }
+  }
+}
+
+export interface ImportOptions
+  extends PlanOptions,
+    Omit<ApplyOptions, 'target' | 'naturalKey' | 'signal' | 'idMap'> {
+  /** Stop at the first bad line instead of reporting it and going on. Default false. */
+  stopOnInvalid?: boolean | undefined;
+  /** Name of the input in messages, e.g. the file name. Default `input`. */
+  inputName?: string | undefined;
+}
+
+/** Thrown when `stopOnInvalid` meets a bad line; nothing from that line on is written. */
+export class InvalidLineError extends Error {
+  readonly line: number;
+  readonly issues: readonly ValidationIssue[];
+  constructor(inputName: string, line: number, issues: readonly ValidationIssue[]) {
+    super(
+      `${inputName} line ${line}: ${issues.map((issue) => `${issue.path || '(line)'}: ${issue.message}`).join('; ')}`,
+    );
+    this.name = 'InvalidLineError';
+    this.line = line;
+    this.issues = issues;
+  }
+}
+
+/**
+ * Imports NDJSON goals into an adapter, streaming: plan and write line by line with the same matching, ID map
+ * and resume guarantees as a migration. Memory grows with the target's size (for matching), not the input's.
+ */
+export async function importNdjson(
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string>,
+  target: GoalAdapter,
+  options: ImportOptions = {},
+): Promise<MigrationSummary> {
+  const context = await planContext(target, options);
+  const inputName = options.inputName ?? 'input';
+  async function* items(): AsyncGenerator<PlanItem> {
+    for await (const entry of readNdjson(chunks)) {
+      if ('goal' in entry) {
+        yield planGoal(entry.goal, context);
+        continue;
+      }
+      if (options.stopOnInvalid) throw new InvalidLineError(inputName, entry.line, entry.issues);
+      yield {
+        action: 'invalid',
+        source: `${inputName}:${entry.line}`,
+        title: `line ${entry.line}`,
+        issues: entry.issues,
+        warnings: [],
+      };
+    }
+  }
+  return apply(
+    { source: inputName, target: target.provider, items: items() },
+    {
+      target,
+      idMap: options.idMap,
+      concurrency: options.concurrency,
+      maxAttempts: options.maxAttempts,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      naturalKey: context.keyOf,
+    },
+  );
+}

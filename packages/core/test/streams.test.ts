@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryAdapter } from '../src/memory/memory-adapter.ts';
+import type { GoalInputDraft } from '../src/model/goal.ts';
+import { splitLines } from '../src/streams/lines.ts';
+import {
+  exportNdjson,
+  GOAL_RECORD_SCHEMA,
+  InvalidLineError,
+  importNdjson,
+  readNdjson,
+} from '../src/streams/ndjson.ts';
+import { MemoryIdMapStore } from '../src/sync/id-map.ts';
+
+function goal(n: number): GoalInputDraft {
+  return {
+    title: `Goal ${n} — ünïcødé ✓`,
+    owners: [{ type: 'person', id: String(n) }],
+    measure: { kind: 'money', metric: 'deals_won', scope: { pipelineIds: [n] } },
+    target: { value: `${n}.05`, currency: 'EUR' },
+    schedule: { start: '2026-01-01', end: null, recurrence: 'weekly' },
+    extensions: { pipedrive: { reportIds: [`r${n}`] } },
+  };
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('splitLines', () => {
+  it('splits across chunk borders, multi-byte characters and CRLF, keeping a last line without newline', async () => {
+    const bytes = new TextEncoder().encode('a✓b\r\nsecond\n\nlast');
+    const chunks = [bytes.slice(0, 2), bytes.slice(2, 3), bytes.slice(3, 9), bytes.slice(9)];
+    expect(
+      await collect(
+        splitLines(
+          (async function* () {
+            yield* chunks;
+          })(),
+        ),
+      ),
+    ).toEqual(['a✓b', 'second', '', 'last']);
+  });
+});
+
+describe('NDJSON', () => {
+  it('exports one schema-versioned goal per line and imports them back unchanged', async () => {
+    const from = createMemoryAdapter({ provider: 'pipedrive', goals: [1, 2, 3].map(goal) });
+    const lines = await collect(exportNdjson(from.list()));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.endsWith('\n')).toBe(true);
+      expect(JSON.parse(line)).toMatchObject({ schema: GOAL_RECORD_SCHEMA, goal: { provider: 'pipedrive' } });
+    }
+    const to = createMemoryAdapter({ provider: 'pipedrive' });
+    const summary = await importNdjson(lines, to);
+    expect(summary.counts).toMatchObject({ created: 3, failed: 0 });
+    const strip = ({ id: _i, createdAt: _c, updatedAt: _u, origin: _o, ...rest }: Record<string, unknown>) =>
+      rest;
+    expect(to.goals().map(strip)).toEqual(from.goals().map(strip));
+    expect(to.goals()[0]?.origin).toEqual({ provider: 'pipedrive', id: 'mem-1' });
+  });
+
+  it('reports each bad line by number and imports the good ones', async () => {
+    const good = (await collect(exportNdjson(createMemoryAdapter({ goals: [goal(1), goal(2)] }).list()))).map(
+      (line) => line.trimEnd(),
+    );
+    const badGoal = JSON.stringify({
+      schema: GOAL_RECORD_SCHEMA,
+      goal: { ...JSON.parse(good[0] as string).goal, target: { value: '-1' } },
+    });
+    const input = [
+      good[0] as string,
+      '{"schema": "goalbridge/goal@1", "goal": ',
+      '[1, 2]',
+      '{"goal": {}}',
+      badGoal,
+      '',
+      good[1] as string,
+    ].join('\n');
+    const read = await collect(readNdjson([input]));
+    expect(
+      read.map((entry) =>
+        'goal' in entry ? `${entry.line}: ok` : `${entry.line}: ${entry.issues[0]?.path}`,
+      ),
+    ).toEqual(['1: ok', '2: ', '3: ', '4: schema', '5: goal.target.value', '7: ok']);
+    const to = createMemoryAdapter();
+    const summary = await importNdjson([input], to, { inputName: 'goals.ndjson' });
+    expect(summary.counts).toMatchObject({ created: 2, failed: 4 });
+    expect(summary.failures.map((failure) => failure.source)).toEqual([
+      'goals.ndjson:2',
+      'goals.ndjson:3',
+      'goals.ndjson:4',
+      'goals.ndjson:5',
+    ]);
+    expect(summary.failures[3]?.reason).toBe('goal.target.value: must not be negative');
+    expect(to.goals()).toHaveLength(2);
+  });
+
+  it('stops at the first bad line when asked, writing nothing from it on', async () => {
+    const lines = await collect(
+      exportNdjson(createMemoryAdapter({ goals: [goal(1), goal(2), goal(3)] }).list()),
+    );
+    const to = createMemoryAdapter();
+    const error = await importNdjson([lines[0], 'oops\n', lines[1], lines[2]] as string[], to, {
+      stopOnInvalid: true,
+      inputName: 'in.ndjson',
+      concurrency: 1,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidLineError);
+    expect((error as InvalidLineError).message).toMatch(/^in\.ndjson line 2: \(line\): not JSON/);
+    expect(to.goals().map((g) => g.title)).toEqual(['Goal 1 — ünïcødé ✓']);
+  });
+
+  it('resumes an import with the ID map: a second run creates nothing', async () => {
+    const lines = await collect(
+      exportNdjson(createMemoryAdapter({ provider: 'src', goals: [1, 2, 3, 4].map(goal) }).list()),
+    );
+    const to = createMemoryAdapter();
+    const idMap = new MemoryIdMapStore();
+    await importNdjson(lines, to, { idMap });
+    const again = await importNdjson(lines, to, { idMap });
+    expect(again.counts).toMatchObject({ created: 0, unchanged: 4 });
+    expect(to.goals()).toHaveLength(4);
+  });
+
+  it('streams a large input through a bounded pipeline', async () => {
+    const count = 5000;
+    async function* generate() {
+      for (let n = 1; n <= count; n++) {
+        yield `${JSON.stringify({ schema: GOAL_RECORD_SCHEMA, goal: { ...goal(n), id: `g${n}`, provider: 'src', owners: [], extensions: {}, status: 'active', target: { value: String(n) }, measure: { kind: 'count', metric: 'calls' } } })}\n`;
+      }
+    }
+    let inFlight = 0;
+    let peak = 0;
+    const inner = createMemoryAdapter();
+    const to = {
+      ...inner,
+      async create(input: GoalInputDraft) {
+        peak = Math.max(peak, ++inFlight);
+        await Promise.resolve();
+        inFlight--;
+        return inner.create(input);
+      },
+    };
+    const summary = await importNdjson(generate(), to, { concurrency: 8 });
+    expect(summary.counts.created).toBe(count);
+    expect(peak).toBeLessThanOrEqual(8);
+  });
+});
