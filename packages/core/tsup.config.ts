@@ -6,6 +6,7 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'simulator/index': 'src/simulator/index.ts',
     'msw/index': 'src/msw/index.ts',
+    'node/index': 'src/node/index.ts',
   },
   format: ['esm'],
   dts: true,

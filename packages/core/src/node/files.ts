@@ -1,0 +1,42 @@
+/** Reading user files (owner maps, plans, NDJSON) with errors that name the file and the line. */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../errors.ts';
+import { type OwnerMap, parseOwnerMap } from '../sync/owner-map.ts';
+
+/** Parsed JSON of a file; a ConfigError names the file, and the line and column of a syntax error. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = Number(/position (\d+)/.exec(message)?.[1]);
+    const where = Number.isInteger(position) ? lineAndColumn(text, position) : '';
+    throw new ConfigError(
+      `${path}${where} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+    );
+  }
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position).split('\n');
+  return ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
+}
+
+/** An owner map file; bad keys are reported with the file name. */
+export async function readOwnerMapFile(path: string): Promise<OwnerMap> {
+  return parseOwnerMap(await readJsonFile(path), path);
+}
+
+/** A file's bytes as a stream of chunks, for `readNdjson`/`importNdjson` (constant memory). */
+export function fileChunks(path: string): AsyncIterable<Uint8Array> {
+  return createReadStream(path);
+}
