@@ -163,18 +163,27 @@ describe('plan', () => {
           ...(input.measure.metric.includes('/')
             ? []
             : [{ path: 'measure.metric', message: 'must be ENTITY/TYPE' }]),
-          ...(input.target?.currency ? [] : [{ path: 'target.currency', message: 'required' }]),
+          ...(input.measure.kind === 'count' || input.target?.currency
+            ? []
+            : [{ path: 'target.currency', message: 'required' }]),
         ],
         warnings: [],
       }),
     };
     const from = createMemoryAdapter({
       provider: 'origin',
-      goals: [goal(1, { target: { value: '5' } }), goal(2), goal(3)],
+      goals: [
+        goal(1, { target: { value: '5' } }),
+        goal(2, { measure: { kind: 'count', metric: 'calls' }, target: { value: '7' } }),
+        goal(3),
+      ],
     });
     const planned = await plan(from, requiring, {
       filter: (g) => g.title !== 'Goal 3',
-      defaults: { currency: 'GBP', measure: { kind: 'money', metric: 'TRANSACTION/SALES' } },
+      defaults: {
+        currency: 'GBP',
+        measure: { money: { metric: 'TRANSACTION/SALES' }, count: { metric: 'TRANSACTION/COUNT' } },
+      },
       overrides: { description: 'migrated' },
     });
     expect(planned.counts).toMatchObject({ create: 2, skip: 1 });
@@ -183,6 +192,11 @@ describe('plan', () => {
       measure: { kind: 'money', metric: 'TRANSACTION/SALES' },
       target: { value: '5', currency: 'GBP' },
       description: 'migrated',
+    });
+    const second = planned.items[1];
+    expect(second?.action === 'create' && second.input.measure).toEqual({
+      kind: 'count',
+      metric: 'TRANSACTION/COUNT',
     });
     const invalid = await plan(from, requiring, {});
     expect(invalid.items[0]).toMatchObject({

@@ -7,6 +7,7 @@ export { lookupOwner, type OwnerMap, parseOwnerMap } from './owner-map.ts';
 export {
   type ConflictPolicy,
   type MatchKind,
+  type MeasureDefault,
   type MigrationPlan,
   type PlanAction,
   type PlanContext,

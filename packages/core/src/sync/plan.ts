@@ -30,11 +30,16 @@ export type ConflictPolicy = 'update' | 'skip' | 'fail';
 export interface PlanDefaults {
   /** Currency for money goals whose source has none (e.g. Capillary SALES → Pipedrive or Plannr). */
   currency?: CurrencyCode;
-  /** Measure to use when the target does not accept the source's (e.g. a Capillary KPI for a Pipedrive goal). */
-  measure?: Measure;
+  /**
+   * What to measure when the target does not accept the source's metric, by the goal's kind — e.g. Capillary
+   * KPIs for Pipedrive goals: `{ count: { metric: 'TRANSACTION/COUNT' }, money: { metric: 'TRANSACTION/SALES' } }`.
+   */
+  measure?: { count?: MeasureDefault; money?: MeasureDefault };
   /** Owners for goals left without any after owner mapping (Plannr requires one). */
   owners?: Owner[];
 }
+
+export type MeasureDefault = Omit<Measure, 'kind'>;
 
 export interface PlanOptions {
   idMap?: IdMapStore | undefined;
@@ -106,8 +111,9 @@ function prepare(
   input = applyOverrides(input, goal, options.overrides);
 
   let checked = target.check(input);
-  if (defaults?.measure && checked.issues.some((issue) => issue.path.startsWith('measure'))) {
-    input = { ...input, measure: defaults.measure };
+  const measure = defaults?.measure?.[input.measure.kind];
+  if (measure && checked.issues.some((issue) => issue.path.startsWith('measure'))) {
+    input = { ...input, measure: { kind: input.measure.kind, ...measure } };
     checked = target.check(input);
   }
   return { input, warnings: [...warnings, ...checked.warnings], issues: checked.issues };
