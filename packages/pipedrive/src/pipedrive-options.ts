@@ -1,0 +1,151 @@
+/**
+ * Adapter options: a strict schema (a bad option is a ConfigError naming it, never echoing its value) and the
+ * settings derived from it — base URL, auth headers, rate-limit rules.
+ */
+import {
+  type HttpHooks,
+  parseOptionsOrThrow,
+  type RateLimitWaitEvent,
+  type RetryPolicy,
+  readSecret,
+  type SecretSource,
+} from '@goalbridge/core';
+import { z } from 'zod';
+import { PIPEDRIVE_INTERVALS, type PipedriveInterval, PROVIDER } from './pipedrive-api.ts';
+import {
+  PIPEDRIVE_PLANS,
+  type PipedriveAuthKind,
+  type PipedrivePlan,
+  type PipedriveRateLimitOverride,
+} from './pipedrive-rate-limits.ts';
+
+export const PIPEDRIVE_DEFAULT_BASE_URL = 'https://api.pipedrive.com/v1';
+
+export interface PipedriveAdapterOptions {
+  /** API token, sent in the `x-api-token` header (never in the URL). A function is read before each request. */
+  apiToken?: SecretSource;
+  /** OAuth 2.0 access token, sent as `Authorization: Bearer`; pass a function to refresh it. */
+  accessToken?: SecretSource;
+  /** Your company domain: requests go to `https://<companyDomain>.pipedrive.com/api/v1` (recommended by Pipedrive). */
+  companyDomain?: string;
+  /** Full base URL, e.g. `${api_domain}/api/v1` from an OAuth token response. Default `https://api.pipedrive.com/v1`. */
+  baseURL?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Extra headers for every request. */
+  headers?: Readonly<Record<string, string>>;
+  hooks?: HttpHooks;
+  /** Retry policy of the core HTTP client, or `false` for none. */
+  retry?: RetryPolicy | false;
+  /** Per-attempt timeout in milliseconds. Default 30 s. */
+  timeoutMs?: number;
+  userAgent?: string;
+  /** The company's plan; sets the burst limit and the daily budget. Default `lite` (the most conservative). */
+  plan?: PipedrivePlan;
+  /** Seats on the plan; the daily budget is 30,000 × plan multiplier × seats. Default 1. */
+  seats?: number;
+  /** Change the scheduled limits (e.g. scaled down for benchmarks), or `false` to schedule nothing up front. */
+  rateLimits?: PipedriveRateLimitOverride | false;
+  /** Called when a request has to wait for the rate limiter. */
+  onRateLimitWait?: (event: RateLimitWaitEvent) => void;
+  /** ISO code → Pipedrive currency id. Without it, the adapter reads `GET /currencies` once and caches it. */
+  currencies?: Readonly<Record<string, number>>;
+  /** Interval for goals written without `schedule.recurrence`; without it such goals are refused. */
+  defaultInterval?: PipedriveInterval;
+}
+
+const func = <T>() => z.custom<T>((value) => typeof value === 'function', 'must be a function');
+const secret = z.union(
+  [z.string().trim().min(1, 'must not be empty'), func<() => string | Promise<string>>()],
+  {
+    error: 'must be a non-empty string or a function returning one',
+  },
+);
+const positiveInteger = z.number().int().positive();
+
+const OptionsSchema = z
+  .strictObject({
+    apiToken: secret.optional(),
+    accessToken: secret.optional(),
+    companyDomain: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i, 'must be the <domain> of <domain>.pipedrive.com')
+      .optional(),
+    baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    fetch: func<typeof globalThis.fetch>().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    hooks: z
+      .strictObject({
+        onRequest: func<NonNullable<HttpHooks['onRequest']>>().optional(),
+        onResponse: func<NonNullable<HttpHooks['onResponse']>>().optional(),
+        onRetry: func<NonNullable<HttpHooks['onRetry']>>().optional(),
+      })
+      .optional(),
+    retry: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          retries: z.number().int().min(0).optional(),
+          maxRetryAfterMs: z.number().min(0).optional(),
+          baseDelayMs: z.number().min(0).optional(),
+          maxDelayMs: z.number().min(0).optional(),
+          factor: z.number().min(1).optional(),
+          jitter: z.boolean().optional(),
+        }),
+      ])
+      .optional(),
+    timeoutMs: positiveInteger.optional(),
+    userAgent: z.string().min(1).optional(),
+    plan: z.enum(PIPEDRIVE_PLANS).optional(),
+    seats: positiveInteger.optional(),
+    rateLimits: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          burstLimit: positiveInteger.optional(),
+          burstWindowMs: positiveInteger.optional(),
+          dailyTokens: positiveInteger.optional(),
+        }),
+      ])
+      .optional(),
+    onRateLimitWait: func<(event: RateLimitWaitEvent) => void>().optional(),
+    currencies: z.record(z.string(), positiveInteger).optional(),
+    defaultInterval: z.enum(PIPEDRIVE_INTERVALS).optional(),
+  })
+  .superRefine((options, context) => {
+    if ((options.apiToken === undefined) === (options.accessToken === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: [options.apiToken === undefined ? 'apiToken' : 'accessToken'],
+        message: 'give exactly one of apiToken or accessToken',
+      });
+    }
+    if (options.companyDomain !== undefined && options.baseURL !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['baseURL'],
+        message: 'give companyDomain or baseURL, not both',
+      });
+    }
+  });
+
+export interface PipedriveSettings {
+  baseURL: string;
+  auth: PipedriveAuthKind;
+  authHeaders: () => Promise<Record<string, string>>;
+  options: z.output<typeof OptionsSchema>;
+}
+
+export function resolvePipedriveOptions(input: PipedriveAdapterOptions): PipedriveSettings {
+  const options = parseOptionsOrThrow(OptionsSchema, input, PROVIDER);
+  const baseURL =
+    options.baseURL ??
+    (options.companyDomain
+      ? `https://${options.companyDomain}.pipedrive.com/api/v1`
+      : PIPEDRIVE_DEFAULT_BASE_URL);
+  const { apiToken, accessToken } = options;
+  const authHeaders =
+    apiToken !== undefined
+      ? async () => ({ 'x-api-token': await readSecret(apiToken, 'apiToken', PROVIDER) })
+      : async () => ({ authorization: `Bearer ${await readSecret(accessToken, 'accessToken', PROVIDER)}` });
+  return { baseURL, auth: apiToken !== undefined ? 'apiToken' : 'oauth', authHeaders, options };
+}

@@ -1,0 +1,164 @@
+/**
+ * Pipedrive's published limits (reference §5): a burst window of 2 seconds per token, counted in requests and
+ * sized by plan and auth kind, and a daily token budget per company (30,000 × plan multiplier × seats) that
+ * every call spends by its token cost and that resets at midnight.
+ */
+import type { HttpResponse, RateLimitObservation, RateLimitRule } from '@goalbridge/core';
+
+export const PIPEDRIVE_PLANS = ['lite', 'growth', 'premium', 'ultimate'] as const;
+export type PipedrivePlan = (typeof PIPEDRIVE_PLANS)[number];
+export type PipedriveAuthKind = 'apiToken' | 'oauth';
+
+/** Requests per 2-second window and token, by auth kind and plan (reference §5). */
+export const PIPEDRIVE_BURST_LIMITS: Readonly<
+  Record<PipedriveAuthKind, Readonly<Record<PipedrivePlan, number>>>
+> = {
+  apiToken: { lite: 20, growth: 40, premium: 100, ultimate: 120 },
+  oauth: { lite: 80, growth: 160, premium: 400, ultimate: 480 },
+};
+export const PIPEDRIVE_BURST_WINDOW_MS = 2000;
+export const PIPEDRIVE_DAILY_TOKENS_PER_SEAT = 30_000;
+export const PIPEDRIVE_PLAN_MULTIPLIERS: Readonly<Record<PipedrivePlan, number>> = {
+  lite: 1,
+  growth: 2,
+  premium: 5,
+  ultimate: 7,
+};
+const DAY_MS = 86_400_000;
+
+/** The daily token budget of a company: 30,000 × plan multiplier × seats (reference §5). */
+export function pipedriveDailyTokens(plan: PipedrivePlan, seats: number): number {
+  return PIPEDRIVE_DAILY_TOKENS_PER_SEAT * PIPEDRIVE_PLAN_MULTIPLIERS[plan] * seats;
+}
+
+/**
+ * The next midnight after `now`. Pipedrive resets at midnight "in the server time zone", which it does not
+ * name; UTC is an ASSUMPTION, corrected by the server whenever a 429 names its reset time.
+ */
+export function nextMidnightUtc(now: number): number {
+  return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+}
+
+export interface PipedriveRateLimitOverride {
+  /** Requests per burst window. Default: by plan and auth kind. */
+  burstLimit?: number | undefined;
+  /** Length of the burst window. Default 2000 ms. */
+  burstWindowMs?: number | undefined;
+  /** Daily token budget. Default: 30,000 × plan multiplier × seats. */
+  dailyTokens?: number | undefined;
+}
+
+export interface PipedriveLimitSettings {
+  plan: PipedrivePlan;
+  seats: number;
+  auth: PipedriveAuthKind;
+  /** `false`: schedule nothing up front (a budget the server reports spent still stops requests). */
+  override: PipedriveRateLimitOverride | false;
+}
+
+function dailyRule(limit: number): RateLimitRule {
+  return {
+    name: 'daily',
+    limit,
+    windowMs: DAY_MS,
+    kind: 'budget',
+    unit: 'tokens',
+    nextResetAt: nextMidnightUtc,
+  };
+}
+
+/** The published limits the adapter schedules (none when the override is `false`). Names match the headers read. */
+export function pipedriveRateLimitRules(settings: PipedriveLimitSettings): RateLimitRule[] {
+  if (settings.override === false) return [];
+  const { burstLimit, burstWindowMs, dailyTokens } = settings.override;
+  return [
+    {
+      name: 'burst',
+      limit: burstLimit ?? PIPEDRIVE_BURST_LIMITS[settings.auth][settings.plan],
+      windowMs: burstWindowMs ?? PIPEDRIVE_BURST_WINDOW_MS,
+      unit: 'requests',
+    },
+    dailyRule(dailyTokens ?? pipedriveDailyTokens(settings.plan, settings.seats)),
+  ];
+}
+
+/**
+ * The rules for the adapter's limiter: the scheduled ones, plus — when nothing is scheduled — a daily budget of
+ * unknown size, so a budget the server reports spent still stops every request until its reset.
+ */
+export function limiterRules(scheduled: readonly RateLimitRule[]): RateLimitRule[] {
+  return scheduled.some((rule) => rule.name === 'daily')
+    ? [...scheduled]
+    : [...scheduled, dailyRule(Number.MAX_SAFE_INTEGER)];
+}
+
+function numberHeader(headers: Headers, name: string): number | undefined {
+  const value = headers.get(name);
+  if (value === null || value.trim() === '') return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) && number >= 0 ? number : undefined;
+}
+
+/** Seconds from `Retry-After` (seconds or an HTTP date). */
+function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  const seconds = numberHeader(headers, 'retry-after');
+  if (seconds !== undefined) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** True when a response says the daily token budget is spent (`x-daily-ratelimit-token-remaining: 0`, §5). */
+export function isDailyBudgetSpent(response: HttpResponse): boolean {
+  return numberHeader(response.headers, 'x-daily-ratelimit-token-remaining') === 0;
+}
+
+/** When a spent daily budget resets: `Retry-After`, else `x-ratelimit-reset`, else the next midnight. */
+export function dailyResetAt(headers: Headers, now: number): number {
+  const wait = retryAfterMs(headers, now) ?? secondsHeaderMs(headers, 'x-ratelimit-reset');
+  return wait === undefined ? nextMidnightUtc(now) : now + wait;
+}
+
+/** When a burst window frees up: `x-ratelimit-reset` seconds, else `Retry-After`, else one window. */
+export function burstResetAt(headers: Headers, now: number, windowMs: number): number {
+  const reset = secondsHeaderMs(headers, 'x-ratelimit-reset');
+  const wait = reset !== undefined && reset > 0 ? reset : (retryAfterMs(headers, now) ?? windowMs);
+  return now + wait;
+}
+
+function secondsHeaderMs(headers: Headers, name: string): number | undefined {
+  const seconds = numberHeader(headers, name);
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+/**
+ * Limit state from the documented `x-ratelimit-*` headers and the undocumented but widely read
+ * `x-daily-ratelimit-token-*` ones (reference §5); either may be missing on a response.
+ */
+export function readPipedriveRateLimits(
+  response: HttpResponse,
+  now: number = Date.now(),
+): RateLimitObservation[] {
+  const { headers } = response;
+  const observations: RateLimitObservation[] = [];
+  const burstRemaining = numberHeader(headers, 'x-ratelimit-remaining');
+  if (burstRemaining !== undefined && !(response.status === 429 && isDailyBudgetSpent(response))) {
+    const reset = secondsHeaderMs(headers, 'x-ratelimit-reset');
+    observations.push({
+      rule: 'burst',
+      remaining: burstRemaining,
+      resetAt: reset === undefined ? undefined : now + reset,
+    });
+  }
+  const dailyRemaining = numberHeader(headers, 'x-daily-ratelimit-token-remaining');
+  if (dailyRemaining !== undefined) {
+    observations.push({
+      rule: 'daily',
+      remaining: dailyRemaining,
+      // Only a refusal names the reset time; on success x-ratelimit-reset belongs to the burst window.
+      resetAt: response.status === 429 && dailyRemaining === 0 ? dailyResetAt(headers, now) : undefined,
+    });
+  }
+  return observations;
+}
