@@ -75,13 +75,16 @@ export {
   isIsoDate,
   isIsoDateTime,
   localDateOf,
+  nextUtcMidnight,
   parseDateTime,
   todayUtc,
 } from './model/dates.ts';
 export {
+  addDecimals,
   compareDecimals,
   type DecimalString,
   decimalScale,
+  decimalToJson,
   decimalToMinorUnits,
   decimalToNumber,
   formatDecimalFixed,

@@ -7,6 +7,7 @@ import {
   isIsoDate,
   isIsoDateTime,
   localDateOf,
+  nextUtcMidnight,
   parseDateTime,
 } from '../src/model/dates.ts';
 
@@ -89,6 +90,15 @@ describe('dates', () => {
     expect(localDateOf('2027-04-29T00:00:00+01:00')).toBe('2027-04-29');
     expect(localDateOf('2027-04-29')).toBe('2027-04-29');
     expect(localDateOf('2027-02-30T00:00:00Z')).toBeUndefined();
+  });
+
+  it('finds the next UTC midnight', () => {
+    expect(new Date(nextUtcMidnight(Date.parse('2025-06-01T23:59:59.999Z'))).toISOString()).toBe(
+      '2025-06-02T00:00:00.000Z',
+    );
+    expect(new Date(nextUtcMidnight(Date.parse('2025-06-02T00:00:00.000Z'))).toISOString()).toBe(
+      '2025-06-03T00:00:00.000Z',
+    );
   });
 
   it('does calendar arithmetic in UTC', () => {

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  addDecimals,
   compareDecimals,
   decimalScale,
+  decimalToJson,
   decimalToMinorUnits,
   decimalToNumber,
   formatDecimalFixed,
@@ -144,6 +146,25 @@ describe('decimalToNumber', () => {
   it('refuses values a double cannot hold exactly', () => {
     expect(() => decimalToNumber('9007199254740993')).toThrow(/losing precision/);
     expect(() => decimalToNumber('0.12345678901234567890')).toThrow(RangeError);
+  });
+});
+
+describe('sums and JSON', () => {
+  it('adds exactly, whatever the scales', () => {
+    expect(addDecimals('0.1', '0.2')).toBe('0.3');
+    expect(addDecimals('-1.005', '1')).toBe('-0.005');
+    fc.assert(
+      fc.property(decimalArb, decimalArb, (a, b) => {
+        expect(decimalToMinorUnits(addDecimals(a, b), 12)).toBe(
+          decimalToMinorUnits(a, 12) + decimalToMinorUnits(b, 12),
+        );
+      }),
+    );
+  });
+
+  it('sends a number only when it is exact, else the text', () => {
+    expect(decimalToJson('250000.5')).toBe(250000.5);
+    expect(decimalToJson('9007199254740993')).toBe('9007199254740993');
   });
 });
 

@@ -215,6 +215,8 @@ describe('server-side accounting', () => {
     expect(window.hit(100)).toMatchObject({ allowed: true, remaining: 0, resetMs: 900 });
     expect(window.hit(500)).toMatchObject({ allowed: false, remaining: 0, resetMs: 500 });
     expect(window.hit(1000)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(window.peek(1000)).toMatchObject({ allowed: false, remaining: 0 });
+    expect(window.peek(1100)).toMatchObject({ allowed: true, remaining: 1 });
   });
 
   it('spends a budget and refills it at midnight', () => {

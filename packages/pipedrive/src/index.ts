@@ -43,7 +43,6 @@ export { LIST_QUERIES, type PipedriveFindFilter } from './pipedrive-find-query.t
 export { checkGoalId, pipedriveInputIssues, pipedrivePatchIssues } from './pipedrive-goal-rules.ts';
 export { PIPEDRIVE_DEFAULT_BASE_URL, type PipedriveAdapterOptions } from './pipedrive-options.ts';
 export {
-  nextMidnightUtc,
   PIPEDRIVE_BURST_LIMITS,
   PIPEDRIVE_BURST_WINDOW_MS,
   PIPEDRIVE_DAILY_TOKENS_PER_SEAT,

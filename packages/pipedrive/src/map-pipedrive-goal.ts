@@ -4,7 +4,7 @@
  * normalizations: a numeric-string `target` comes back as a number, and a blank or null `title` as no title.
  */
 import {
-  decimalToNumber,
+  decimalToJson,
   type Goal,
   type GoalInput,
   type GoalPatch,
@@ -73,15 +73,6 @@ function scopeToParams(
     ...(stageId === undefined ? {} : { stage_id: stageId }),
     ...(activityTypeIds === undefined ? {} : { activity_type_id: activityTypeIds }),
   };
-}
-
-/** A target as JSON: the number when it is exact as a double, else the numeric string the request docs show. */
-function targetToJson(value: string): number | string {
-  try {
-    return decimalToNumber(value);
-  } catch {
-    return value;
-  }
 }
 
 function intervalToRecurrence(interval: string): { recurrence: Recurrence; custom?: string } {
@@ -229,7 +220,7 @@ function outcomeOf({ input, extension, options }: Parts): PipedriveGoalBody['exp
   const money = measure.kind === 'money';
   const currencyId = target.currency ? options.currencies?.idOf(target.currency) : extension.currencyId;
   const outcome: Record<string, unknown> = {
-    target: targetToJson(target.value),
+    target: decimalToJson(target.value),
     tracking_metric: money ? 'sum' : 'quantity',
     ...(money && currencyId !== undefined ? { currency_id: currencyId } : {}),
   };

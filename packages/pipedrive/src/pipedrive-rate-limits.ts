@@ -3,7 +3,12 @@
  * sized by plan and auth kind, and a daily token budget per company (30,000 × plan multiplier × seats) that
  * every call spends by its token cost and that resets at midnight.
  */
-import type { HttpResponse, RateLimitObservation, RateLimitRule } from '@goalbridge/core';
+import {
+  type HttpResponse,
+  nextUtcMidnight,
+  type RateLimitObservation,
+  type RateLimitRule,
+} from '@goalbridge/core';
 
 export const PIPEDRIVE_PLANS = ['lite', 'growth', 'premium', 'ultimate'] as const;
 export type PipedrivePlan = (typeof PIPEDRIVE_PLANS)[number];
@@ -35,10 +40,6 @@ export function pipedriveDailyTokens(plan: PipedrivePlan, seats: number): number
  * The next midnight after `now`. Pipedrive resets at midnight "in the server time zone", which it does not
  * name; UTC is an ASSUMPTION, corrected by the server whenever a 429 names its reset time.
  */
-export function nextMidnightUtc(now: number): number {
-  return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
-}
-
 export interface PipedriveRateLimitOverride {
   /** Requests per burst window. Default: by plan and auth kind. */
   burstLimit?: number | undefined;
@@ -63,7 +64,7 @@ function dailyRule(limit: number): RateLimitRule {
     windowMs: DAY_MS,
     kind: 'budget',
     unit: 'tokens',
-    nextResetAt: nextMidnightUtc,
+    nextResetAt: nextUtcMidnight,
   };
 }
 
@@ -117,7 +118,7 @@ export function isDailyBudgetSpent(response: HttpResponse): boolean {
 /** When a spent daily budget resets: `Retry-After`, else `x-ratelimit-reset`, else the next midnight. */
 export function dailyResetAt(headers: Headers, now: number): number {
   const wait = retryAfterMs(headers, now) ?? secondsHeaderMs(headers, 'x-ratelimit-reset');
-  return wait === undefined ? nextMidnightUtc(now) : now + wait;
+  return wait === undefined ? nextUtcMidnight(now) : now + wait;
 }
 
 /** When a burst window frees up: `x-ratelimit-reset` seconds, else `Retry-After`, else one window. */

@@ -86,3 +86,8 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
 export function todayUtc(now: number = Date.now()): IsoDate {
   return new Date(now).toISOString().slice(0, 10);
 }
+
+/** The next UTC midnight after `now` (epoch ms): when daily API budgets reset. */
+export function nextUtcMidnight(now: number): number {
+  return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+}

@@ -129,6 +129,27 @@ export function decimalToNumber(value: DecimalString): number {
   return number;
 }
 
+/**
+ * A decimal as JSON for APIs that accept both: the number when a double holds it exactly, else the text
+ * (`"9007199254740993"`), so nothing is rounded on the way out.
+ */
+export function decimalToJson(value: DecimalString): number | string {
+  try {
+    return decimalToNumber(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The exact sum of two decimals. */
+export function addDecimals(a: DecimalString, b: DecimalString): DecimalString {
+  const x = requireScaled(a);
+  const y = requireScaled(b);
+  const scale = Math.max(x.scale, y.scale);
+  const units = x.units * 10n ** BigInt(scale - x.scale) + y.units * 10n ** BigInt(scale - y.scale);
+  return formatScaled({ units, scale });
+}
+
 /** Fixed-scale text for APIs that want a given number of decimals ("1", 3 → "1.000"). Never rounds. */
 export function formatDecimalFixed(value: DecimalString, scale: number): string {
   const units = decimalToMinorUnits(value, scale);

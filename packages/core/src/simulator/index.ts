@@ -3,6 +3,8 @@
  * localhost server), a router, seeded randomness and server-side rate accounting. Test tooling — not needed
  * at runtime by the adapters themselves.
  */
+
+export { nextUtcMidnight } from '../model/dates.ts';
 export {
   FAULT_KINDS,
   FAULTS_BEFORE,
@@ -14,7 +16,7 @@ export {
 } from './faults.ts';
 export { hexId, type JsonBody, jsonResponse, readJsonBody, uuidV4 } from './http-helpers.ts';
 export { createRandom, pick, type Random, randomInt } from './random.ts';
-export { nextUtcMidnight, ResettingBudget, SlidingWindowCounter, type WindowHit } from './rate-window.ts';
+export { ResettingBudget, SlidingWindowCounter, type WindowHit } from './rate-window.ts';
 export { type RouteMatch, type RouteParams, Router } from './router.ts';
 export { type RunningServer, type ServeOptions, serve } from './server.ts';
 export {

@@ -23,17 +23,24 @@ export class SlidingWindowCounter {
     while (this.#hits.length > 0 && (this.#hits[0] as number) <= now - this.windowMs) this.#hits.shift();
   }
 
-  hit(now: number): WindowHit {
+  /** The window's state without counting a request. */
+  peek(now: number): WindowHit {
     this.#prune(now);
-    const allowed = this.#hits.length < this.limit;
-    if (allowed) this.#hits.push(now);
     const oldest = this.#hits[0];
     return {
-      allowed,
+      allowed: this.#hits.length < this.limit,
       limit: this.limit,
       remaining: this.limit - this.#hits.length,
       resetMs: oldest === undefined ? 0 : Math.max(0, oldest + this.windowMs - now),
     };
+  }
+
+  /** Counts a request when the window has room. */
+  hit(now: number): WindowHit {
+    const before = this.peek(now);
+    if (!before.allowed) return before;
+    this.#hits.push(now);
+    return { ...this.peek(now), allowed: true };
   }
 }
 
@@ -66,10 +73,4 @@ export class ResettingBudget {
   set(remaining: number): void {
     this.#remaining = remaining;
   }
-}
-
-/** The next UTC midnight after `now`. */
-export function nextUtcMidnight(now: number): number {
-  const date = new Date(now);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
 }

@@ -158,15 +158,11 @@ export async function apply(
         : options.signal?.aborted
           ? 'stopped before finishing'
           : undefined;
-    if (reason === undefined) {
-      await idMap.close?.();
-      throw error;
-    }
+    if (reason === undefined) throw error;
     const resetAt = error instanceof StopRun ? error.resetAt : undefined;
     summary.stop(reason, resetAt);
     emit({ type: 'stopped', reason, ...(resetAt ? { resetAt: resetAt.toISOString() } : {}) });
   }
-  await idMap.close?.();
   const result = summary.build();
   emit({ type: 'done', summary: result });
   return result;

@@ -7,8 +7,9 @@
  * token that keeps sending after refusals can be blocked with the Cloudflare HTML 403 (off by default, since
  * Pipedrive publishes no threshold).
  */
+import { nextUtcMidnight } from '@goalbridge/core';
+import { SlidingWindowCounter } from '@goalbridge/core/simulator';
 import {
-  nextMidnightUtc,
   PIPEDRIVE_BURST_LIMITS,
   PIPEDRIVE_BURST_WINDOW_MS,
   type PipedriveAuthKind,
@@ -58,34 +59,6 @@ export interface DailyBudgetState {
  * Requests per rolling window for one token. Like core's SlidingWindowCounter, plus a read without a hit, so
  * a refusal for another reason can still report the window's state.
  */
-class BurstWindow {
-  readonly #hits: number[] = [];
-  readonly limit: number;
-  readonly windowMs: number;
-
-  constructor(limit: number, windowMs: number) {
-    this.limit = limit;
-    this.windowMs = windowMs;
-  }
-
-  /** Remaining requests and the time until the oldest counted one leaves the window. */
-  peek(now: number): { remaining: number; resetMs: number } {
-    while (this.#hits.length > 0 && (this.#hits[0] as number) <= now - this.windowMs) this.#hits.shift();
-    const oldest = this.#hits[0];
-    return {
-      remaining: this.limit - this.#hits.length,
-      resetMs: oldest === undefined ? 0 : oldest + this.windowMs - now,
-    };
-  }
-
-  /** Counts a request when the window has room. */
-  hit(now: number): boolean {
-    if (this.peek(now).remaining <= 0) return false;
-    this.#hits.push(now);
-    return true;
-  }
-}
-
 /** The company's daily token budget; refills to its limit at each reset, the next one a day later. */
 class DailyBudget {
   limit: number;
@@ -95,7 +68,7 @@ class DailyBudget {
   constructor(limit: number, now: number) {
     this.limit = limit;
     this.remaining = limit;
-    this.resetAt = nextMidnightUtc(now);
+    this.resetAt = nextUtcMidnight(now);
   }
 
   refresh(now: number): void {
@@ -121,7 +94,7 @@ const seconds = (ms: number) => String(Math.max(0, Math.ceil(ms / 1000)));
 export class SimulatorRateLimits {
   #limits: PipedriveSimulatorLimits;
   readonly #now: () => number;
-  readonly #windows = new Map<string, BurstWindow>();
+  readonly #windows = new Map<string, SlidingWindowCounter>();
   readonly #refusals = new Map<string, number>();
   readonly #blockedUntil = new Map<string, number>();
   readonly #writes = new Map<number, { day: string; count: number }>();
@@ -166,11 +139,11 @@ export class SimulatorRateLimits {
     if (state.resetAt !== undefined) budget.resetAt = state.resetAt;
   }
 
-  #window(caller: Caller): BurstWindow {
+  #window(caller: Caller): SlidingWindowCounter {
     let window = this.#windows.get(caller.key);
     if (!window) {
       const limit = caller.kind === 'oauth' ? this.#limits.burstOAuth : this.#limits.burstApiToken;
-      window = new BurstWindow(limit, this.#limits.burstWindowMs);
+      window = new SlidingWindowCounter(limit, this.#limits.burstWindowMs);
       this.#windows.set(caller.key, window);
     }
     return window;
@@ -194,7 +167,7 @@ export class SimulatorRateLimits {
         'retry-after': wait,
       });
     }
-    if (!window.hit(now)) {
+    if (!window.hit(now).allowed) {
       const { resetMs } = window.peek(now);
       return this.#refuse(caller, 'burst', {
         ...this.#burstHeaders(window.limit, 0, resetMs),

@@ -9,7 +9,7 @@
  * - The assignee's deals: a person's own, a team's members', the company's all. Pipelines as in the params.
  * - `quantity` counts; `sum` adds deal values in the goal's currency (no conversion), exactly.
  */
-import { parseDecimal } from '@goalbridge/core';
+import { addDecimals, parseDecimal } from '@goalbridge/core';
 import type { PipedriveSimulatorTeam } from './pipedrive-sandbox.ts';
 import type { RawGoal } from './pipedrive-simulator-validation.ts';
 
@@ -54,31 +54,6 @@ const within = (date: string | undefined, period: Period) =>
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-}
-
-/** Exact decimal sum via scaled integers. */
-function addDecimal(a: string, b: string): string {
-  const scale = Math.max(fractionDigits(a), fractionDigits(b));
-  const units = toUnits(a, scale) + toUnits(b, scale);
-  return parseDecimal(fromUnits(units, scale)) ?? '0';
-}
-
-function fractionDigits(value: string): number {
-  const dot = value.indexOf('.');
-  return dot === -1 ? 0 : value.length - dot - 1;
-}
-
-function toUnits(value: string, scale: number): bigint {
-  const [whole = '0', fraction = ''] = value.replace('-', '').split('.');
-  const units = BigInt(whole + fraction.padEnd(scale, '0'));
-  return value.startsWith('-') ? -units : units;
-}
-
-function fromUnits(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return negative ? `-${text}` : text;
 }
 
 function assigneeUsers(goal: RawGoal, teams: readonly PipedriveSimulatorTeam[]): (userId: number) => boolean {
@@ -135,5 +110,5 @@ export function computeProgress(goal: RawGoal, period: Period, data: ProgressDat
     }
   });
   if (!sum) return String(counted.length);
-  return counted.reduce((total, deal) => addDecimal(total, parseDecimal(deal.value) ?? '0'), '0');
+  return counted.reduce((total, deal) => addDecimals(total, parseDecimal(deal.value) ?? '0'), '0');
 }
