@@ -273,18 +273,6 @@ describe('Pipedrive requests and responses against the official OpenAPI goals su
   }
 });
 
-/** OpenAPI 3.0 `nullable: true` as JSON Schema (`type: [type, 'null']`). */
-function nullable(node: unknown): object {
-  if (Array.isArray(node)) return node.map(nullable);
-  if (typeof node !== 'object' || node === null) return node as object;
-  const result: Record<string, unknown> = Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, nullable(value)]),
-  );
-  if (result.nullable === true && typeof result.type === 'string') result.type = [result.type, 'null'];
-  delete result.nullable;
-  return result;
-}
-
 /** The v1 error shapes from the spec's error excerpt (no error responses are declared on the goals paths). */
 describe('simulator error answers against the v1 error shapes', () => {
   const excerpt = parseYaml(
@@ -296,7 +284,7 @@ describe('simulator error answers against the v1 error shapes', () => {
   const shape = (key: string) => {
     const schema = excerpt.responses[key]?.schema;
     if (!schema) throw new Error(`no ${key} in the excerpt`);
-    return ajv.compile(nullable(schema));
+    return ajv.compile(convertNullable(schema));
   };
   const shapes: Record<number, string> = {
     400: '400 CallLogBadRequestResponse',

@@ -288,7 +288,7 @@ function escapePointer(segment: string): string {
 }
 
 /** OpenAPI 3.0 `nullable: true` as JSON Schema: the type may also be null. */
-function convertNullable(node: unknown): Json {
+export function convertNullable(node: unknown): Json {
   if (Array.isArray(node)) return node.map(convertNullable) as unknown as Json;
   if (typeof node !== 'object' || node === null) return node as Json;
   const result: Json = {};
