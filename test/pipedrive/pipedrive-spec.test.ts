@@ -15,7 +15,7 @@ import {
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { OpenApiDocument, SHARED_SPECS } from '../support/openapi.ts';
+import { convertNullable, OpenApiDocument, SHARED_SPECS } from '../support/openapi.ts';
 
 /** Known deviations of the real API from the spec, each with its source. */
 const deviations = [
