@@ -1,0 +1,277 @@
+/**
+ * `createPlannrAdapter`: Plannr CRM goals (API v2) behind the goalbridge adapter contract.
+ */
+import {
+  type AdapterCapabilities,
+  bodyExcerpt,
+  type CallOptions,
+  createGoalAdapter,
+  type Goal,
+  type GoalAdapter,
+  type GoalDriver,
+  type GoalField,
+  HttpClient,
+  type HttpResponse,
+  type Operation,
+  parseOptionsOrThrow,
+  parseResponseOrThrow,
+  RateLimiter,
+  type RateLimitRule,
+  readSecret,
+  urlPath,
+} from '@goalbridge/core';
+import {
+  checkGoalForPlannr,
+  convertGoalPatchToPlannr,
+  convertGoalToPlannr,
+} from './convert-to-plannr-goal.ts';
+import { plannrGoalToGoal } from './map-plannr-goal.ts';
+import {
+  isPlannrUuid,
+  PLANNR_BASE_URL,
+  PLANNR_PROVIDER,
+  type PlannrGoal,
+  PlannrGoalPageSchema,
+  PlannrGoalSchema,
+  type PlannrGoalWrite,
+  unwrapResource,
+} from './plannr-api.ts';
+import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
+import { classifyPlannrResponse } from './plannr-errors.ts';
+import { type FetchGoalPage, listGoalPages, type PlannrListOptions } from './plannr-list.ts';
+import { defaultIncludes, type PlannrAdapterOptions, PlannrAdapterOptionsSchema } from './plannr-options.ts';
+import { PLANNR_RATE_LIMITS, readPlannrRateLimits } from './plannr-rate-limits.ts';
+
+const { includes, pagination } = PLANNR_ASSUMPTIONS;
+
+export interface PlannrAdapter extends GoalAdapter {
+  list(options?: PlannrListOptions): AsyncIterable<Goal>;
+}
+
+const READABLE: readonly GoalField[] = [
+  'title',
+  'description',
+  'owners',
+  'measure',
+  'target',
+  'schedule.end',
+  'schedule.recurrence',
+  'status',
+  'priority',
+  'progress',
+  'extensions',
+  'createdAt',
+  'updatedAt',
+];
+/** Constant for every Plannr goal, or set by Plannr: readable, never written. */
+const READ_ONLY: ReadonlySet<GoalField> = new Set([
+  'measure',
+  'schedule.recurrence',
+  'status',
+  'createdAt',
+  'updatedAt',
+]);
+
+/** What the adapter declares; `owners` round-trips only when the owners relation is read. */
+export function plannrCapabilities(
+  options: { include?: readonly string[]; rateLimits?: readonly RateLimitRule[] } = {},
+): AdapterCapabilities {
+  const include = options.include ?? defaultIncludes();
+  const readsOwners = includes.owners !== undefined && include.includes(includes.owners);
+  const operations: Operation[] = ['get', 'create', 'update', 'progress'];
+  if (PLANNR_ASSUMPTIONS.listEndpoint) operations.unshift('list');
+  if (PLANNR_ASSUMPTIONS.deleteEndpoint) operations.push('delete');
+  return {
+    operations,
+    fields: {
+      readable: READABLE,
+      writable: READABLE.filter((field) => !READ_ONLY.has(field) && (field !== 'owners' || readsOwners)),
+    },
+    rateLimits: options.rateLimits ?? PLANNR_RATE_LIMITS,
+    pagination: { kind: 'page', maxPageSize: pagination.maxPerPage },
+    measureKinds: ['money'],
+    ownerTypes: ['account'],
+  };
+}
+
+export function createPlannrAdapter(options: PlannrAdapterOptions): PlannrAdapter {
+  const config = parseOptionsOrThrow(PlannrAdapterOptionsSchema, options, PLANNR_PROVIDER);
+  const include = config.include ?? defaultIncludes();
+  const rules = options.rateLimits === false ? [] : (options.rateLimits ?? PLANNR_RATE_LIMITS);
+  const rateLimiter =
+    options.rateLimiter ??
+    (rules.length > 0 ? new RateLimiter(rules, { provider: PLANNR_PROVIDER }) : undefined);
+  const accessToken = options.accessToken;
+  const client = new HttpClient({
+    provider: PLANNR_PROVIDER,
+    baseURL: config.baseURL ?? PLANNR_BASE_URL,
+    fetch: options.fetch,
+    // All four headers are required [S14]; Accept makes Laravel answer errors in JSON.
+    headers: {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'x-plannr-account-uuid': config.accountUuid,
+    },
+    authHeaders: async () => ({
+      authorization: `Bearer ${await readSecret(accessToken, 'accessToken', PLANNR_PROVIDER)}`,
+    }),
+    userAgent: config.userAgent,
+    timeoutMs: config.timeoutMs,
+    retry: options.retry,
+    rateLimiter,
+    hooks: options.hooks,
+    classifyResponse: classifyPlannrResponse,
+    readRateLimits: readPlannrRateLimits,
+  });
+  const capabilities = plannrCapabilities({ include, rateLimits: rules });
+  return createGoalAdapter(
+    createPlannrDriver(client, include, config.currency, capabilities),
+  ) as PlannrAdapter;
+}
+
+function createPlannrDriver(
+  client: HttpClient,
+  include: readonly string[],
+  currency: string | undefined,
+  capabilities: AdapterCapabilities,
+): GoalDriver {
+  const includeQuery = include.length > 0 ? { include: include.join(',') } : {};
+  const readsOwners = includes.owners !== undefined && include.includes(includes.owners);
+  const readsCircles = includes.circles !== undefined && include.includes(includes.circles);
+
+  function parseGoal(response: HttpResponse): PlannrGoal {
+    return parseResponseOrThrow(PlannrGoalSchema, unwrapResource(response.body), {
+      provider: PLANNR_PROVIDER,
+      what: 'goal',
+      body: bodyExcerpt(response),
+      requestId: response.requestId,
+    });
+  }
+
+  async function fetchGoal(id: string, options: CallOptions): Promise<PlannrGoal> {
+    const response = await client.request({
+      method: 'GET',
+      path: urlPath`goals/${id}`,
+      query: includeQuery,
+      operation: 'get',
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    return parseGoal(response);
+  }
+
+  /** True when the goal still lacks a relation a read with `include` would give. */
+  function lacksRelations(raw: PlannrGoal): boolean {
+    const owners = raw.accounts !== undefined || raw.account_uuids !== undefined;
+    const circles = raw.visible_to_circles !== undefined || raw.visible_to_circles_uuids !== undefined;
+    return (readsOwners && !owners) || (readsCircles && !circles);
+  }
+
+  function fetchPage(options: PlannrListOptions): FetchGoalPage {
+    return async (query, page) => {
+      const response = await client.request({
+        method: 'GET',
+        path: 'goals',
+        query: { ...includeQuery, ...query, [pagination.pageParameter]: page },
+        operation: 'list',
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      });
+      const body = parseResponseOrThrow(PlannrGoalPageSchema, response.body, {
+        provider: PLANNR_PROVIDER,
+        what: 'page of goals',
+        body: bodyExcerpt(response),
+        requestId: response.requestId,
+      });
+      return { goals: body.data.map((raw) => plannrGoalToGoal(raw).value), meta: body.meta };
+    };
+  }
+
+  return {
+    provider: PLANNR_PROVIDER,
+    capabilities,
+
+    checkId: (id) => (isPlannrUuid(id) ? undefined : 'must be a Plannr goal UUID'),
+    checkInput: (input) => checkGoalForPlannr(input, { currency }),
+    checkPatch: (patch) => {
+      const { issues, warnings } = convertGoalPatchToPlannr(patch, { currency });
+      return { issues, warnings };
+    },
+
+    list: (options: PlannrListOptions) => listGoalPages(options, fetchPage(options)),
+
+    async get(id, options) {
+      return plannrGoalToGoal(await fetchGoal(id, options)).value;
+    },
+
+    async create(input, options) {
+      const { value: body, warnings } = convertGoalToPlannr(input, { currency });
+      const response = await client.request({
+        method: 'POST',
+        path: 'goals',
+        json: body,
+        operation: 'create',
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      });
+      const raw = withWrittenRelations(parseGoal(response), body, 'create');
+      return { goal: plannrGoalToGoal(raw).value, warnings };
+    },
+
+    async update(id, patch, options) {
+      const { value: body, warnings } = convertGoalPatchToPlannr(patch, { currency });
+      const response = await client.request({
+        method: 'PUT',
+        path: urlPath`goals/${id}`,
+        json: body,
+        operation: 'update',
+        // A partial update repeated with the same values leaves the same goal.
+        idempotent: true,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      });
+      const written = withWrittenRelations(parseGoal(response), body, 'update');
+      const raw = lacksRelations(written) ? await fetchGoal(id, options) : written;
+      return { goal: plannrGoalToGoal(raw).value, warnings };
+    },
+
+    async delete(id, options) {
+      // Any 2xx: 204 is assumed, 200 with a message is Plannr's other delete style (reference §1.5).
+      await client.request({
+        method: 'DELETE',
+        path: urlPath`goals/${id}`,
+        operation: 'delete',
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      });
+    },
+
+    async progress(id, _query, options) {
+      return plannrGoalToGoal(await fetchGoal(id, options)).value.progress ?? {};
+    },
+  };
+}
+
+/**
+ * Write answers are the bare resource (ASSUMPTION `writeResponsesLoadRelations`): the owners and circle
+ * settings Plannr accepted are taken from the request. A create without a visibility list has a blank one [S1].
+ * When an update's answer still leaves them unknown, the driver reads the goal again.
+ */
+function withWrittenRelations(raw: PlannrGoal, body: PlannrGoalWrite, mode: 'create' | 'update'): PlannrGoal {
+  const filled: PlannrGoal = { ...raw };
+  if (raw.accounts === undefined && raw.account_uuids === undefined && body.account_uuids !== undefined) {
+    filled.account_uuids = body.account_uuids;
+  }
+  if (raw.visible_to_circles === undefined && raw.visible_to_circles_uuids === undefined) {
+    const circles = body.visible_to_circles_uuids ?? (mode === 'create' ? [] : undefined);
+    if (circles !== undefined) filled.visible_to_circles_uuids = circles;
+  }
+  if (raw.shown_on_circles === undefined && raw.show_on_circles === undefined) {
+    const shown =
+      body.shown_on_circles ??
+      body.show_on_circles ??
+      (mode === 'create' ? PLANNR_ASSUMPTIONS.shownOnCirclesDefault : undefined);
+    if (shown !== undefined) filled.shown_on_circles = shown;
+  }
+  return filled;
+}
