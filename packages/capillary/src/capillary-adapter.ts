@@ -1,0 +1,528 @@
+/**
+ * `createCapillaryAdapter`: Capillary target groups (API v3) as goals. Transport is core's HttpClient (one
+ * retry layer, rate limiter, redaction); this file chooses the calls and reads the envelopes.
+ */
+import {
+  type AdapterCapabilities,
+  AuthError,
+  type CallOptions,
+  createGoalAdapter,
+  type Goal,
+  type GoalAdapter,
+  GoalbridgeError,
+  GoalSchema,
+  HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  InvalidResponseError,
+  type MappingWarning,
+  NotFoundError,
+  PermissionError,
+  paginate,
+  parseResponseOrThrow,
+  RateLimiter,
+  TransientError,
+  todayUtc,
+  toValidationIssues,
+  uniqueBy,
+  urlPath,
+  ValidationError,
+  type WriteResult,
+} from '@goalbridge/core';
+import { z } from 'zod';
+import {
+  type CapillaryPeriod,
+  CapillaryPeriodSchema,
+  type CapillaryTargetGroup,
+  CapillaryTargetGroupSchema,
+  CapillaryUserTargetGroupsSchema,
+  envelopeSchema,
+} from './capillary-api.ts';
+import {
+  type CapillaryAuthenticator,
+  createBasicAuthenticator,
+  createOAuthAuthenticator,
+  createRecordingFetch,
+} from './capillary-auth.ts';
+import { classifyCapillaryResponse, envelopeWarnings } from './capillary-errors.ts';
+import { apiBaseURL, type CapillaryAdapterOptions, parseCapillaryOptions } from './capillary-options.ts';
+import { pickProgressRow, progressRows, userTargetToProgress } from './capillary-progress.ts';
+import { CAPILLARY_RATE_LIMITS } from './capillary-rate-limits.ts';
+import {
+  newPeriodBody,
+  periodUpdateBody,
+  planCapillaryUpdate,
+  targetUpdateBody,
+} from './capillary-update.ts';
+import {
+  checkCapillaryPatch,
+  checkGoalForCapillary,
+  goalToCapillaryTargetGroup,
+} from './convert-to-capillary-target-group.ts';
+import { CAPILLARY_PROVIDER, capillaryTargetGroupToGoal } from './map-capillary-goal.ts';
+
+const PROVIDER = CAPILLARY_PROVIDER;
+const DEFAULT_PAGE_SIZE = 50;
+const GROUP_ID = /^[1-9]\d{0,17}$/;
+const CUSTOMER_ID = /^[1-9]\d{0,17}$/;
+
+const CreatedEnvelope = envelopeSchema(CapillaryTargetGroupSchema);
+const GroupListEnvelope = envelopeSchema(z.array(CapillaryTargetGroupSchema));
+const PeriodListEnvelope = envelopeSchema(z.array(CapillaryPeriodSchema));
+const UserTargetsEnvelope = envelopeSchema(CapillaryUserTargetGroupsSchema);
+const AnyEnvelope = envelopeSchema(z.unknown());
+
+/** A failure of the token call is a credentials problem, whatever the status says. */
+function classifyTokenResponse(response: HttpResponse): GoalbridgeError | undefined {
+  const error = classifyCapillaryResponse(response);
+  if (
+    error &&
+    (ValidationError.isInstance(error) ||
+      NotFoundError.isInstance(error) ||
+      PermissionError.isInstance(error))
+  ) {
+    return new AuthError(`capillary refused the OAuth key and secret: ${error.message}`, {
+      provider: PROVIDER,
+      status: error.status,
+      requestId: error.requestId,
+    });
+  }
+  return error;
+}
+
+function serverWarnings(response: HttpResponse): MappingWarning[] {
+  return envelopeWarnings(response.body).map((message) => ({
+    field: '',
+    reason: 'Capillary answered with a warning',
+    action: 'none',
+    detail: message,
+  }));
+}
+
+export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAdapter {
+  const settings = parseCapillaryOptions(options);
+  const now = settings.now ?? Date.now;
+  const rules = settings.rateLimits === false ? [] : (settings.rateLimits ?? CAPILLARY_RATE_LIMITS);
+  const attribution =
+    settings.auth.type === 'oauth' && settings.auth.attribution
+      ? {
+          'X-CAP-API-ATTRIBUTION-ENTITY-TYPE': settings.auth.attribution.entityType,
+          'X-CAP-API-ATTRIBUTION-ENTITY-CODE': settings.auth.attribution.entityCode,
+        }
+      : undefined;
+  const transport = {
+    provider: PROVIDER,
+    baseURL: apiBaseURL(settings),
+    fetch: settings.fetch,
+    hooks: settings.hooks,
+    retry: settings.retry,
+    timeoutMs: settings.timeoutMs,
+    userAgent: settings.userAgent,
+    headers: attribution,
+    rateLimiter: rules.length > 0 ? new RateLimiter(rules, { provider: PROVIDER }) : undefined,
+  };
+  let auth: CapillaryAuthenticator;
+  const client = new HttpClient({
+    ...transport,
+    authHeaders: () => auth.headers(),
+    classifyResponse: classifyCapillaryResponse,
+  });
+  if (settings.auth.type === 'basic') {
+    auth = createBasicAuthenticator(settings.auth, client);
+  } else {
+    const recorder = createRecordingFetch(() => settings.fetch ?? globalThis.fetch);
+    const tokenClient = new HttpClient({
+      ...transport,
+      fetch: recorder.fetch,
+      classifyResponse: classifyTokenResponse,
+    });
+    auth = createOAuthAuthenticator(settings.auth, tokenClient, recorder, now);
+  }
+
+  /** Sends a request; an expired OAuth token is renewed once and the request repeated (it was refused). */
+  async function send(request: HttpRequest): Promise<HttpResponse> {
+    try {
+      await auth.prepare();
+      return await client.request(request);
+    } catch (error) {
+      const expired = AuthError.isInstance(error) && (error.status === 401 || error.status === 498);
+      if (!expired || !auth.invalidate()) throw error;
+      await auth.prepare();
+      return client.request(request);
+    }
+  }
+
+  function read<T>(response: HttpResponse, schema: z.ZodType<{ data: T | null }>, what: string): T {
+    const envelope = parseResponseOrThrow(schema, response.body, {
+      provider: PROVIDER,
+      what,
+      body: response.text,
+      requestId: response.requestId,
+    });
+    if (envelope.data === null || envelope.data === undefined) {
+      throw new InvalidResponseError(`capillary sent no data for the ${what}`, {
+        provider: PROVIDER,
+        requestId: response.requestId,
+        body: response.text,
+      });
+    }
+    for (const warning of serverWarnings(response))
+      settings.hooks?.onWarning?.({ ...warning, operation: what });
+    return envelope.data;
+  }
+
+  function toGoal(group: CapillaryTargetGroup): Goal {
+    const { value, warnings } = capillaryTargetGroupToGoal(group);
+    for (const warning of warnings) settings.hooks?.onWarning?.({ ...warning, operation: 'read' });
+    const checked = GoalSchema.safeParse(value);
+    if (checked.success) return checked.data;
+    throw new InvalidResponseError(`capillary target group ${group.id} cannot be read as a goal`, {
+      provider: PROVIDER,
+      issues: toValidationIssues(checked.error),
+    });
+  }
+
+  async function fetchPeriods(groupId: number, call: CallOptions): Promise<CapillaryPeriod[]> {
+    const response = await send({
+      method: 'GET',
+      path: urlPath`targetGroups/${groupId}/targetPeriods`,
+      operation: 'periods',
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    });
+    return read(response, PeriodListEnvelope, 'periods');
+  }
+
+  /**
+   * The group with its periods. `includePeriods=true` should embed them (reference §4.2–§4.3, ASSUMPTION);
+   * when an answer has none, the period endpoint is asked.
+   */
+  async function withPeriods(group: CapillaryTargetGroup, call: CallOptions): Promise<CapillaryTargetGroup> {
+    if (group.periods) return group;
+    return { ...group, periods: await fetchPeriods(group.id, call) };
+  }
+
+  async function getGroup(id: string, call: CallOptions): Promise<CapillaryTargetGroup> {
+    const response = await send({
+      method: 'GET',
+      path: urlPath`targetGroups/${id}`,
+      query: { includePeriods: true },
+      operation: 'get',
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    });
+    // One docs example answers the by-id call with an array (reference §4.3).
+    const data = read(response, AnyEnvelope, 'target group');
+    const groups = parseResponseOrThrow(
+      z.array(CapillaryTargetGroupSchema),
+      Array.isArray(data) ? data : [data],
+      {
+        provider: PROVIDER,
+        what: 'target group',
+        body: response.text,
+        requestId: response.requestId,
+      },
+    );
+    const group = groups.find((item) => String(item.id) === id);
+    if (!group) throw new NotFoundError(`capillary target group ${id} not found`, { provider: PROVIDER });
+    return withPeriods(group, call);
+  }
+
+  async function* listMilestones(pageSize: number, call: CallOptions): AsyncGenerator<CapillaryTargetGroup> {
+    let total = 0;
+    let seen = 0;
+    const pages = paginate(
+      0,
+      async (page: number) => {
+        const response = await send({
+          method: 'GET',
+          path: 'milestones',
+          query: { limit: pageSize, offset: page, 'require-periods': true },
+          operation: 'list',
+          signal: call.signal,
+          timeoutMs: call.timeoutMs,
+        });
+        const items = read(response, GroupListEnvelope, 'milestone page');
+        const envelope = response.body as { pagination?: { total?: number } };
+        total = envelope.pagination?.total ?? total;
+        // `offset` is a page index and `total` counts groups (reference §1.6, ASSUMPTION).
+        const more = items.length === pageSize && (page + 1) * pageSize < total;
+        return { items, next: more ? page + 1 : undefined };
+      },
+      call.signal,
+    );
+    for await (const group of uniqueBy(pages, (item) => String(item.id))) {
+      seen++;
+      yield group;
+    }
+    if (seen < total) {
+      throw new InvalidResponseError(
+        `capillary listed ${seen} of ${total} target groups: GET /v3/milestones did not page as documented`,
+        { provider: PROVIDER },
+      );
+    }
+  }
+
+  async function* listAll(call: CallOptions): AsyncGenerator<CapillaryTargetGroup> {
+    const response = await send({
+      method: 'GET',
+      path: 'targetGroups',
+      query: { includePeriods: true },
+      operation: 'list',
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    });
+    yield* read(response, GroupListEnvelope, 'target group list');
+  }
+
+  async function findByName(name: string, call: CallOptions): Promise<CapillaryTargetGroup | undefined> {
+    const response = await send({
+      method: 'GET',
+      path: 'milestones',
+      query: { name, limit: DEFAULT_PAGE_SIZE, offset: 0, 'require-periods': true },
+      operation: 'find',
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    });
+    const groups = read(response, GroupListEnvelope, 'milestone page');
+    return groups.find((group) => group.name.toLowerCase() === name.toLowerCase());
+  }
+
+  /**
+   * POST the group. Names are unique (310069), so a create whose outcome is unknown — the answer was lost,
+   * or a 5xx that may have come after the server acted — is looked up by name: found, it is the result;
+   * not found, it never happened and is sent once more.
+   */
+  async function createGroup(
+    body: object,
+    name: string,
+    call: CallOptions,
+  ): Promise<{ group: CapillaryTargetGroup; response?: HttpResponse; reconciled: boolean }> {
+    const post = () =>
+      send({
+        method: 'POST',
+        path: 'targetGroups',
+        json: body,
+        operation: 'create',
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+      });
+    let response: HttpResponse;
+    try {
+      response = await post();
+    } catch (error) {
+      const unknown =
+        GoalbridgeError.isInstance(error) && (error.outcomeUnknown || TransientError.isInstance(error));
+      if (!unknown) throw error;
+      const existing = await findByName(name, call);
+      if (existing) return { group: existing, reconciled: true };
+      response = await post();
+    }
+    return {
+      group: read(response, CreatedEnvelope, 'created target group'),
+      response,
+      reconciled: false,
+    };
+  }
+
+  async function applyUpdate(
+    id: string,
+    current: CapillaryTargetGroup,
+    patch: Parameters<typeof planCapillaryUpdate>[1],
+    call: CallOptions,
+  ) {
+    const plan = planCapillaryUpdate(current, patch, todayUtc(now()));
+    const warnings = [...plan.warnings];
+    const write = async (request: Omit<HttpRequest, 'signal' | 'timeoutMs'>) => {
+      const response = await send({ ...request, signal: call.signal, timeoutMs: call.timeoutMs });
+      read(response, AnyEnvelope, request.operation ?? 'update');
+      warnings.push(...serverWarnings(response));
+      return response;
+    };
+    if (plan.edit) {
+      await write({
+        method: 'PUT',
+        path: urlPath`targetGroups/editTargetGroup/${id}`,
+        json: plan.edit,
+        operation: 'edit',
+        idempotent: true,
+      });
+    }
+    if (plan.changedPeriods.length > 0) {
+      const json = periodUpdateBody(plan.changedPeriods);
+      await write({
+        method: 'PUT',
+        path: urlPath`targetGroups/${id}/targetPeriods`,
+        json,
+        operation: 'update periods',
+        idempotent: true,
+      });
+    }
+    if (plan.newPeriods.length > 0) {
+      await write({
+        method: 'POST',
+        path: urlPath`targetGroups/${id}/targetPeriods`,
+        json: newPeriodBody(plan.newPeriods),
+        operation: 'add periods',
+      });
+    }
+    if (plan.changedTargets.length > 0) {
+      const periods =
+        plan.changedPeriods.length + plan.newPeriods.length > 0
+          ? await fetchPeriods(current.id, call)
+          : (current.periods ?? []);
+      const periodIds = new Map(
+        periods.map((period, index) => [(period.refCode ?? `Cycle_${index + 1}`).toLowerCase(), period.id]),
+      );
+      for (const change of plan.changedTargets) {
+        const json = targetUpdateBody(change, plan.periods, periodIds);
+        await write({
+          method: 'PUT',
+          path: urlPath`targetGroups/${id}/targets/${change.targetId}`,
+          json,
+          operation: 'update target',
+          idempotent: true,
+        });
+      }
+    }
+    if (plan.deactivate)
+      await write({ method: 'DELETE', path: urlPath`targetGroups/${id}`, operation: 'delete' });
+    return warnings;
+  }
+
+  const capabilities: AdapterCapabilities = {
+    operations: ['list', 'get', 'create', 'update', 'delete', 'progress'],
+    fields: {
+      readable: [
+        'title',
+        'description',
+        'measure',
+        'target',
+        'schedule.start',
+        'schedule.end',
+        'schedule.recurrence',
+        'schedule.periods',
+        'status',
+        'extensions',
+        'createdAt',
+        'updatedAt',
+      ],
+      // Periods are written too, but read back with the ids Capillary gives them.
+      writable: [
+        'title',
+        'description',
+        'measure',
+        'target',
+        'schedule.start',
+        'schedule.end',
+        'schedule.recurrence',
+        'status',
+        'extensions',
+      ],
+    },
+    rateLimits: rules,
+    pagination: settings.listEndpoint === 'targetGroups' ? { kind: 'none' } : { kind: 'page' },
+    measureKinds: ['count', 'money'],
+    ownerTypes: [],
+  };
+
+  return createGoalAdapter({
+    provider: PROVIDER,
+    capabilities,
+
+    checkId: (id) =>
+      GROUP_ID.test(id) ? undefined : 'must be a Capillary target group id (a positive integer)',
+    checkInput: (input) => checkGoalForCapillary(input),
+    checkPatch: (patch) => checkCapillaryPatch(patch),
+
+    async *list(list) {
+      const groups =
+        settings.listEndpoint === 'targetGroups'
+          ? listAll(list)
+          : listMilestones(list.pageSize ?? settings.pageSize ?? DEFAULT_PAGE_SIZE, list);
+      for await (const group of groups) yield toGoal(await withPeriods(group, list));
+    },
+
+    async get(id, call) {
+      return toGoal(await getGroup(id, call));
+    },
+
+    async create(input, call): Promise<WriteResult> {
+      const { value: body, warnings } = goalToCapillaryTargetGroup(input, {
+        preferredTillId: settings.preferredTillId,
+      });
+      const created = await createGroup(body, body.name, call);
+      const extra: MappingWarning[] = created.response ? serverWarnings(created.response) : [];
+      if (created.reconciled) {
+        extra.push({
+          field: '',
+          reason: 'the create answer was lost; the group was found by its unique name',
+          action: 'returned the group found',
+          detail: String(created.group.id),
+        });
+      }
+      return { goal: toGoal(await withPeriods(created.group, call)), warnings: [...warnings, ...extra] };
+    },
+
+    async update(id, patch, call): Promise<WriteResult> {
+      const current = await getGroup(id, call);
+      const warnings = await applyUpdate(id, current, patch, call);
+      return { goal: toGoal(await getGroup(id, call)), warnings };
+    },
+
+    async delete(id, call) {
+      const response = await send({
+        method: 'DELETE',
+        path: urlPath`targetGroups/${id}`,
+        operation: 'delete',
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+      });
+      if (read(response, AnyEnvelope, 'deactivation') !== true) {
+        throw new InvalidResponseError(`capillary did not confirm deactivating target group ${id}`, {
+          provider: PROVIDER,
+          requestId: response.requestId,
+          body: response.text,
+        });
+      }
+    },
+
+    async progress(id, query, call) {
+      const customer = query.subject;
+      if (!customer || !CUSTOMER_ID.test(customer)) {
+        throw new ValidationError(
+          [
+            {
+              path: 'subject',
+              message: 'Capillary progress is per customer: pass the customer id (a positive integer)',
+            },
+          ],
+          { subject: 'progress query', provider: PROVIDER },
+        );
+      }
+      const group = await getGroup(id, call);
+      const target = group.targets?.[0];
+      if (!target)
+        throw new NotFoundError(`capillary target group ${id} has no target to measure`, {
+          provider: PROVIDER,
+        });
+      const response = await send({
+        method: 'GET',
+        path: urlPath`users/${customer}/targetGroups`,
+        query: { targetRuleId: target.id, includeInactive: true },
+        operation: 'progress',
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+      });
+      const rows = progressRows(read(response, UserTargetsEnvelope, 'customer targets'), group.id, target.id);
+      const row = pickProgressRow(rows, todayUtc(now()), query.period);
+      if (!row) {
+        const what = query.period ? `for ${query.period.start} to ${query.period.end}` : 'at all';
+        throw new NotFoundError(`customer ${customer} has no progress on target group ${id} ${what}`, {
+          provider: PROVIDER,
+        });
+      }
+      return userTargetToProgress(row);
+    },
+  });
+}

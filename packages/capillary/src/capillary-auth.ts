@@ -1,0 +1,144 @@
+/**
+ * Credential headers for both of Capillary's schemes (reference §1.2):
+ * - Basic: `Authorization: Basic base64(<till username>:<md5 hex of password>)`;
+ * - OAuth: `POST /v3/oauth/token/generate {key, secret}` → `{accessToken, ttlSeconds}`, then
+ *   `X-CAP-API-OAUTH-TOKEN: <token>` on every call. The token is renewed before `ttlSeconds` runs out and
+ *   once more when the server calls it expired (401, or 498 from the server's TokenExpiredException).
+ */
+import { AuthError, type HttpClient, parseResponseOrThrow, readSecret } from '@goalbridge/core';
+import { envelopeSchema, OAuthTokenSchema } from './capillary-api.ts';
+import type { CapillaryBasicAuth, CapillaryOAuth } from './capillary-options.ts';
+import { md5Hex } from './md5.ts';
+
+export const OAUTH_TOKEN_HEADER = 'X-CAP-API-OAUTH-TOKEN';
+/** Renew this long before expiry at most (and at a tenth of the lifetime for short-lived tokens). */
+const RENEW_MARGIN_MS = 30_000;
+const TokenEnvelopeSchema = envelopeSchema(OAuthTokenSchema);
+
+export interface CapillaryAuthenticator {
+  /**
+   * Gets credentials ready before a request takes its rate-limit slot: HttpClient takes the slot, then asks
+   * for headers, so a token fetched inside `headers()` would delay the request past the time it was counted.
+   */
+  prepare(): Promise<void>;
+  /** Headers for the next request. */
+  headers(): Promise<Record<string, string>>;
+  /** Forget a token the server called expired; true when fetching a new one can help. */
+  invalidate(): boolean;
+}
+
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Base64 of the UTF-8 bytes of `text` (btoa alone only takes Latin-1). */
+export function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** The Basic header value for a till username and its plain password. */
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${base64Utf8(`${username}:${md5Hex(password)}`)}`;
+}
+
+export function createBasicAuthenticator(
+  auth: CapillaryBasicAuth,
+  client: HttpClient,
+): CapillaryAuthenticator {
+  return {
+    async headers() {
+      const password = await readSecret(auth.password, 'auth.password', 'capillary');
+      client.secrets.add(password);
+      return { authorization: basicAuthorization(auth.username, password) };
+    },
+    prepare: async () => undefined,
+    invalidate: () => false,
+  };
+}
+
+interface Token {
+  value: string;
+  renewAt: number;
+}
+
+/**
+ * A fetch that keeps the last body it received. HttpClient redacts bodies before parsing them, and the
+ * token answer's `accessToken` field looks like a secret to it, so the token is read from here instead.
+ */
+export function createRecordingFetch(target: () => typeof globalThis.fetch) {
+  let last: string | undefined;
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const response = await target()(input, init);
+    last = await response.clone().text();
+    return response;
+  };
+  return { fetch, lastBody: () => last };
+}
+
+/**
+ * OAuth tokens from `tokenClient` (a client without credential headers: the generate call needs none),
+ * whose fetch is `recorder`. Concurrent requests share one token request.
+ */
+export function createOAuthAuthenticator(
+  auth: CapillaryOAuth,
+  tokenClient: HttpClient,
+  recorder: { lastBody(): string | undefined },
+  now: () => number,
+): CapillaryAuthenticator {
+  let token: Token | undefined;
+  let pending: Promise<Token> | undefined;
+
+  async function generate(): Promise<Token> {
+    const secret = await readSecret(auth.secret, 'auth.secret', 'capillary');
+    tokenClient.secrets.add(secret);
+    const started = now();
+    const response = await tokenClient.request({
+      method: 'POST',
+      path: 'oauth/token/generate',
+      json: { key: auth.key, secret },
+      operation: 'token',
+      idempotent: true,
+    });
+    const envelope = parseResponseOrThrow(TokenEnvelopeSchema, parseJson(recorder.lastBody()), {
+      provider: 'capillary',
+      what: 'OAuth token',
+      body: response.text,
+      requestId: response.requestId,
+    });
+    if (!envelope.data) throw new AuthError('capillary issued no OAuth token', { provider: 'capillary' });
+    const lifetimeMs = envelope.data.ttlSeconds * 1000;
+    tokenClient.secrets.add(envelope.data.accessToken);
+    return {
+      value: envelope.data.accessToken,
+      renewAt: started + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 10),
+    };
+  }
+
+  async function current(): Promise<Token> {
+    if (token && now() < token.renewAt) return token;
+    pending ??= generate().finally(() => {
+      pending = undefined;
+    });
+    token = await pending;
+    return token;
+  }
+
+  return {
+    async prepare() {
+      await current();
+    },
+    async headers() {
+      return { [OAUTH_TOKEN_HEADER]: (await current()).value };
+    },
+    invalidate() {
+      token = undefined;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,407 @@
+/**
+ * Goal updates as Capillary calls. The edit endpoint changes only the group's name, description and target
+ * expressions (seed 004; reference §4.4); periods change through the period endpoints under their status
+ * rules (§4.8), target values and filters through the target endpoint (§4.9), and deactivation is the
+ * group DELETE (§4.5). Everything else Capillary cannot change is refused here, before any write.
+ */
+import {
+  type Goal,
+  type GoalInput,
+  type GoalPatch,
+  InvalidResponseError,
+  type IsoDate,
+  type MappingWarning,
+  toGoalInput,
+  UnsupportedError,
+  ValidationError,
+} from '@goalbridge/core';
+import type { CapillaryPeriod, CapillaryTarget, CapillaryTargetGroup } from './capillary-api.ts';
+import { canonicalEnum } from './capillary-api.ts';
+import { CapillaryExtensionSchema } from './capillary-extension.ts';
+import { periodEndDateTime, periodStartDateTime } from './capillary-schedule.ts';
+import {
+  type CapillaryPlan,
+  type PlannedPeriod,
+  type PlannedTarget,
+  planCapillaryTargetGroup,
+  targetRequest,
+  wireDecimal,
+} from './convert-to-capillary-target-group.ts';
+import {
+  capillaryTargetGroupToGoal,
+  compact,
+  dateOnly,
+  periodRef,
+  targetValuesByPeriod,
+} from './map-capillary-goal.ts';
+
+const PROVIDER = 'capillary';
+
+/** A period change for `PUT /targetGroups/{id}/targetPeriods`. */
+export interface PeriodChange {
+  id: number;
+  period: PlannedPeriod;
+}
+
+/** A target change for `PUT /targetGroups/{id}/targets/{targetId}`; values name periods by ref. */
+export interface TargetChange {
+  targetId: number;
+  target: PlannedTarget;
+  /** Default-value ids by period id, so existing rows are updated rather than added. */
+  valueIds: ReadonlyMap<number, number>;
+}
+
+export interface CapillaryUpdatePlan {
+  /** Body for the edit endpoint, when name, description or an expression changes. */
+  edit: Record<string, unknown> | undefined;
+  changedPeriods: PeriodChange[];
+  newPeriods: PlannedPeriod[];
+  changedTargets: TargetChange[];
+  /** The periods of the desired group, in order, for target values. */
+  periods: PlannedPeriod[];
+  deactivate: boolean;
+  warnings: MappingWarning[];
+}
+
+function unsupported(message: string): never {
+  throw new UnsupportedError(`capillary cannot ${message}`, { provider: PROVIDER });
+}
+
+/** Deep equality of JSON data, ignoring key order and `undefined` members. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => sameJson(item, b[index]));
+  }
+  const left = Object.entries(a).filter(([, value]) => value !== undefined);
+  const right = new Map(Object.entries(b).filter(([, value]) => value !== undefined));
+  return (
+    left.length === right.size &&
+    left.every(([key, value]) => right.has(key) && sameJson(value, right.get(key)))
+  );
+}
+
+/**
+ * The goal the patch asks for. Parts a patch leaves out keep their current value; a patch that replaces
+ * `measure` without a scope, or `extensions` without `capillary`, keeps the current KPI rule and settings
+ * (a migration that knows nothing of Capillary must not reset them).
+ */
+export function desiredGoal(current: Goal, patch: GoalPatch): GoalInput {
+  const base = toGoalInput(current);
+  const merged = { ...base, ...compact(patch) } as GoalInput;
+  if (patch.measure && patch.measure.scope === undefined && patch.measure.metric === base.measure.metric) {
+    merged.measure = { ...patch.measure, ...(base.measure.scope ? { scope: base.measure.scope } : {}) };
+  }
+  if (patch.extensions && !('capillary' in patch.extensions) && base.extensions.capillary) {
+    merged.extensions = { ...patch.extensions, capillary: base.extensions.capillary };
+  }
+  // The first target's name follows the group name only at creation: renaming a target can break the
+  // loyalty promotions listening to it (reference §4.9), so a new title leaves it as it is.
+  const extension = merged.extensions.capillary as { target?: { name?: unknown } } | undefined;
+  if (merged.title !== base.title && extension?.target && extension.target.name === undefined) {
+    merged.extensions = {
+      ...merged.extensions,
+      capillary: { ...extension, target: { ...extension.target, name: base.title } },
+    };
+  }
+  return merged;
+}
+
+function periodStatus(period: CapillaryPeriod, today: IsoDate): string {
+  if (period.periodStatus) return period.periodStatus;
+  const start = dateOnly(period.startDate);
+  const end = dateOnly(period.endDate);
+  return start > today ? 'NOT_STARTED' : end < today ? 'ENDED' : 'RUNNING';
+}
+
+/** Desired periods matched to current ones: by id, then ref, then start date. */
+function matchPeriods(desired: PlannedPeriod[], current: readonly CapillaryPeriod[]) {
+  const unmatched = new Set(current);
+  const take = (found: CapillaryPeriod | undefined) => {
+    if (found) unmatched.delete(found);
+    return found;
+  };
+  const matches = desired.map((period) => {
+    const pool = [...unmatched];
+    return (
+      take(pool.find((item) => period.id !== undefined && String(item.id) === period.id)) ??
+      take(
+        pool.find(
+          (item) => periodRef(item, current.indexOf(item)).toLowerCase() === period.ref.toLowerCase(),
+        ),
+      ) ??
+      take(pool.find((item) => dateOnly(item.startDate) === period.start))
+    );
+  });
+  return { matches, removed: [...unmatched] };
+}
+
+function checkPeriodChange(current: CapillaryPeriod, period: PlannedPeriod, today: IsoDate): void {
+  const startChanged = dateOnly(current.startDate) !== period.start;
+  const endChanged = dateOnly(current.endDate) !== period.end;
+  if (!startChanged && !endChanged) return;
+  const status = periodStatus(current, today);
+  const name = current.refCode ?? String(current.id);
+  // Reference §4.8 (update-target-period): ENDED cannot change; RUNNING may change only its end date.
+  if (status === 'ENDED') unsupported(`change the dates of period ${name}: it has ended`);
+  if (status === 'RUNNING' && startChanged) unsupported(`move the start of period ${name}: it is running`);
+}
+
+function periodDiffers(current: CapillaryPeriod, index: number, period: PlannedPeriod): boolean {
+  return (
+    dateOnly(current.startDate) !== period.start ||
+    dateOnly(current.endDate) !== period.end ||
+    periodRef(current, index) !== period.ref ||
+    (current.description ?? '') !== (period.details?.description ?? '') ||
+    (current.active ?? true) !== (period.details?.active ?? true)
+  );
+}
+
+/** Target fields no endpoint changes; expressions go through the edit, the rest through PUT target. */
+const FIXED_TARGET_FIELDS = [
+  'targetEntity',
+  'targetType',
+  'eventName',
+  'extendedFieldInfo',
+  'enrolmentMethod',
+  'targetMilestoneTriggers',
+];
+const EXPRESSION_FIELDS = ['expression', 'expressionJson'];
+const TARGET_PUT_FIELDS = ['name', 'description', 'filters'];
+
+/** The current target in the form `targetRequest` produces, so the two compare field by field. */
+function currentTargetRequest(target: CapillaryTarget): Record<string, unknown> {
+  const {
+    defaultValues: _values,
+    targetPeriodDefaultValuesMap: _map,
+    targetMilestoneTriggers: triggers,
+    ...rest
+  } = target;
+  const requestTriggers = (triggers ?? []).map(({ id: _id, targetRuleId: _rule, ...trigger }) => trigger);
+  return {
+    ...rest,
+    targetEntity: canonicalEnum(target.targetEntity),
+    targetMilestoneTriggers: requestTriggers.length > 0 ? requestTriggers : undefined,
+  };
+}
+
+function matchTarget(
+  target: PlannedTarget,
+  index: number,
+  current: readonly CapillaryTarget[],
+): CapillaryTarget | undefined {
+  if (index === 0) return current[0];
+  const others = current.slice(1);
+  return (
+    others.find((item) => target.details.id !== undefined && item.id === target.details.id) ??
+    others.find((item) => item.name.toLowerCase() === target.name.toLowerCase())
+  );
+}
+
+/**
+ * The calls that turn `current` into the goal `patch` asks for. Throws ValidationError (Capillary would
+ * refuse the result) or UnsupportedError (no endpoint makes this change) before anything is sent.
+ */
+export function planCapillaryUpdate(
+  current: CapillaryTargetGroup,
+  patch: GoalPatch,
+  today: IsoDate,
+): CapillaryUpdatePlan {
+  const currentGoal = capillaryTargetGroupToGoal(current).value;
+  const desired = desiredGoal(currentGoal, patch);
+  const checked = planCapillaryTargetGroup(desired);
+  if (!checked.plan)
+    throw new ValidationError(checked.issues, { subject: 'goal update for capillary', provider: PROVIDER });
+  const plan = checked.plan;
+
+  checkMeasureAndSettings(currentGoal, desired, plan);
+  const currentPeriods = current.periods ?? [];
+  const { matches, removed } = matchPeriods(plan.periods, currentPeriods);
+  // Periods expanded from a recurrence carry generated refs; matched ones keep the name they have.
+  const expanded = !(desired.schedule.periods?.length ?? 0);
+  const periods = plan.periods.map((period, index) => {
+    const match = matches[index];
+    if (!expanded || !match) return period;
+    const ref = periodRef(match, currentPeriods.indexOf(match));
+    return { ...period, ref, details: plan.extension.periods?.[ref] ?? period.details };
+  });
+  if (removed.length > 0) {
+    unsupported(
+      `remove periods (${removed.map((period) => periodRef(period, currentPeriods.indexOf(period))).join(', ')}): the API has no call for it`,
+    );
+  }
+  const changedPeriods: PeriodChange[] = [];
+  const newPeriods: PlannedPeriod[] = [];
+  periods.forEach((period, index) => {
+    const match = matches[index];
+    if (!match) {
+      newPeriods.push(period);
+      return;
+    }
+    checkPeriodChange(match, period, today);
+    if (periodDiffers(match, currentPeriods.indexOf(match), period))
+      changedPeriods.push({ id: match.id, period });
+  });
+
+  const currentTargets = current.targets ?? [];
+  const expressionEdits: Record<string, unknown>[] = [];
+  const changedTargets: TargetChange[] = [];
+  const matchedTargets = new Set<CapillaryTarget>();
+  plan.targets.forEach((target, index) => {
+    const match = matchTarget(target, index, currentTargets);
+    if (!match) unsupported(`add target ${target.name} to an existing group`);
+    matchedTargets.add(match);
+    const wanted = targetRequest(target) as Record<string, unknown>;
+    const existing = currentTargetRequest(match);
+    const differs = (field: string) => !sameJson(wanted[field] ?? null, existing[field] ?? null);
+    const fixed = FIXED_TARGET_FIELDS.filter(differs);
+    if (fixed.length > 0) unsupported(`change ${fixed.join(', ')} of target ${match.name}`);
+    if ((wanted.active ?? true) !== (existing.active ?? true))
+      unsupported(`change whether target ${match.name} is active`);
+    if (EXPRESSION_FIELDS.some(differs)) {
+      expressionEdits.push(
+        compact({
+          id: match.id,
+          name: match.name,
+          targetType: match.targetType,
+          expression: wanted.expression,
+          expressionJson: wanted.expressionJson,
+        }),
+      );
+    }
+    const values = targetValuesByPeriod(match, currentPeriods);
+    const valuesDiffer = periods.some((_period, periodIndex) => {
+      const matched = matches[periodIndex];
+      return !matched || values[currentPeriods.indexOf(matched)] !== target.values[periodIndex];
+    });
+    if (valuesDiffer || TARGET_PUT_FIELDS.some(differs)) {
+      const valueIds = new Map<number, number>();
+      for (const value of match.defaultValues ?? []) {
+        if (value.periodId !== undefined && value.periodId !== null && typeof value.id === 'number')
+          valueIds.set(value.periodId, value.id);
+      }
+      changedTargets.push({ targetId: match.id, target, valueIds });
+    }
+  });
+  const dropped = currentTargets.filter((target) => !matchedTargets.has(target));
+  if (dropped.length > 0)
+    unsupported(`remove targets (${dropped.map((target) => target.name).join(', ')}) from a group`);
+
+  const renamed =
+    desired.title !== current.name || (desired.description ?? '') !== (current.description ?? '');
+  const edit =
+    renamed || expressionEdits.length > 0
+      ? compact({
+          id: current.id,
+          name: desired.title,
+          description: desired.description ?? '',
+          preferredTillId: current.preferredTillId ?? undefined,
+          targets: expressionEdits.length > 0 ? expressionEdits : undefined,
+        })
+      : undefined;
+
+  const wasActive = current.active !== false;
+  if (!wasActive && desired.status === 'active') unsupported('reactivate a deactivated target group');
+  return {
+    edit,
+    changedPeriods,
+    newPeriods,
+    changedTargets,
+    periods,
+    deactivate: wasActive && desired.status === 'inactive',
+    warnings: checked.warnings,
+  };
+}
+
+/** Group-level settings and the KPI are fixed once a group exists. */
+function checkMeasureAndSettings(currentGoal: Goal, desired: GoalInput, plan: CapillaryPlan): void {
+  if (
+    desired.measure.metric !== currentGoal.measure.metric ||
+    desired.measure.kind !== currentGoal.measure.kind
+  ) {
+    unsupported(
+      `change what a target group measures (${currentGoal.measure.metric} to ${desired.measure.metric})`,
+    );
+  }
+  const before = CapillaryExtensionSchema.parse(currentGoal.extensions.capillary ?? {});
+  const after = plan.extension;
+  const settings = [
+    'trackingType',
+    'targetEvaluationType',
+    'preferredTillId',
+    'userCreated',
+    'leaderboardEnabled',
+    'timeZoneName',
+    'combinationType',
+    'unifiedTargetExpression',
+    'extra',
+  ] as const;
+  const changed: string[] = settings.filter((key) => !sameJson(before[key] ?? null, after[key] ?? null));
+  const streakShape = (streaks: typeof before.streaks) =>
+    (streaks ?? []).map(({ id: _id, ...streak }) => streak);
+  if (!sameJson(streakShape(before.streaks), streakShape(after.streaks))) changed.push('streaks');
+  // A schedule without a recurrence keeps the current one; the frequency fields follow the recurrence.
+  const recurrence = desired.schedule.recurrence;
+  const recurrenceChanged = recurrence !== undefined && recurrence !== currentGoal.schedule.recurrence;
+  const frequencyChanged = ['frequencyType', 'frequency'].some(
+    (key) => !sameJson(before[key as 'frequency'] ?? null, after[key as 'frequency'] ?? null),
+  );
+  if (recurrenceChanged || frequencyChanged) changed.push('schedule.recurrence');
+  if (changed.length > 0) unsupported(`change ${changed.join(', ')} of an existing target group`);
+}
+
+/** `PUT /targetGroups/{id}/targetPeriods` items (description is required there, per the OpenAPI schema). */
+export function periodUpdateBody(changes: readonly PeriodChange[]) {
+  return changes.map(({ id, period }) =>
+    compact({
+      id,
+      startDate: periodStartDateTime(period.start),
+      endDate: periodEndDateTime(period.end),
+      refCode: period.ref,
+      description: period.details?.description ?? '',
+      active: period.details?.active ?? true,
+    }),
+  );
+}
+
+/** `POST /targetGroups/{id}/targetPeriods` items. */
+export function newPeriodBody(periods: readonly PlannedPeriod[]) {
+  return periods.map((period) =>
+    compact({
+      startDate: periodStartDateTime(period.start),
+      endDate: periodEndDateTime(period.end),
+      refCode: period.ref,
+      description: period.details?.description ?? '',
+      active: period.details?.active ?? true,
+    }),
+  );
+}
+
+/** The PUT target body: the whole target, with one default value per period addressed by period id. */
+export function targetUpdateBody(
+  change: TargetChange,
+  periods: readonly PlannedPeriod[],
+  periodIds: ReadonlyMap<string, number>,
+) {
+  const { defaultValues: _values, ...target } = targetRequest(change.target);
+  return {
+    ...target,
+    id: change.targetId,
+    defaultValues: periods.map((period, index) => {
+      const periodId = periodIds.get(period.ref.toLowerCase());
+      if (periodId === undefined) {
+        throw new InvalidResponseError(`capillary did not list period ${period.ref} after adding it`, {
+          provider: PROVIDER,
+        });
+      }
+      const valueId = change.valueIds.get(periodId);
+      return compact({
+        id: valueId,
+        periodId,
+        defaultValue: wireDecimal(change.target.values[index] as string),
+      });
+    }),
+  };
+}

@@ -1,0 +1,620 @@
+import {
+  AuthError,
+  ConfigError,
+  ConflictError,
+  GoalbridgeError,
+  InvalidResponseError,
+  NotFoundError,
+  TransientError,
+  UnsupportedError,
+  ValidationError,
+} from '@goalbridge/core';
+import { describe, expect, it, vi } from 'vitest';
+import { basicAuthorization } from '../src/capillary-auth.ts';
+import { createCapillaryAdapter } from '../src/index.ts';
+import { CAPILLARY_SANDBOX } from '../src/testing/index.ts';
+import { type Exchange, kit, NOW, quarterly } from './capillary-test-kit.ts';
+
+type Window = { start: string; end: string; ref?: string | undefined; target?: string | undefined };
+
+/** The id of the goal's first target, which the adapter keeps in `extensions.capillary.target.id`. */
+function targetIdOf(goal: { extensions: Record<string, Record<string, unknown>> }): number {
+  const target = goal.extensions.capillary?.target as { id?: unknown } | undefined;
+  if (typeof target?.id !== 'number') throw new Error('no target id');
+  return target.id;
+}
+
+async function failure(promise: Promise<unknown>): Promise<GoalbridgeError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!GoalbridgeError.isInstance(error))
+    throw new Error(`expected a goalbridge error, got ${String(error)}`);
+  return error;
+}
+
+describe('options', () => {
+  it('refuses bad options with a ConfigError naming each, never echoing a secret', () => {
+    const secret = 'hunter2-very-secret';
+    const error = (() => {
+      try {
+        createCapillaryAdapter({
+          auth: { type: 'oauth', key: 'k', secret },
+          cluster: 'eu',
+          baseURL: 'https://example.com',
+          timeoutMs: -1,
+          baseUrl: 'x',
+        } as never);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(ConfigError.isInstance(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain('baseUrl: unknown field');
+    expect(message).toContain('timeoutMs');
+    expect(message).toContain('baseURL: give either cluster or baseURL');
+    expect(message).not.toContain(secret);
+    expect(() =>
+      createCapillaryAdapter({ auth: { type: 'basic', username: 'till', password: ' ' } }),
+    ).toThrow(/auth/);
+  });
+
+  it('appends /v3 to a cluster host or a baseURL (reference §1.1)', async () => {
+    const urls: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input) => {
+      urls.push(new Request(input).url);
+      return Response.json({ data: [], errors: null, warnings: null });
+    };
+    for (const options of [
+      { cluster: 'apac' as const },
+      { baseURL: 'http://127.0.0.1:9/' },
+      { baseURL: 'https://eucrm.cc.capillarytech.com/v3' },
+      {},
+    ]) {
+      const adapter = createCapillaryAdapter({
+        auth: CAPILLARY_SANDBOX.basic,
+        fetch,
+        rateLimits: false,
+        listEndpoint: 'targetGroups',
+        ...options,
+      });
+      for await (const _ of adapter.list()) {
+        // empty
+      }
+    }
+    expect(urls).toEqual([
+      'https://apac.api.capillarytech.com/v3/targetGroups?includePeriods=true',
+      'http://127.0.0.1:9/v3/targetGroups?includePeriods=true',
+      'https://eucrm.cc.capillarytech.com/v3/targetGroups?includePeriods=true',
+      'https://eu.api.capillarytech.com/v3/targetGroups?includePeriods=true',
+    ]);
+  });
+});
+
+describe('authentication (reference §1.2)', () => {
+  it('Basic: sends the till username and the MD5 of the password, read at each request', async () => {
+    let password = CAPILLARY_SANDBOX.basic.password as string;
+    const { adapter, log, simulator } = kit({
+      auth: { type: 'basic', username: CAPILLARY_SANDBOX.basic.username, password: () => password },
+    });
+    await adapter.create(quarterly());
+    expect(log[0]?.headers.get('authorization')).toBe(
+      basicAuthorization(CAPILLARY_SANDBOX.basic.username, password),
+    );
+    simulator.addBasicUser({ username: CAPILLARY_SANDBOX.basic.username, password: 'rotated-password' });
+    password = 'rotated-password';
+    await adapter.get(String(simulator.targetGroups()[0]?.id));
+    expect(log.at(-1)?.headers.get('authorization')).toBe(
+      basicAuthorization(CAPILLARY_SANDBOX.basic.username, 'rotated-password'),
+    );
+  });
+
+  it('Basic: a refused password is an AuthError after one request, without the password in it', async () => {
+    const { adapter, log } = kit({
+      auth: { type: 'basic', username: CAPILLARY_SANDBOX.basic.username, password: 'wrong-password' },
+    });
+    const error = await failure(adapter.get('2301'));
+    expect(AuthError.isInstance(error)).toBe(true);
+    expect(log).toHaveLength(1);
+    expect(JSON.stringify(error.toJSON())).not.toMatch(/wrong-password/);
+  });
+
+  it('OAuth: one token for many requests, sent as X-CAP-API-OAUTH-TOKEN without Authorization', async () => {
+    const { adapter, log, count } = kit({ auth: CAPILLARY_SANDBOX.oauth });
+    const { goal } = await adapter.create(quarterly());
+    await Promise.all([adapter.get(goal.id), adapter.get(goal.id), adapter.get(goal.id)]);
+    expect(count('POST', /oauth\/token\/generate/)).toBe(1);
+    const calls = log.filter((exchange) => !exchange.path.includes('oauth'));
+    expect(calls.every((exchange) => /^eyJ/.test(exchange.headers.get('x-cap-api-oauth-token') ?? ''))).toBe(
+      true,
+    );
+    expect(calls.some((exchange) => exchange.headers.has('authorization'))).toBe(false);
+  });
+
+  it('OAuth: renews the token before ttlSeconds runs out (300 s in the simulator)', async () => {
+    const { adapter, count, advance } = kit({ auth: CAPILLARY_SANDBOX.oauth });
+    const { goal } = await adapter.create(quarterly());
+    advance(269_000);
+    await adapter.get(goal.id);
+    expect(count('POST', /oauth/)).toBe(1);
+    advance(2_000);
+    await adapter.get(goal.id);
+    expect(count('POST', /oauth/)).toBe(2);
+  });
+
+  it.each([498, 401] as const)(
+    'OAuth: renews once and repeats the request when the server answers %i for an expired token',
+    async (status) => {
+      const { adapter, simulator, count, log } = kit({
+        auth: CAPILLARY_SANDBOX.oauth,
+        simulator: { expiredTokenStatus: status },
+      });
+      const { goal } = await adapter.create(quarterly());
+      simulator.expireTokens();
+      await expect(adapter.update(goal.id, { title: 'Renamed' })).resolves.toMatchObject({
+        goal: { title: 'Renamed' },
+      });
+      expect(count('POST', /oauth/)).toBe(2);
+      expect(log.filter((exchange) => exchange.status === status)).toHaveLength(1);
+    },
+  );
+
+  it('OAuth: a refused key and secret is an AuthError, tried twice at most, without the secret', async () => {
+    const { adapter, count } = kit({
+      auth: { type: 'oauth', key: 'goalbridge-sandbox-key', secret: 'not-the-secret' },
+    });
+    const error = await failure(adapter.get('2301'));
+    expect(AuthError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('Failed to generate OAuth token');
+    expect(error.message).not.toContain('not-the-secret');
+    expect(count('POST', /oauth/)).toBe(2);
+  });
+
+  it('OAuth: sends the attribution headers when configured', async () => {
+    const { adapter, log } = kit({
+      auth: { ...CAPILLARY_SANDBOX.oauth, attribution: { entityType: 'STORE_CODE', entityCode: 'store-7' } },
+    });
+    await adapter.create(quarterly());
+    expect(log.at(-1)?.headers.get('x-cap-api-attribution-entity-type')).toBe('STORE_CODE');
+    expect(log.at(-1)?.headers.get('x-cap-api-attribution-entity-code')).toBe('store-7');
+  });
+});
+
+describe('errors: the {data, errors, warnings} envelope (reference §1.3, §1.4, §6)', () => {
+  it('a 200 with errors is a failure: 310017 is a NotFoundError carrying the request id', async () => {
+    const { adapter, log } = kit();
+    const error = await failure(adapter.get('424242'));
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(log[0]?.status).toBe(200);
+    expect(error.message).toContain('310017');
+    expect(error.requestId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('310069 (duplicate name, case-insensitive) is a ConflictError; 310133 a ValidationError naming the field', async () => {
+    const { adapter } = kit();
+    await adapter.create(quarterly('Summer spend'));
+    expect(ConflictError.isInstance(await failure(adapter.create(quarterly('SUMMER SPEND'))))).toBe(true);
+    const refused = await failure(
+      adapter.create(quarterly('Leaderboard', { extensions: { capillary: { leaderboardEnabled: true } } })),
+    );
+    expect(ValidationError.isInstance(refused)).toBe(true);
+    expect((refused as ValidationError).issues).toEqual([
+      {
+        path: 'extensions.capillary.leaderboardEnabled',
+        message: 'capillary error 310133 (HTTP 400): Leaderboard is not enabled for the org',
+      },
+    ]);
+    expect(refused.status).toBe(400);
+  });
+
+  it('retries reads on 5xx and non-JSON gateway pages, not writes; malformed answers are InvalidResponseError', async () => {
+    const { adapter, simulator, count } = kit();
+    const { goal } = await adapter.create(quarterly());
+    simulator.faults.schedule({
+      kind: 'server-error',
+      times: 1,
+      match: (request) => request.method === 'GET',
+    });
+    simulator.faults.schedule({ kind: 'html-error', times: 1, match: (request) => request.method === 'GET' });
+    await expect(adapter.get(goal.id)).resolves.toMatchObject({ id: goal.id });
+    expect(count('GET', /targetGroups\/\d+$/)).toBe(3);
+
+    const broken = kit({
+      rewrite: (exchange, body) =>
+        exchange.method === 'GET' ? { data: { id: 'x', name: 7 }, errors: null } : body,
+    });
+    const { goal: other } = await broken.adapter.create(quarterly());
+    const error = await failure(broken.adapter.get(other.id));
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/target group: (0\.)?(id|name): /);
+  });
+
+  it('reports server warnings: in WriteResult.warnings for writes, through hooks.onWarning for reads', async () => {
+    const onWarning = vi.fn();
+    const withWarning = (_exchange: Exchange, body: unknown) => ({
+      ...(body as object),
+      warnings: [{ message: 'Cycle_3 overlaps a holiday' }],
+    });
+    const { adapter } = kit({ rewrite: withWarning, hooks: { onWarning } });
+    const { goal, warnings } = await adapter.create(quarterly());
+    expect(warnings).toContainEqual({
+      field: '',
+      reason: 'Capillary answered with a warning',
+      action: 'none',
+      detail: 'Cycle_3 overlaps a holiday',
+    });
+    await adapter.get(goal.id);
+    expect(onWarning).toHaveBeenCalledWith(
+      expect.objectContaining({ detail: 'Cycle_3 overlaps a holiday', operation: 'target group' }),
+    );
+  });
+});
+
+describe('create', () => {
+  it('sends periods, targets and values in one POST and answers with the group (reference §4.1, HTTP 201)', async () => {
+    const { adapter, log } = kit();
+    const { goal } = await adapter.create(quarterly('One call'));
+    expect(log.map((exchange) => `${exchange.method} ${exchange.status}`)).toEqual(['POST 201']);
+    expect(goal.schedule.periods?.map((period) => [period.ref, period.start, period.end])).toEqual([
+      ['Cycle_1', '2026-01-01', '2026-01-31'],
+      ['Cycle_2', '2026-02-01', '2026-02-28'],
+      ['Cycle_3', '2026-03-01', '2026-03-31'],
+    ]);
+    expect(goal.target).toEqual({ value: '5000' });
+  });
+
+  it('a create whose answer was lost is found by its unique name, not sent twice', async () => {
+    const { adapter, simulator, writes } = kit();
+    simulator.faults.schedule({ kind: 'reset-after', match: (request) => request.method === 'POST' });
+    const { goal, warnings } = await adapter.create(quarterly('Lost answer'));
+    expect(simulator.targetGroups().filter((group) => group.name === 'Lost answer')).toHaveLength(1);
+    expect(goal.title).toBe('Lost answer');
+    expect(warnings.map((warning) => warning.reason)).toContain(
+      'the create answer was lost; the group was found by its unique name',
+    );
+    expect(writes()).toEqual(['POST /v3/targetGroups']);
+  });
+
+  it('a create refused before the server acted (reset, 5xx) is looked up, not found, and sent once more', async () => {
+    const { adapter, simulator, writes } = kit();
+    simulator.faults.schedule({ kind: 'server-error', match: (request) => request.method === 'POST' });
+    await adapter.create(quarterly('Second try'));
+    expect(simulator.targetGroups().filter((group) => group.name === 'Second try')).toHaveLength(1);
+    expect(writes()).toEqual(['POST /v3/targetGroups', 'POST /v3/targetGroups']);
+  });
+});
+
+describe('update: the edit endpoint changes name, description and expressions only (seed 004)', () => {
+  it('renames through PUT editTargetGroup alone', async () => {
+    const { adapter, writes, log } = kit();
+    const { goal } = await adapter.create(quarterly());
+    log.length = 0;
+    const { goal: updated } = await adapter.update(goal.id, { title: 'Renamed', description: 'New words' });
+    expect(writes()).toEqual([`PUT /v3/targetGroups/editTargetGroup/${goal.id}`]);
+    expect(log.find((exchange) => exchange.method === 'PUT')?.body).toEqual({
+      id: Number(goal.id),
+      name: 'Renamed',
+      description: 'New words',
+      preferredTillId: CAPILLARY_SANDBOX.till.id,
+    });
+    expect(updated).toMatchObject({ title: 'Renamed', description: 'New words' });
+  });
+
+  it('changes expressions through the edit endpoint and filters and values through PUT target', async () => {
+    const { adapter, writes, log } = kit();
+    const { goal } = await adapter.create(quarterly());
+    log.length = 0;
+    const scope = {
+      ...goal.measure.scope,
+      expression: 'currentTxn.value>500',
+      filters: [{ entityType: 'ZONE', entityIds: [9] }],
+    };
+    const { goal: updated } = await adapter.update(goal.id, {
+      measure: { ...goal.measure, scope },
+      target: { value: '6000.125' },
+    });
+    const targetId = targetIdOf(goal);
+    expect(writes()).toEqual([
+      `PUT /v3/targetGroups/editTargetGroup/${goal.id}`,
+      `PUT /v3/targetGroups/${goal.id}/targets/${targetId}`,
+    ]);
+    const edit = log.find((exchange) => exchange.path.includes('editTargetGroup'))?.body as {
+      targets: unknown[];
+    };
+    expect(edit.targets).toEqual([
+      {
+        id: targetId,
+        name: 'Q1 spend',
+        targetType: 'SALES',
+        expression: 'currentTxn.value>500',
+        expressionJson: goal.measure.scope?.expressionJson,
+      },
+    ]);
+    const put = log.find((exchange) => exchange.path.endsWith(`/targets/${targetId}`))?.body as {
+      defaultValues: { id: number; periodId: number; defaultValue: number }[];
+    };
+    expect(put.defaultValues.map((value) => value.defaultValue)).toEqual([6000.125, 6000.125, 6000.125]);
+    expect(put.defaultValues.every((value) => value.id > 0 && value.periodId > 0)).toBe(true);
+    expect(updated.measure.scope).toEqual(scope);
+    expect(updated.target).toEqual({ value: '6000.125' });
+  });
+
+  it('adds periods through POST targetPeriods and gives them values through PUT target', async () => {
+    const { adapter, writes } = kit();
+    const { goal } = await adapter.create(quarterly());
+    const { goal: updated } = await adapter.update(goal.id, {
+      schedule: { start: '2026-01-01', end: '2026-05-31', recurrence: 'monthly' },
+    });
+    expect(writes().slice(1)).toEqual([
+      `POST /v3/targetGroups/${goal.id}/targetPeriods`,
+      expect.stringMatching(/^PUT .*\/targets\/\d+$/),
+    ]);
+    expect(updated.schedule.periods?.map((period) => period.ref)).toEqual([
+      'Cycle_1',
+      'Cycle_2',
+      'Cycle_3',
+      'Cycle_4',
+      'Cycle_5',
+    ]);
+    expect(updated.schedule.end).toBe('2026-05-31');
+    expect(updated.target).toEqual({ value: '5000' });
+    expect(updated.schedule.periods?.every((period) => period.target === undefined)).toBe(true);
+  });
+
+  it('extends a recurrence without renaming the periods it already has', async () => {
+    const { adapter, writes } = kit();
+    const named = ['jan', 'feb', 'mar'].map((ref, index) => ({
+      ref,
+      start: `2026-0${index + 1}-01`,
+      end: ['2026-01-31', '2026-02-28', '2026-03-31'][index] as string,
+    }));
+    const { goal } = await adapter.create(
+      quarterly('Named', {
+        schedule: { start: '2026-01-01', end: '2026-03-31', recurrence: 'monthly', periods: named },
+      }),
+    );
+    const { goal: updated } = await adapter.update(goal.id, {
+      schedule: { start: '2026-01-01', end: '2026-04-30', recurrence: 'monthly' },
+    });
+    expect(writes().slice(1)).toEqual([
+      `POST /v3/targetGroups/${goal.id}/targetPeriods`,
+      expect.stringMatching(/^PUT .*\/targets\/\d+$/),
+    ]);
+    expect(updated.schedule.periods?.map((period) => period.ref)).toEqual(['jan', 'feb', 'mar', 'Cycle_4']);
+  });
+
+  it('moves the end of the running period through PUT targetPeriods (RUNNING may move its end, reference §4.8)', async () => {
+    const { adapter, writes } = kit();
+    const { goal } = await adapter.create(quarterly());
+    const periods = (goal.schedule.periods ?? []).map(({ id: _id, ...period }) => period);
+    const moved = [periods[0], { ...periods[1], end: '2026-03-05' }, { ...periods[2], start: '2026-03-06' }];
+    const { goal: updated } = await adapter.update(goal.id, {
+      schedule: { ...goal.schedule, periods: moved } as never,
+    });
+    expect(writes().slice(1)).toEqual([`PUT /v3/targetGroups/${goal.id}/targetPeriods`]);
+    expect(updated.schedule.periods?.map((period) => [period.start, period.end])).toEqual([
+      ['2026-01-01', '2026-01-31'],
+      ['2026-02-01', '2026-03-05'],
+      ['2026-03-06', '2026-03-31'],
+    ]);
+  });
+
+  it.each([
+    [
+      'moving the start of a running period',
+      (periods: Window[]) => [periods[0], { ...periods[1], start: '2026-02-02' }, periods[2]],
+      /move the start of period Cycle_2: it is running/,
+    ],
+    [
+      'changing an ended period',
+      (periods: Window[]) => [{ ...periods[0], end: '2026-01-30' }, periods[1], periods[2]],
+      /period Cycle_1: it has ended/,
+    ],
+    ['removing a period', (periods: Window[]) => [periods[0], periods[1]], /remove periods \(Cycle_3\)/],
+  ])('refuses %s up front with an UnsupportedError, before any write', async (_name, change, message) => {
+    const { adapter, writes } = kit();
+    const { goal } = await adapter.create(quarterly());
+    const periods = (goal.schedule.periods ?? []).map(({ id: _id, ...period }) => period);
+    const error = await failure(
+      adapter.update(goal.id, {
+        schedule: { start: '2026-01-01', end: '2026-03-31', periods: change(periods) as never },
+      }),
+    );
+    expect(UnsupportedError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(writes()).toEqual(['POST /v3/targetGroups']);
+  });
+
+  it.each([
+    [
+      'the KPI',
+      { measure: { kind: 'count', metric: 'TRANSACTION/COUNT' } },
+      /change what a target group measures/,
+    ],
+    ['the tracking type', { extensions: { capillary: { trackingType: 'CAPPING' } } }, /change trackingType/],
+    [
+      'the recurrence',
+      { schedule: { start: '2026-01-01', end: '2026-03-31', recurrence: 'quarterly' } },
+      /change schedule.recurrence/,
+    ],
+    [
+      'the event of the target',
+      { measure: { kind: 'money', metric: 'TRANSACTION/SALES', scope: { eventName: 'ReturnBill' } } },
+      /change eventName/,
+    ],
+  ] as const)('refuses to change %s, naming it, before any write', async (_name, patch, message) => {
+    const { adapter, writes } = kit();
+    const { goal } = await adapter.create(quarterly());
+    const error = await failure(adapter.update(goal.id, patch as never));
+    expect(UnsupportedError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(writes()).toEqual(['POST /v3/targetGroups']);
+  });
+
+  it('deactivates through DELETE when status becomes inactive, and refuses to reactivate', async () => {
+    const { adapter, writes } = kit();
+    const { goal } = await adapter.create(quarterly());
+    const { goal: inactive, warnings } = await adapter.update(goal.id, { status: 'inactive', priority: 2 });
+    expect(inactive.status).toBe('inactive');
+    expect(writes()).toEqual(['POST /v3/targetGroups', `DELETE /v3/targetGroups/${goal.id}`]);
+    expect(warnings.map((warning) => warning.field)).toEqual(['priority']);
+    expect(UnsupportedError.isInstance(await failure(adapter.update(goal.id, { status: 'active' })))).toBe(
+      true,
+    );
+  });
+
+  it('checks what a patch alone shows before any request', async () => {
+    const { adapter, log } = kit();
+    const error = await failure(
+      adapter.update('2301', { title: 'x'.repeat(201), target: { value: '1.0001' } }),
+    );
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(['title', 'target.value']);
+    expect(log).toHaveLength(0);
+  });
+});
+
+describe('delete and list', () => {
+  it('delete deactivates: the group stays readable as inactive; deleting it again is 310017 (reference §4.5)', async () => {
+    const { adapter } = kit();
+    const { goal } = await adapter.create(quarterly());
+    await adapter.delete(goal.id);
+    expect((await adapter.get(goal.id)).status).toBe('inactive');
+    expect(NotFoundError.isInstance(await failure(adapter.delete(goal.id)))).toBe(true);
+  });
+
+  it('pages through GET /v3/milestones lazily, or reads GET /v3/targetGroups in one answer', async () => {
+    const paged = kit({ pageSize: 3 });
+    for (let n = 0; n < 7; n++) await paged.adapter.create(quarterly(`Goal ${n}`));
+    const titles: string[] = [];
+    for await (const goal of paged.adapter.list()) titles.push(goal.title);
+    expect(titles).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => `Goal ${n}`));
+    expect(
+      paged.log
+        .filter((exchange) => exchange.path === '/v3/milestones')
+        .map((exchange) => exchange.url.search),
+    ).toEqual([
+      '?limit=3&offset=0&require-periods=true',
+      '?limit=3&offset=1&require-periods=true',
+      '?limit=3&offset=2&require-periods=true',
+    ]);
+    const whole = kit({ listEndpoint: 'targetGroups' });
+    for (let n = 0; n < 4; n++) await whole.adapter.create(quarterly(`Goal ${n}`));
+    const listed: string[] = [];
+    for await (const goal of whole.adapter.list()) listed.push(goal.title);
+    expect(listed).toHaveLength(4);
+    expect(whole.count('GET', /^\/v3\/targetGroups$/)).toBe(1);
+  });
+
+  it('fails loudly when /v3/milestones treats offset as an item offset (reference §1.6 ambiguity)', async () => {
+    let groups: () => unknown[] = () => [];
+    const itemOffsets = (exchange: Exchange, body: unknown) => {
+      if (exchange.path !== '/v3/milestones') return body;
+      const offset = Number(exchange.url.searchParams.get('offset'));
+      const limit = Number(exchange.url.searchParams.get('limit'));
+      const all = groups();
+      return {
+        ...(body as object),
+        data: all.slice(offset, offset + limit),
+        pagination: { limit, offset, total: all.length },
+      };
+    };
+    const { adapter, simulator } = kit({ pageSize: 2, rewrite: itemOffsets });
+    groups = () => simulator.targetGroups();
+    simulator.seedGroups(
+      Array.from({ length: 5 }, (_, n) => ({
+        name: `Seeded ${n}`,
+        trackingType: 'DEFAULT',
+        periods: [{ startDate: '2026-01-01', endDate: '2026-01-31', refCode: 'Cycle_1' }],
+        targets: [
+          {
+            name: `Seeded ${n}`,
+            targetEntity: 'TRANSACTION',
+            targetType: 'COUNT',
+            defaultValues: [{ defaultValue: 1 }],
+          },
+        ],
+      })),
+    );
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const goal of adapter.list()) seen.push(goal.id);
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/listed \d of 5 target groups/);
+  });
+
+  it('asks the period endpoint when an answer comes without periods (includePeriods, reference §4.3 ASSUMPTION)', async () => {
+    const withoutPeriods = (exchange: Exchange, body: unknown) => {
+      if (exchange.method !== 'GET' || !/targetGroups\/\d+$/.test(exchange.path)) return body;
+      const { periods: _periods, ...data } = (body as { data: Record<string, unknown> }).data;
+      return { ...(body as object), data };
+    };
+    const { adapter, count } = kit({ rewrite: withoutPeriods });
+    const { goal } = await adapter.create(quarterly());
+    const read = await adapter.get(goal.id);
+    expect(read.schedule.periods).toHaveLength(3);
+    expect(count('GET', /targetPeriods$/)).toBe(1);
+  });
+});
+
+describe('progress of an enrolled customer (GET /v3/users/{userId}/targetGroups, reference §4.10)', () => {
+  it('needs the customer id as subject, checked before any request', async () => {
+    const { adapter, log } = kit();
+    const error = await failure(adapter.progress('2301'));
+    expect((error as ValidationError).issues).toEqual([
+      {
+        path: 'subject',
+        message: 'Capillary progress is per customer: pass the customer id (a positive integer)',
+      },
+    ]);
+    expect(log).toHaveLength(0);
+  });
+
+  it('reads the running period by default, any period on request, with an exact percentage', async () => {
+    const { adapter, simulator, log } = kit();
+    const { goal } = await adapter.create(quarterly());
+    const groupId = Number(goal.id);
+    const targetId = targetIdOf(goal);
+    simulator.enrol({ customerId: 564332001, groupId, initialBalance: 100 });
+    simulator.setProgress({ customerId: 564332001, targetId, period: 'Cycle_2', achieved: '1234.5' });
+    const current = await adapter.progress(goal.id, { subject: '564332001' });
+    expect(current).toEqual({
+      achieved: '1234.5',
+      percent: '24.69',
+      period: { start: '2026-02-01', end: '2026-02-28' },
+      asOf: new Date(NOW).toISOString(),
+    });
+    expect(log.at(-1)?.url.search).toBe(`?targetRuleId=${targetId}&includeInactive=true`);
+    const january = await adapter.progress(goal.id, {
+      subject: '564332001',
+      period: { start: '2026-01-01', end: '2026-01-31' },
+    });
+    expect(january).toMatchObject({ achieved: '100', percent: '2' });
+  });
+
+  it('is a NotFoundError for a customer who is not enrolled or does not exist', async () => {
+    const { adapter } = kit();
+    const { goal } = await adapter.create(quarterly());
+    expect(NotFoundError.isInstance(await failure(adapter.progress(goal.id, { subject: '564332002' })))).toBe(
+      true,
+    );
+    const unknown = await failure(adapter.progress(goal.id, { subject: '1' }));
+    expect(NotFoundError.isInstance(unknown)).toBe(true);
+    expect(unknown.message).toContain('310011');
+  });
+});
+
+describe('transient failures on writes', () => {
+  it('does not repeat a PUT the server may have applied when retries are off', async () => {
+    const { adapter, simulator } = kit({ retry: false });
+    const { goal } = await adapter.create(quarterly());
+    simulator.faults.schedule({ kind: 'server-error', match: (request) => request.method === 'PUT' });
+    expect(TransientError.isInstance(await failure(adapter.update(goal.id, { title: 'x' })))).toBe(true);
+  });
+});

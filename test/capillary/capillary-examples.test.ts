@@ -1,0 +1,235 @@
+/**
+ * Every example payload in ../shared/specs/capillary/examples (OpenAPI examples and doc-page code blocks,
+ * see SOURCES.md) that is a target group, a period or a target — request or answer — parses with the
+ * adapter's raw schemas, and every group among them reads as a valid Goal. Files of other kinds are listed
+ * with the reason; a new file that nobody classified fails the suite.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CapillaryPeriodSchema,
+  type CapillaryTargetGroup,
+  CapillaryTargetGroupRequestSchema,
+  CapillaryTargetGroupSchema,
+  CapillaryTargetRequestSchema,
+  CapillaryTargetSchema,
+  CapillaryUserTargetGroupsSchema,
+  capillaryTargetGroupToGoal,
+  classifyCapillaryResponse,
+  envelopeSchema,
+} from '@goalbridge/capillary';
+import {
+  ConflictError,
+  GoalSchema,
+  type HttpResponse,
+  NotFoundError,
+  ValidationError,
+} from '@goalbridge/core';
+import { describe, expect, it } from 'vitest';
+import { SHARED_SPECS } from '../support/openapi.ts';
+
+const FOLDER = join(SHARED_SPECS, 'capillary', 'examples');
+
+type Kind =
+  | 'group'
+  | 'groups'
+  | 'periods'
+  | 'targets'
+  | 'group request'
+  | 'target request'
+  | 'unified targets'
+  | 'customer progress'
+  | 'error'
+  | 'other';
+
+/** File name patterns and what each file is. Order matters: the first match wins. */
+const KINDS: readonly [RegExp, Kind, string?][] = [
+  // Errors: envelopes with `data: null` and numeric codes.
+  [/\.response\.(400|500)\./, 'error'],
+  [/^md\.01-target-group-1__05-get-active-targets\.0[23]\.Text_Error/, 'error'],
+  [/^md\.01-target-group-1__25-check-validity-of-milestone-name\.04\./, 'error'],
+  // Target groups.
+  [/^create-target-based-on-alternate-currencies\.response\.201\./, 'group'],
+  [/^edit-streaks\.response\.200\./, 'group'],
+  [/^update-target-group\.response\.200\./, 'group'],
+  [/^get-target-groups-id\.response\.200\.Without_UC_Targets/, 'group'],
+  [
+    /^md\.01-target-group-1__0[123]-(create-target-groups\.03|update-target-group\.02|get-target-groups-id\.01)\./,
+    'group',
+  ],
+  [/^md\.01-target-group-1__19-edit-streaks\.0[12]\./, 'group'],
+  [/^(get-target-groups-all|get-all-milestones|get-all-target-groups)\.response\.200\./, 'groups'],
+  [/^get-target-groups-id\.response\.200\.With_UC_Targets/, 'groups'],
+  [
+    /^md\.01-target-group-1__(03-get-target-groups-id\.02|06-get-target-groups-all|22-get-all-milestones)\./,
+    'groups',
+  ],
+  [/^md\.03-connected-org-apis__03-connectedorgs-get-associated-target-groups/, 'groups'],
+  // Periods and targets.
+  [/^(create-target-period|get-target-periods|update-target-period)\.response\.200\./, 'periods'],
+  [/^md\.01-target-group-1__07-get-target-periods\./, 'periods'],
+  [/^(create-targets|get-targets|modify-target|get-active-targets)\.response\.200\./, 'targets'],
+  [/^create-target-group-based-on-behavioural-event\.response\.200\./, 'targets'],
+  [
+    /^md\.01-target-group-1__(05-get-active-targets\.01|08-get-targets|15-create-targets\.0[34]|20-create-target-group-based-on-behavioural-event\.0[56])\./,
+    'targets',
+  ],
+  // Requests.
+  [
+    /^(create-target-based-on-emf-eventss|create-target-group-based-on-behavioural-event|edit-streaks|update-target-group)\.request\./,
+    'group request',
+  ],
+  [
+    /^md\.01-target-group-1__(01-create-target-groups\.0[12]|02-update-target-group\.01|20-create-target-group-based-on-behavioural-event\.0[1-4]|21-create-target-based-on-emf-eventss\.01)\./,
+    'group request',
+  ],
+  [/^modify-target\.request\./, 'target request'],
+  [/^md\.01-target-group-1__15-create-targets\.0[12]\./, 'target request'],
+  [/^update-unified-target\./, 'unified targets'],
+  [/^md\.01-target-group-1__18-update-unified-target\./, 'unified targets'],
+  // Customer progress (what `progress()` reads).
+  [/^target-group\.response\.200\./, 'customer progress'],
+  [/^md\.01-target-group-1__04-getusertargetgroupdetails\.0[123]\./, 'customer progress'],
+  // Everything else, with the reason it is not a group, period or target.
+  [
+    /getusertargetgroupdetails\.04\./,
+    'other',
+    'a bare customer progress row (fragment), read by progress() row by row',
+  ],
+  [/delete-target-group/, 'other', 'deactivation answer: `data: true`'],
+  [/check-validity-of-milestone-name/, 'other', 'name check: {type, value} request and boolean answers'],
+  [
+    /(enrol-customer|un-enrol-users|connectedorgs-(enroll|unenroll))/,
+    'other',
+    'enrolment: customer id records and answers',
+  ],
+  [/get-target-events/, 'other', 'tracked events of a customer, not targets'],
+  [
+    /get-target-channels|get-target-communication-template|get-target-upload-file|trigger-target-communication/,
+    'other',
+    'communication channels and templates',
+  ],
+  [/leaderboards/, 'other', 'leaderboard ranks'],
+  [
+    /^(replay-events|sample|target-completed-details|target-completion-status|update-target-completed-message-status)\./,
+    'other',
+    'hidden user-controller APIs (reference §3 row 24)',
+  ],
+];
+
+function kindOf(file: string): { kind: Kind; reason?: string | undefined } | undefined {
+  const match = KINDS.find(([pattern]) => pattern.test(file));
+  return match && { kind: match[1], reason: match[2] };
+}
+
+const files = readdirSync(FOLDER)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
+const read = (file: string): unknown => JSON.parse(readFileSync(join(FOLDER, file), 'utf8'));
+
+type Schema = { safeParse(value: unknown): { error?: { issues: unknown[] } | undefined } };
+
+const GroupAnswer = envelopeSchema(CapillaryTargetGroupSchema);
+const GroupsAnswer = envelopeSchema(CapillaryTargetGroupSchema.array());
+/** The unified-target edit: `{targets, ...}` as request, or that object inside the envelope as answer. */
+const unifiedTargets: Schema = {
+  safeParse(value) {
+    const body = value as { data?: { targets?: unknown } | null; targets?: unknown };
+    if (body.data)
+      return envelopeSchema(CapillaryTargetSchema.array()).safeParse({ ...body, data: body.data.targets });
+    return CapillaryTargetRequestSchema.array().safeParse(body.targets);
+  },
+};
+
+const SCHEMAS: Partial<Record<Kind, Schema>> = {
+  group: GroupAnswer,
+  groups: GroupsAnswer,
+  periods: envelopeSchema(CapillaryPeriodSchema.array()),
+  targets: envelopeSchema(CapillaryTargetSchema.array()),
+  'group request': CapillaryTargetGroupRequestSchema,
+  'target request': CapillaryTargetRequestSchema.or(CapillaryTargetRequestSchema.array()),
+  'unified targets': unifiedTargets,
+  'customer progress': envelopeSchema(CapillaryUserTargetGroupsSchema),
+};
+
+function groupsIn(file: string, kind: Kind): CapillaryTargetGroup[] {
+  if (kind === 'group')
+    return [GroupAnswer.parse(read(file)).data].flatMap((group) => (group ? [group] : []));
+  if (kind === 'groups') return GroupsAnswer.parse(read(file)).data ?? [];
+  return [];
+}
+
+describe('Capillary example payloads (../shared/specs/capillary/examples)', () => {
+  it('the folder holds the ~100 examples SOURCES.md describes, and every file is classified', () => {
+    expect(files.length).toBe(104);
+    expect(files.filter((file) => !kindOf(file))).toEqual([]);
+  });
+
+  it.each(files.filter((file) => SCHEMAS[kindOf(file)?.kind ?? 'other']))(
+    '%s parses with the raw schemas',
+    (file) => {
+      const kind = kindOf(file)?.kind as Kind;
+      const parsed = (SCHEMAS[kind] as Schema).safeParse(read(file));
+      expect(parsed.error?.issues ?? []).toEqual([]);
+    },
+  );
+
+  it.each(files.filter((file) => ['group', 'groups'].includes(kindOf(file)?.kind ?? '')))(
+    '%s: each group reads as a valid Goal',
+    (file) => {
+      const groups = groupsIn(file, kindOf(file)?.kind as Kind);
+      expect(groups.length).toBeGreaterThan(0);
+      for (const group of groups) {
+        const { value } = capillaryTargetGroupToGoal(group);
+        expect(GoalSchema.safeParse(value).error?.issues ?? [], `group ${group.id}`).toEqual([]);
+        expect(value.id).toBe(String(group.id));
+      }
+    },
+  );
+
+  it.each(files.filter((file) => kindOf(file)?.kind === 'error'))(
+    '%s classifies as a typed error',
+    (file) => {
+      const body = read(file) as { errors: { code: number }[] };
+      const status = Number(/\.response\.(\d{3})\./.exec(file)?.[1] ?? 200);
+      const response = {
+        status,
+        body,
+        text: JSON.stringify(body),
+        headers: new Headers(),
+        requestId: undefined,
+      } as HttpResponse;
+      const error = classifyCapillaryResponse(response);
+      const code = body.errors[0]?.code;
+      // 310126 (not enrolled, HTTP 500) and 310011 (invalid user) are not-found answers; the rest refuse input.
+      const expected =
+        code === 310126 || code === 310011
+          ? NotFoundError
+          : code === 310069
+            ? ConflictError
+            : ValidationError;
+      expect(expected.isInstance(error), `${code} → ${error?.name}`).toBe(true);
+      expect(error?.message).toContain(String(code));
+    },
+  );
+
+  it('files that are not groups, periods or targets, and why', () => {
+    const others = files
+      .map((file) => ({ file, ...kindOf(file) }))
+      .filter((entry) => entry.kind === 'other')
+      .map((entry) => `${entry.reason}`);
+    expect(new Set(others)).toEqual(
+      new Set([
+        'a bare customer progress row (fragment), read by progress() row by row',
+        'deactivation answer: `data: true`',
+        'name check: {type, value} request and boolean answers',
+        'enrolment: customer id records and answers',
+        'tracked events of a customer, not targets',
+        'communication channels and templates',
+        'leaderboard ranks',
+        'hidden user-controller APIs (reference §3 row 24)',
+      ]),
+    );
+    expect(others).toHaveLength(37);
+  });
+});
