@@ -42,7 +42,6 @@ import {
   type CapillaryAuthenticator,
   createBasicAuthenticator,
   createOAuthAuthenticator,
-  createRecordingFetch,
 } from './capillary-auth.ts';
 import { classifyCapillaryResponse, envelopeWarnings } from './capillary-errors.ts';
 import { apiBaseURL, type CapillaryAdapterOptions, parseCapillaryOptions } from './capillary-options.ts';
@@ -130,24 +129,17 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
   if (settings.auth.type === 'basic') {
     auth = createBasicAuthenticator(settings.auth, client);
   } else {
-    const recorder = createRecordingFetch(() => settings.fetch ?? globalThis.fetch);
-    const tokenClient = new HttpClient({
-      ...transport,
-      fetch: recorder.fetch,
-      classifyResponse: classifyTokenResponse,
-    });
-    auth = createOAuthAuthenticator(settings.auth, tokenClient, recorder, now);
+    const tokenClient = new HttpClient({ ...transport, classifyResponse: classifyTokenResponse });
+    auth = createOAuthAuthenticator(settings.auth, tokenClient, now);
   }
 
   /** Sends a request; an expired OAuth token is renewed once and the request repeated (it was refused). */
   async function send(request: HttpRequest): Promise<HttpResponse> {
     try {
-      await auth.prepare();
       return await client.request(request);
     } catch (error) {
       const expired = AuthError.isInstance(error) && (error.status === 401 || error.status === 498);
       if (!expired || !auth.invalidate()) throw error;
-      await auth.prepare();
       return client.request(request);
     }
   }

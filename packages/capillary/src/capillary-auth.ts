@@ -16,23 +16,10 @@ const RENEW_MARGIN_MS = 30_000;
 const TokenEnvelopeSchema = envelopeSchema(OAuthTokenSchema);
 
 export interface CapillaryAuthenticator {
-  /**
-   * Gets credentials ready before a request takes its rate-limit slot: HttpClient takes the slot, then asks
-   * for headers, so a token fetched inside `headers()` would delay the request past the time it was counted.
-   */
-  prepare(): Promise<void>;
-  /** Headers for the next request. */
+  /** Headers for the next request (the HTTP client asks before it takes a rate-limit slot). */
   headers(): Promise<Record<string, string>>;
   /** Forget a token the server called expired; true when fetching a new one can help. */
   invalidate(): boolean;
-}
-
-function parseJson(text: string | undefined): unknown {
-  try {
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Base64 of the UTF-8 bytes of `text` (btoa alone only takes Latin-1). */
@@ -57,7 +44,6 @@ export function createBasicAuthenticator(
       client.secrets.add(password);
       return { authorization: basicAuthorization(auth.username, password) };
     },
-    prepare: async () => undefined,
     invalidate: () => false,
   };
 }
@@ -68,27 +54,12 @@ interface Token {
 }
 
 /**
- * A fetch that keeps the last body it received. HttpClient redacts bodies before parsing them, and the
- * token answer's `accessToken` field looks like a secret to it, so the token is read from here instead.
- */
-export function createRecordingFetch(target: () => typeof globalThis.fetch) {
-  let last: string | undefined;
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const response = await target()(input, init);
-    last = await response.clone().text();
-    return response;
-  };
-  return { fetch, lastBody: () => last };
-}
-
-/**
- * OAuth tokens from `tokenClient` (a client without credential headers: the generate call needs none),
- * whose fetch is `recorder`. Concurrent requests share one token request.
+ * OAuth tokens from `tokenClient` (a client without credential headers: the generate call needs none).
+ * Concurrent requests share one token request.
  */
 export function createOAuthAuthenticator(
   auth: CapillaryOAuth,
   tokenClient: HttpClient,
-  recorder: { lastBody(): string | undefined },
   now: () => number,
 ): CapillaryAuthenticator {
   let token: Token | undefined;
@@ -105,7 +76,7 @@ export function createOAuthAuthenticator(
       operation: 'token',
       idempotent: true,
     });
-    const envelope = parseResponseOrThrow(TokenEnvelopeSchema, parseJson(recorder.lastBody()), {
+    const envelope = parseResponseOrThrow(TokenEnvelopeSchema, response.body, {
       provider: 'capillary',
       what: 'OAuth token',
       body: response.text,
@@ -130,9 +101,6 @@ export function createOAuthAuthenticator(
   }
 
   return {
-    async prepare() {
-      await current();
-    },
     async headers() {
       return { [OAUTH_TOKEN_HEADER]: (await current()).value };
     },

@@ -368,6 +368,23 @@ describe('redaction', () => {
     expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(TOKEN);
   });
 
+  it('keeps a token echoed in a validation error out of the issue messages too', async () => {
+    sequence('post', '/goals', status(422, { message: `token ${TOKEN} is wrong` }));
+    const error = await failure(client().request({ method: 'POST', path: 'goals', json: {} }));
+    expect(
+      JSON.stringify({ message: error.message, issues: (error as ValidationError).issues }),
+    ).not.toContain(TOKEN);
+  });
+
+  it('parses a body that contains a credential-like field, so token endpoints stay readable', async () => {
+    sequence('post', '/oauth/token', () =>
+      HttpResponse.json({ data: { accessToken: 'eyJhbGciOiJ.abc.def', ttlSeconds: 300 } }),
+    );
+    const response = await client().request({ method: 'POST', path: 'oauth/token', json: { key: 'k' } });
+    expect(response.body).toEqual({ data: { accessToken: 'eyJhbGciOiJ.abc.def', ttlSeconds: 300 } });
+    expect(response.text).not.toContain('eyJhbGciOiJ.abc.def');
+  });
+
   it('redacts tokens in query strings, headers and basic auth from hook payloads and errors', async () => {
     const basic = `Basic ${btoa('till:5f4dcc3b5aa765d61d8327deb882cf99')}`;
     sequence('get', '/goals', status(500, { message: 'boom' }), ok);

@@ -44,9 +44,9 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers: Headers;
-  /** Parsed JSON, or `undefined` for an empty or non-JSON body. */
+  /** Parsed JSON, or `undefined` for an empty or non-JSON body. Not redacted: never log it whole. */
   body: unknown;
-  /** The raw body text, redacted. */
+  /** The body text, redacted: safe for errors and logs. */
   text: string;
   requestId: string | undefined;
   /** The request URL, redacted. */
@@ -201,13 +201,14 @@ export class HttpClient {
   }
 
   async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
+    const url = appendQuery(joinUrl(this.#options.baseURL, request.path), request.query);
+    // Credentials first: fetching a token may take a while and must not hold a rate-limit slot meanwhile.
+    const headers = await this.#headers(request);
     await this.#options.rateLimiter?.acquire({
       tokens: request.cost ?? 1,
       signal: request.signal,
       operation: request.operation,
     });
-    const url = appendQuery(joinUrl(this.#options.baseURL, request.path), request.query);
-    const headers = await this.#headers(request);
     const hooks = this.#options.hooks;
     const started = performance.now();
     if (hooks?.onRequest) hooks.onRequest(this.#event(request, url, attempt, headers));
@@ -238,6 +239,7 @@ export class HttpClient {
     }
     const error = this.#options.classifyResponse?.(response) ?? defaultClassify(response, this.provider);
     if (error) {
+      redactError(error, this.secrets);
       failures.set(error, response);
       throw error;
     }
@@ -257,7 +259,10 @@ export class HttpClient {
   }
 
   async #read(raw: Response, request: HttpRequest, url: URL): Promise<HttpResponse> {
-    const text = this.secrets.redact(await raw.text());
+    // The body is parsed from the raw text (a token endpoint's answer must stay readable); only the copy
+    // that can end up in errors and logs, `text`, is redacted.
+    const rawText = await raw.text();
+    const text = this.secrets.redact(rawText);
     const requestId =
       (this.#options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS)
         .map((name) => raw.headers.get(name))
@@ -271,9 +276,9 @@ export class HttpClient {
       url: redactUrl(url, this.secrets.values()),
       request,
     };
-    if (text.trim() === '') return response;
+    if (rawText.trim() === '') return response;
     try {
-      response.body = JSON.parse(text);
+      response.body = JSON.parse(rawText);
     } catch {
       if (raw.ok) {
         const safe = SAFE_METHODS.has(request.method);
@@ -336,6 +341,17 @@ export class HttpClient {
       ...this.#event(request, url, attempt, {}),
       delayMs,
       error: { code: error.code, message: error.message, status: error.status },
+    });
+  }
+}
+
+/** Scrubs secrets a server echoed from an error built out of its answer (message and issue messages). */
+function redactError(error: GoalbridgeError, secrets: SecretRegistry): void {
+  error.message = secrets.redact(error.message);
+  const withIssues = error as { issues?: readonly { path: string; message: string }[] };
+  if (Array.isArray(withIssues.issues)) {
+    Object.defineProperty(error, 'issues', {
+      value: withIssues.issues.map((issue) => ({ ...issue, message: secrets.redact(issue.message) })),
     });
   }
 }
