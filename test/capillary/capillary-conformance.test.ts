@@ -18,7 +18,16 @@ function sample(n: number): GoalInputDraft {
     description: `Monthly spend target number ${n}`,
     measure: { kind: 'money', metric: 'TRANSACTION/SALES', scope },
     target: { value: `${n}.25` },
-    schedule: { start: '2026-01-01', end: '2026-03-31', recurrence: 'monthly' },
+    schedule: {
+      start: '2026-01-01',
+      end: '2026-03-31',
+      recurrence: 'monthly',
+      periods: [
+        { start: '2026-01-01', end: '2026-01-31', ref: 'Cycle_1' },
+        { start: '2026-02-01', end: '2026-02-28', ref: 'Cycle_2' },
+        { start: '2026-03-01', end: '2026-03-31', ref: 'Cycle_3', target: `${n + 1}` },
+      ],
+    },
     status: 'active',
     extensions: { capillary: { preferredTillId: 75155297, target: { enrolmentMethod: 'TRANSACTION' } } },
   };

@@ -399,7 +399,6 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
         'createdAt',
         'updatedAt',
       ],
-      // Periods are written too, but read back with the ids Capillary gives them.
       writable: [
         'title',
         'description',
@@ -408,12 +407,13 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
         'schedule.start',
         'schedule.end',
         'schedule.recurrence',
+        'schedule.periods',
         'status',
         'extensions',
       ],
     },
     rateLimits: rules,
-    pagination: settings.listEndpoint === 'targetGroups' ? { kind: 'none' } : { kind: 'page' },
+    pagination: settings.listEndpoint === 'milestones' ? { kind: 'page' } : { kind: 'none' },
     measureKinds: ['count', 'money'],
     ownerTypes: [],
   };
@@ -429,9 +429,9 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
 
     async *list(list) {
       const groups =
-        settings.listEndpoint === 'targetGroups'
-          ? listAll(list)
-          : listMilestones(list.pageSize ?? settings.pageSize ?? DEFAULT_PAGE_SIZE, list);
+        settings.listEndpoint === 'milestones'
+          ? listMilestones(list.pageSize ?? settings.pageSize ?? DEFAULT_PAGE_SIZE, list)
+          : listAll(list);
       for await (const group of groups) yield toGoal(await withPeriods(group, list));
     },
 

@@ -72,8 +72,8 @@ export interface CapillaryAdapterOptions {
   /** Till new groups are attributed to when a goal names none. */
   preferredTillId?: number;
   /**
-   * How `list()` reads: `milestones` pages through `GET /v3/milestones` (default); `targetGroups` reads
-   * every group in one `GET /v3/targetGroups` answer.
+   * How `list()` reads: `targetGroups` (default) reads every group in one `GET /v3/targetGroups` answer, the
+   * documented list; `milestones` pages through the `GET /v3/milestones` search (its paging is an ASSUMPTION).
    */
   listEndpoint?: 'milestones' | 'targetGroups';
   /** Page size for `GET /v3/milestones` when `list()` is given none. Default 50. */

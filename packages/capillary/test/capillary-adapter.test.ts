@@ -486,7 +486,7 @@ describe('delete and list', () => {
   });
 
   it('pages through GET /v3/milestones lazily, or reads GET /v3/targetGroups in one answer', async () => {
-    const paged = kit({ pageSize: 3 });
+    const paged = kit({ pageSize: 3, listEndpoint: 'milestones' });
     for (let n = 0; n < 7; n++) await paged.adapter.create(quarterly(`Goal ${n}`));
     const titles: string[] = [];
     for await (const goal of paged.adapter.list()) titles.push(goal.title);
@@ -500,7 +500,7 @@ describe('delete and list', () => {
       '?limit=3&offset=1&require-periods=true',
       '?limit=3&offset=2&require-periods=true',
     ]);
-    const whole = kit({ listEndpoint: 'targetGroups' });
+    const whole = kit({});
     for (let n = 0; n < 4; n++) await whole.adapter.create(quarterly(`Goal ${n}`));
     const listed: string[] = [];
     for await (const goal of whole.adapter.list()) listed.push(goal.title);
@@ -521,7 +521,7 @@ describe('delete and list', () => {
         pagination: { limit, offset, total: all.length },
       };
     };
-    const { adapter, simulator } = kit({ pageSize: 2, rewrite: itemOffsets });
+    const { adapter, simulator } = kit({ pageSize: 2, listEndpoint: 'milestones', rewrite: itemOffsets });
     groups = () => simulator.targetGroups();
     simulator.seedGroups(
       Array.from({ length: 5 }, (_, n) => ({

@@ -63,8 +63,19 @@ function expectRoundTrip(goal: Goal, draft: GoalInputDraft, writable: readonly G
     const actual = fieldValue(goal as Record<string, unknown>, field);
     // Extensions may gain provider-owned data; what was written must still be there.
     if (field === 'extensions') expect(actual, field).toMatchObject(expected as object);
-    else expect(actual, `round trip of ${field}`).toEqual(expected);
+    else expect(withoutAssignedIds(actual, expected), `round trip of ${field}`).toEqual(expected);
   }
+}
+
+/** Periods the provider stored get ids it assigned; written without one, they compare without it. */
+function withoutAssignedIds(actual: unknown, expected: unknown): unknown {
+  if (!Array.isArray(actual) || !Array.isArray(expected)) return actual;
+  return actual.map((item, index) => {
+    const written = expected[index] as Record<string, unknown> | undefined;
+    if (typeof item !== 'object' || item === null || !written || 'id' in written) return item;
+    const { id: _assigned, ...rest } = item as Record<string, unknown>;
+    return rest;
+  });
 }
 
 async function collect(iterable: AsyncIterable<Goal>): Promise<Goal[]> {
@@ -219,8 +230,11 @@ export function testGoalAdapter(options: GoalAdapterSuiteOptions): void {
         expect(new Set(ids).size, 'no goal twice').toBe(ids.length);
         for (const id of created) expect(ids).toContain(id);
         for (const goal of listed) expect(GoalSchema.safeParse(goal).error?.issues ?? []).toEqual([]);
-        const full = subject.requestCount() - before - afterFirst;
-        expect(afterFirst, 'the first item must not wait for every page').toBeLessThan(full);
+        // A provider without pagination answers in one request; laziness only means something across pages.
+        if (subject.adapter.capabilities.pagination.kind !== 'none') {
+          const full = subject.requestCount() - before - afterFirst;
+          expect(afterFirst, 'the first item must not wait for every page').toBeLessThan(full);
+        }
       },
       timeout * 3,
     );
