@@ -21,6 +21,7 @@ import {
   paginate,
   parseResponseOrThrow,
   RateLimiter,
+  reportReadWarnings,
   TransientError,
   todayUtc,
   toValidationIssues,
@@ -158,14 +159,17 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
         body: response.text,
       });
     }
-    for (const warning of serverWarnings(response))
-      settings.hooks?.onWarning?.({ ...warning, operation: what });
+    reportReadWarnings(settings.hooks, { provider: PROVIDER, operation: what }, serverWarnings(response));
     return envelope.data;
   }
 
   function toGoal(group: CapillaryTargetGroup): Goal {
     const { value, warnings } = capillaryTargetGroupToGoal(group);
-    for (const warning of warnings) settings.hooks?.onWarning?.({ ...warning, operation: 'read' });
+    reportReadWarnings(
+      settings.hooks,
+      { provider: PROVIDER, operation: 'read', goalId: String(group.id) },
+      warnings,
+    );
     const checked = GoalSchema.safeParse(value);
     if (checked.success) return checked.data;
     throw new InvalidResponseError(`capillary target group ${group.id} cannot be read as a goal`, {

@@ -3,12 +3,16 @@
  * never a silently ignored setting. Secret values are never echoed.
  */
 import {
+  commonAdapterOptionsShape,
+  functionSchema,
   type HttpHooks,
-  type MappingWarning,
+  HttpUrlSchema,
   parseOptionsOrThrow,
   type RateLimitRule,
+  RateLimitRuleSchema,
   type RetryPolicy,
   type SecretSource,
+  SecretSourceSchema,
 } from '@goalbridge/core';
 import { z } from 'zod';
 
@@ -50,10 +54,8 @@ export interface CapillaryOAuth {
   attribution?: CapillaryAttribution;
 }
 
-export interface CapillaryHooks extends HttpHooks {
-  /** Warnings the API returned in a read's envelope (writes return theirs in `WriteResult.warnings`). */
-  onWarning?: (warning: MappingWarning & { operation: string }) => void;
-}
+/** Core hooks; `onWarning` also receives the warnings Capillary returns in a read's envelope. */
+export type CapillaryHooks = HttpHooks;
 
 export interface CapillaryAdapterOptions {
   auth: CapillaryBasicAuth | CapillaryOAuth;
@@ -83,29 +85,17 @@ export interface CapillaryAdapterOptions {
 }
 
 const nonBlank = z.string().refine((value) => value.trim() !== '', 'must not be empty');
-const secretSource = z.union([
-  nonBlank,
-  z.custom<() => string | Promise<string>>(
-    (value) => typeof value === 'function',
-    'must be a string or a function',
-  ),
-]);
-const plainObject = (what: string) =>
-  z.custom<object>(
-    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-    `must be ${what}`,
-  );
 
 const BasicAuthSchema = z.strictObject({
   type: z.literal('basic'),
   username: nonBlank,
-  password: secretSource,
+  password: SecretSourceSchema,
 });
 
 const OAuthSchema = z.strictObject({
   type: z.literal('oauth'),
   key: nonBlank,
-  secret: secretSource,
+  secret: SecretSourceSchema,
   attribution: z
     .strictObject({
       entityType: z.enum([
@@ -121,40 +111,19 @@ const OAuthSchema = z.strictObject({
     .optional(),
 });
 
-const RateLimitRuleSchema = z.strictObject({
-  name: z.string().min(1),
-  limit: z.number().positive(),
-  windowMs: z.number().positive(),
-  unit: z.enum(['requests', 'tokens']).optional(),
-  kind: z.enum(['sliding', 'budget']).optional(),
-  nextResetAt: z.custom<(now: number) => number>((value) => typeof value === 'function').optional(),
-});
-
 const OptionsSchema = z
   .strictObject({
     auth: z.discriminatedUnion('type', [BasicAuthSchema, OAuthSchema], {
       error: 'must be { type: "basic", username, password } or { type: "oauth", key, secret }',
     }),
     cluster: z.enum(Object.keys(CAPILLARY_CLUSTERS) as [CapillaryCluster, ...CapillaryCluster[]]).optional(),
-    baseURL: z
-      .string()
-      .refine(
-        (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
-        'must be an http(s) URL',
-      )
-      .optional(),
-    fetch: z
-      .custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'must be a function')
-      .optional(),
-    hooks: plainObject('an object of hook functions').optional(),
-    retry: z.union([z.literal(false), plainObject('a retry policy or false')]).optional(),
-    timeoutMs: z.number().int().positive().optional(),
-    userAgent: z.string().min(1).optional(),
+    baseURL: HttpUrlSchema.optional(),
+    ...commonAdapterOptionsShape,
     rateLimits: z.union([z.literal(false), z.array(RateLimitRuleSchema)]).optional(),
     preferredTillId: z.number().int().positive().optional(),
     listEndpoint: z.enum(['milestones', 'targetGroups']).optional(),
     pageSize: z.number().int().min(1).max(1000).optional(),
-    now: z.custom<() => number>((value) => typeof value === 'function', 'must be a function').optional(),
+    now: functionSchema<() => number>().optional(),
   })
   .refine((options) => !(options.cluster && options.baseURL), {
     message: 'give either cluster or baseURL, not both',

@@ -15,6 +15,15 @@ export type {
 export { OPERATIONS } from './adapter/contract.ts';
 export { createGoalAdapter } from './adapter/create-goal-adapter.ts';
 export { readSecret, type SecretSource } from './adapter/credentials.ts';
+export {
+  commonAdapterOptionsShape,
+  functionSchema,
+  HooksSchema,
+  HttpUrlSchema,
+  RateLimitRuleSchema,
+  RetryPolicySchema,
+  SecretSourceSchema,
+} from './adapter/option-schemas.ts';
 export { type Page, paginate, uniqueBy } from './adapter/pagination.ts';
 export {
   AuthError,
@@ -49,6 +58,8 @@ export {
   messageFromBody,
   type RetryDecisionContext,
   type RetryPolicy,
+  reportReadWarnings,
+  type WarningEvent,
 } from './http/http-client.ts';
 export { appendQuery, encodePathSegment, joinUrl, type QueryValue, urlPath } from './http/path.ts';
 export {

@@ -25,6 +25,7 @@ import {
   RateLimiter,
   type RateLimitState,
   type RetryPolicy,
+  reportReadWarnings,
   todayUtc,
   uniqueBy,
   ValidationError,
@@ -163,7 +164,13 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
   async function toGoal(raw: PipedriveGoal): Promise<Goal> {
     durations.remember(raw);
     const table = typeof raw.expected_outcome.currency_id === 'number' ? await currencies.table() : undefined;
-    return pipedriveGoalToGoal(raw, { currencies: table }).value;
+    const { value, warnings } = pipedriveGoalToGoal(raw, { currencies: table });
+    reportReadWarnings(
+      parsed.hooks as HttpHooks | undefined,
+      { provider: PROVIDER, operation: 'read', goalId: raw.id },
+      warnings,
+    );
+    return value;
   }
 
   /** The account's table when `target` names a currency; refuses a currency the account does not have. */

@@ -3,12 +3,16 @@
  * settings derived from it — base URL, auth headers, rate-limit rules.
  */
 import {
+  commonAdapterOptionsShape,
+  functionSchema,
   type HttpHooks,
+  HttpUrlSchema,
   parseOptionsOrThrow,
   type RateLimitWaitEvent,
   type RetryPolicy,
   readSecret,
   type SecretSource,
+  SecretSourceSchema,
 } from '@goalbridge/core';
 import { z } from 'zod';
 import { PIPEDRIVE_INTERVALS, type PipedriveInterval, PROVIDER } from './pipedrive-api.ts';
@@ -53,48 +57,19 @@ export interface PipedriveAdapterOptions {
   defaultInterval?: PipedriveInterval;
 }
 
-const func = <T>() => z.custom<T>((value) => typeof value === 'function', 'must be a function');
-const secret = z.union(
-  [z.string().trim().min(1, 'must not be empty'), func<() => string | Promise<string>>()],
-  {
-    error: 'must be a non-empty string or a function returning one',
-  },
-);
 const positiveInteger = z.number().int().positive();
 
 const OptionsSchema = z
   .strictObject({
-    apiToken: secret.optional(),
-    accessToken: secret.optional(),
+    apiToken: SecretSourceSchema.optional(),
+    accessToken: SecretSourceSchema.optional(),
     companyDomain: z
       .string()
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i, 'must be the <domain> of <domain>.pipedrive.com')
       .optional(),
-    baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    fetch: func<typeof globalThis.fetch>().optional(),
+    baseURL: HttpUrlSchema.optional(),
+    ...commonAdapterOptionsShape,
     headers: z.record(z.string(), z.string()).optional(),
-    hooks: z
-      .strictObject({
-        onRequest: func<NonNullable<HttpHooks['onRequest']>>().optional(),
-        onResponse: func<NonNullable<HttpHooks['onResponse']>>().optional(),
-        onRetry: func<NonNullable<HttpHooks['onRetry']>>().optional(),
-      })
-      .optional(),
-    retry: z
-      .union([
-        z.literal(false),
-        z.strictObject({
-          retries: z.number().int().min(0).optional(),
-          maxRetryAfterMs: z.number().min(0).optional(),
-          baseDelayMs: z.number().min(0).optional(),
-          maxDelayMs: z.number().min(0).optional(),
-          factor: z.number().min(1).optional(),
-          jitter: z.boolean().optional(),
-        }),
-      ])
-      .optional(),
-    timeoutMs: positiveInteger.optional(),
-    userAgent: z.string().min(1).optional(),
     plan: z.enum(PIPEDRIVE_PLANS).optional(),
     seats: positiveInteger.optional(),
     rateLimits: z
@@ -107,7 +82,7 @@ const OptionsSchema = z
         }),
       ])
       .optional(),
-    onRateLimitWait: func<(event: RateLimitWaitEvent) => void>().optional(),
+    onRateLimitWait: functionSchema<(event: RateLimitWaitEvent) => void>().optional(),
     currencies: z.record(z.string(), positiveInteger).optional(),
     defaultInterval: z.enum(PIPEDRIVE_INTERVALS).optional(),
   })

@@ -157,6 +157,27 @@ describe('list', () => {
   });
 });
 
+describe('read warnings', () => {
+  it('reports what a read goal could not carry exactly through hooks.onWarning', async () => {
+    const warnings: unknown[] = [];
+    const { sim, adapter } = setup({ hooks: { onWarning: (event) => warnings.push(event) } });
+    const [untitled] = sim.seedGoals([seedBody({ title: undefined, assignee: { id: 1, type: 'person' } })]);
+    const goals = await collect(adapter.list());
+    expect(goals.map((goal) => goal.id)).toContain(untitled?.id);
+    expect(warnings).toEqual([
+      {
+        field: 'title',
+        reason: 'Pipedrive goal has no title',
+        action: 'generated one',
+        detail: untitled?.id,
+        provider: 'pipedrive',
+        operation: 'read',
+        goalId: untitled?.id,
+      },
+    ]);
+  });
+});
+
 describe('get (no get-one endpoint)', () => {
   it("asks /results for the first day of a known goal's duration: one request, 20 tokens", async () => {
     const { sim, sent, adapter } = setup();

@@ -11,6 +11,7 @@ import {
   type GoalDriver,
   type GoalField,
   HttpClient,
+  type HttpHooks,
   type HttpResponse,
   type Operation,
   parseOptionsOrThrow,
@@ -18,6 +19,7 @@ import {
   RateLimiter,
   type RateLimitRule,
   readSecret,
+  reportReadWarnings,
   urlPath,
 } from '@goalbridge/core';
 import {
@@ -125,7 +127,7 @@ export function createPlannrAdapter(options: PlannrAdapterOptions): PlannrAdapte
   });
   const capabilities = plannrCapabilities({ include, rateLimits: rules });
   return createGoalAdapter(
-    createPlannrDriver(client, include, config.currency, capabilities),
+    createPlannrDriver(client, include, config.currency, capabilities, options.hooks),
   ) as PlannrAdapter;
 }
 
@@ -134,7 +136,15 @@ function createPlannrDriver(
   include: readonly string[],
   currency: string | undefined,
   capabilities: AdapterCapabilities,
+  hooks: HttpHooks | undefined,
 ): GoalDriver {
+  /** A read Plannr goal as a Goal; what it could not carry exactly goes to `hooks.onWarning`. */
+  function toGoal(raw: PlannrGoal): Goal {
+    const { value, warnings } = plannrGoalToGoal(raw);
+    reportReadWarnings(hooks, { provider: PLANNR_PROVIDER, operation: 'read', goalId: raw.uuid }, warnings);
+    return value;
+  }
+
   const includeQuery = include.length > 0 ? { include: include.join(',') } : {};
   const readsOwners = includes.owners !== undefined && include.includes(includes.owners);
   const readsCircles = includes.circles !== undefined && include.includes(includes.circles);
@@ -183,7 +193,7 @@ function createPlannrDriver(
         body: bodyExcerpt(response),
         requestId: response.requestId,
       });
-      return { goals: body.data.map((raw) => plannrGoalToGoal(raw).value), meta: body.meta };
+      return { goals: body.data.map((raw) => toGoal(raw)), meta: body.meta };
     };
   }
 
@@ -201,7 +211,7 @@ function createPlannrDriver(
     list: (options: PlannrListOptions) => listGoalPages(options, fetchPage(options)),
 
     async get(id, options) {
-      return plannrGoalToGoal(await fetchGoal(id, options)).value;
+      return toGoal(await fetchGoal(id, options));
     },
 
     async create(input, options) {
@@ -215,7 +225,7 @@ function createPlannrDriver(
         timeoutMs: options.timeoutMs,
       });
       const raw = withWrittenRelations(parseGoal(response), body, 'create');
-      return { goal: plannrGoalToGoal(raw).value, warnings };
+      return { goal: toGoal(raw), warnings };
     },
 
     async update(id, patch, options) {
@@ -232,7 +242,7 @@ function createPlannrDriver(
       });
       const written = withWrittenRelations(parseGoal(response), body, 'update');
       const raw = lacksRelations(written) ? await fetchGoal(id, options) : written;
-      return { goal: plannrGoalToGoal(raw).value, warnings };
+      return { goal: toGoal(raw), warnings };
     },
 
     async delete(id, options) {
@@ -247,7 +257,7 @@ function createPlannrDriver(
     },
 
     async progress(id, _query, options) {
-      return plannrGoalToGoal(await fetchGoal(id, options)).value.progress ?? {};
+      return toGoal(await fetchGoal(id, options)).progress ?? {};
     },
   };
 }

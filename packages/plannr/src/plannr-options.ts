@@ -4,11 +4,15 @@
  */
 import {
   CurrencyCodeSchema,
+  commonAdapterOptionsShape,
   type HttpHooks,
+  HttpUrlSchema,
   RateLimiter,
   type RateLimitRule,
+  RateLimitRuleSchema,
   type RetryPolicy,
   type SecretSource,
+  SecretSourceSchema,
 } from '@goalbridge/core';
 import { z } from 'zod';
 import { isPlannrUuid } from './plannr-api.ts';
@@ -40,53 +44,16 @@ export interface PlannrAdapterOptions {
   currency?: string;
 }
 
-const isFunction = (value: unknown) => typeof value === 'function';
-const FunctionSchema = z.custom<(...args: never[]) => unknown>(isFunction, 'must be a function');
-const NonNegative = z.number().nonnegative();
-
-const RuleSchema = z.strictObject({
-  name: z.string().min(1),
-  limit: z.number().positive(),
-  windowMs: z.number().positive(),
-  unit: z.enum(['requests', 'tokens']).optional(),
-  kind: z.enum(['sliding', 'budget']).optional(),
-  nextResetAt: FunctionSchema.optional(),
-});
-
 export const PlannrAdapterOptionsSchema = z.strictObject({
-  accessToken: z.union([z.string().trim().min(1, 'must not be empty'), FunctionSchema], {
-    error: 'must be a token or a function returning one',
-  }),
+  accessToken: SecretSourceSchema,
   accountUuid: z.string().refine(isPlannrUuid, 'must be the UUID of the Plannr account to act as'),
-  baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  fetch: FunctionSchema.optional(),
-  hooks: z
-    .strictObject({
-      onRequest: FunctionSchema.optional(),
-      onResponse: FunctionSchema.optional(),
-      onRetry: FunctionSchema.optional(),
-    })
-    .optional(),
-  retry: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        retries: z.number().int().nonnegative().optional(),
-        maxRetryAfterMs: NonNegative.optional(),
-        baseDelayMs: NonNegative.optional(),
-        maxDelayMs: NonNegative.optional(),
-        factor: z.number().positive().optional(),
-        jitter: z.boolean().optional(),
-      }),
-    ])
-    .optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  userAgent: z.string().min(1).optional(),
-  rateLimits: z.union([z.literal(false), z.array(RuleSchema)]).optional(),
+  baseURL: HttpUrlSchema.optional(),
+  ...commonAdapterOptionsShape,
+  rateLimits: z.union([z.literal(false), z.array(RateLimitRuleSchema)]).optional(),
   // A limiter from another copy of core is still a limiter.
   rateLimiter: z
     .custom<RateLimiter>(
-      (value) => value instanceof RateLimiter || isFunction((value as RateLimiter)?.acquire),
+      (value) => value instanceof RateLimiter || typeof (value as RateLimiter)?.acquire === 'function',
     )
     .optional(),
   include: z.array(z.string().regex(/^[a-z_.]+$/, 'must be a relation name')).optional(),

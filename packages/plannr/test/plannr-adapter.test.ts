@@ -1,4 +1,5 @@
 /** The adapter against the simulator: options, headers, every error path, writes, listing and rate limits. */
+import type { WarningEvent } from '@goalbridge/core';
 import {
   AuthError,
   ConfigError,
@@ -672,6 +673,28 @@ describe('rate limits (500 per minute per user [S16])', () => {
 });
 
 describe('hooks', () => {
+  it('report what a read could not carry through onWarning', async () => {
+    const warnings: WarningEvent[] = [];
+    // Without the `accounts` relation, a goal with several owners names none of them when read.
+    const { adapter } = setup({ include: [], hooks: { onWarning: (event) => warnings.push(event) } });
+    const owners = PLANNR_SANDBOX.clientAccounts
+      .slice(3, 5)
+      .map((account) => ({ type: 'account', id: account.uuid }));
+    const { goal } = await adapter.create({ ...input(), owners });
+    expect(warnings).toEqual([]);
+    const read = await adapter.get(goal.id);
+    expect(read.owners).toEqual([]);
+    expect(warnings).toMatchObject([
+      {
+        field: 'owners',
+        reason: 'Plannr did not return the owners of this goal',
+        provider: 'plannr',
+        operation: 'read',
+        goalId: goal.id,
+      },
+    ]);
+  });
+
   it('see every request with the token redacted', async () => {
     const seen: Record<string, string>[] = [];
     const { adapter } = setup({ hooks: { onRequest: (event) => seen.push(event.headers) } });

@@ -16,6 +16,7 @@ import {
   TransientError,
   ValidationError,
 } from '../errors.ts';
+import type { MappingWarning } from '../model/warnings.ts';
 import type { RateLimiter, RateLimitObservation } from '../rate-limit/rate-limiter.ts';
 import { VERSION } from '../version.ts';
 import { appendQuery, joinUrl, type QueryValue } from './path.ts';
@@ -74,11 +75,33 @@ export interface HttpRetryEvent extends HttpRequestEvent {
   error: { code: string; message: string; status: number | undefined };
 }
 
-/** Observability hooks. They see redacted data only, and cost nothing when absent. */
+/** A warning raised while reading: what a goal read could not carry exactly, or what the provider warned. */
+export interface WarningEvent extends MappingWarning {
+  provider: string;
+  operation: string;
+  goalId?: string | undefined;
+}
+
+/**
+ * Observability hooks, passed to every adapter. They see redacted data only, and cost nothing when absent.
+ * (Warnings of writes come back in `WriteResult.warnings`; `onWarning` reports those of reads.)
+ */
 export interface HttpHooks {
   onRequest?: (event: HttpRequestEvent) => void;
   onResponse?: (event: HttpResponseEvent) => void;
   onRetry?: (event: HttpRetryEvent) => void;
+  onWarning?: (event: WarningEvent) => void;
+}
+
+/** Reports read warnings through `hooks.onWarning`, if anyone listens. */
+export function reportReadWarnings(
+  hooks: HttpHooks | undefined,
+  context: { provider: string; operation: string; goalId?: string | undefined },
+  warnings: readonly MappingWarning[],
+): void {
+  const onWarning = hooks?.onWarning;
+  if (!onWarning) return;
+  for (const warning of warnings) onWarning({ ...warning, ...context });
 }
 
 export interface RetryPolicy extends BackoffOptions {

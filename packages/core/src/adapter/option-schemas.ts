@@ -1,0 +1,59 @@
+/**
+ * Schemas for the options every adapter takes — credentials, fetch, hooks, retry, timeouts, rate-limit rules —
+ * so each provider validates them the same way (strictly: a misspelt option is a ConfigError naming it).
+ */
+import { z } from 'zod';
+import type { HttpHooks, RetryPolicy } from '../http/http-client.ts';
+import type { RateLimitRule } from '../rate-limit/rate-limiter.ts';
+import type { SecretSource } from './credentials.ts';
+
+/** A function value (zod cannot describe its signature; TypeScript does at the call site). */
+export function functionSchema<T>(message = 'must be a function') {
+  return z.custom<T>((value) => typeof value === 'function', message);
+}
+
+/** A credential: a non-empty string, or a function read before each request (for rotating tokens). */
+export const SecretSourceSchema = z.union(
+  [z.string().trim().min(1, 'must not be empty'), functionSchema<() => string | Promise<string>>()],
+  { error: 'must be a non-empty string or a function returning one' },
+) as z.ZodType<SecretSource>;
+
+export const HooksSchema = z.strictObject({
+  onRequest: functionSchema<NonNullable<HttpHooks['onRequest']>>().optional(),
+  onResponse: functionSchema<NonNullable<HttpHooks['onResponse']>>().optional(),
+  onRetry: functionSchema<NonNullable<HttpHooks['onRetry']>>().optional(),
+  onWarning: functionSchema<NonNullable<HttpHooks['onWarning']>>().optional(),
+});
+
+export const RetryPolicySchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    retries: z.number().int().min(0).optional(),
+    maxRetryAfterMs: z.number().min(0).optional(),
+    baseDelayMs: z.number().min(0).optional(),
+    maxDelayMs: z.number().min(0).optional(),
+    factor: z.number().min(1).optional(),
+    jitter: z.boolean().optional(),
+  }),
+]) as z.ZodType<RetryPolicy | false>;
+
+export const RateLimitRuleSchema = z.strictObject({
+  name: z.string().min(1),
+  limit: z.number().positive(),
+  windowMs: z.number().positive(),
+  unit: z.enum(['requests', 'tokens']).optional(),
+  kind: z.enum(['sliding', 'budget']).optional(),
+  nextResetAt: functionSchema<(now: number) => number>().optional(),
+}) as z.ZodType<RateLimitRule>;
+
+/** An http(s) URL. */
+export const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** The transport options shared by every adapter; spread into a provider's strict options schema. */
+export const commonAdapterOptionsShape = {
+  fetch: functionSchema<typeof globalThis.fetch>().optional(),
+  hooks: HooksSchema.optional(),
+  retry: RetryPolicySchema.optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  userAgent: z.string().min(1).optional(),
+};
