@@ -420,6 +420,8 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     pagination: settings.listEndpoint === 'milestones' ? { kind: 'page' } : { kind: 'none' },
     measureKinds: ['count', 'money'],
     ownerTypes: [],
+    // Group names are unique in the org, case-insensitively (error 310069, reference §2).
+    uniqueTitles: true,
   };
 
   return createGoalAdapter({

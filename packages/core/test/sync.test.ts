@@ -4,6 +4,7 @@ import { RateLimitError, TimeoutError, TransientError, ValidationError } from '.
 import { createMemoryAdapter, type MemoryAdapter } from '../src/memory/memory-adapter.ts';
 import type { GoalInputDraft } from '../src/model/goal.ts';
 import { type ApplyEvent, apply } from '../src/sync/apply.ts';
+import { covers, diffGoal, unstoredPaths } from '../src/sync/compare.ts';
 import { MemoryIdMapStore } from '../src/sync/id-map.ts';
 import { migrate } from '../src/sync/migrate.ts';
 import { parseOwnerMap } from '../src/sync/owner-map.ts';
@@ -37,6 +38,13 @@ const ownerMap = parseOwnerMap({
   'person:1': { type: 'person', id: 'p1' },
   'person:2': { type: 'person', id: 'p2' },
   'origin:person:3': { type: 'team', id: 'T3' },
+});
+
+const sameOwner = parseOwnerMap({
+  'person:0': { type: 'person', id: 'p' },
+  'person:1': { type: 'person', id: 'p' },
+  'person:2': { type: 'person', id: 'p' },
+  'person:3': { type: 'person', id: 'p' },
 });
 
 type Fault = 'lost' | 'refused' | 'daily' | 'invalid';
@@ -124,13 +132,61 @@ describe('plan', () => {
       target: { value: '999', currency: 'EUR' },
     });
 
+    // Without the ID map, title and owners recognise a goal whose value changed; a renamed goal is new.
     const withoutMap = await plan(from, to, { ownerMap });
     expect(
       withoutMap.items.map((item) => [item.action, 'matchedBy' in item ? item.matchedBy : undefined]),
     ).toEqual([
       ['unchanged', 'natural-key'],
+      ['update', 'natural-key'],
       ['create', undefined],
-      ['create', undefined],
+    ]);
+  });
+
+  it('ignores what the target cannot store as given, so a second run finds nothing to do', async () => {
+    // A target that keeps money goals only: a count goal's target value is dropped (and it says so).
+    const inner = createMemoryAdapter({ provider: 'money-only' });
+    const moneyOnly: GoalAdapter = {
+      ...inner,
+      check: (input) => ({
+        issues: [],
+        warnings:
+          input.measure.kind === 'count'
+            ? [{ field: 'target', reason: 'count targets have no home', action: 'dropped' }]
+            : [],
+      }),
+      create: (input, options) =>
+        inner.create(input.measure.kind === 'count' ? { ...input, target: null } : input, options),
+    };
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [goal(1, { measure: { kind: 'count', metric: 'calls' }, target: { value: '40' } }), goal(2)],
+    });
+    const first = await migrate(from, moneyOnly, { ownerMap: sameOwner });
+    expect(first.summary?.counts.created).toBe(2);
+    expect(inner.goals()[0]?.target).toBeNull();
+    const again = await plan(from, moneyOnly, { ownerMap: sameOwner });
+    expect(again.items.map((item) => item.action)).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('numbers titles for a target that needs unique ones, the same way on every run', async () => {
+    const inner = createMemoryAdapter({ provider: 'unique' });
+    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const twins = createMemoryAdapter({
+      provider: 'origin',
+      goals: [goal(1), { ...goal(2), title: 'Goal 1' }, { ...goal(3), title: 'goal 1 ' }, goal(4)],
+    });
+    const first = await migrate(twins, unique, { ownerMap: sameOwner });
+    expect(inner.goals().map((g) => g.title)).toEqual(['Goal 1', 'Goal 1 (2)', 'goal 1 (3)', 'Goal 4']);
+    expect(first.summary?.warnings).toContainEqual(
+      expect.objectContaining({ field: 'title', action: 'added a number', count: 2 }),
+    );
+    const again = await plan(twins, unique, { ownerMap: sameOwner });
+    expect(again.items.map((item) => item.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
     ]);
   });
 
@@ -396,5 +452,70 @@ describe('owner map files', () => {
     expect(ValidationError.isInstance(error)).toBe(true);
     expect(error?.message).toMatch(/^invalid owners\.json: /);
     expect(error?.issues.map((issue) => issue.path).sort()).toEqual(['person 12', 'person:13.id']);
+  });
+});
+
+describe('comparing a plan with the target', () => {
+  const base = {
+    title: 'Goal',
+    owners: [],
+    measure: { kind: 'count' as const, metric: 'calls' },
+    target: { value: '5' },
+    schedule: { start: '2026-01-01', end: null },
+    status: 'active' as const,
+    extensions: { memory: { a: 1 } },
+  };
+  const stored = [
+    'title',
+    'measure',
+    'target',
+    'schedule.start',
+    'schedule.end',
+    'schedule.periods',
+    'extensions',
+  ] as const;
+
+  it('compares only what the input specifies; null is a value', () => {
+    expect(covers(undefined, { derived: true })).toBe(true);
+    expect(covers({ a: 1 }, { a: 1, b: 2 })).toBe(true);
+    expect(covers({ a: null }, {})).toBe(true);
+    expect(covers({ a: null }, { a: 3 })).toBe(false);
+    expect(covers([{ a: 1 }], [{ a: 1, id: 'x' }])).toBe(true);
+    expect(covers([], [{ a: 1 }])).toBe(false);
+    expect(covers({ a: [1] }, { a: { 0: 1 } })).toBe(false);
+  });
+
+  it('finds no change when the target only derived more', () => {
+    const current = {
+      ...base,
+      measure: { ...base.measure, scope: { eventName: 'TransactionAdd' } },
+      schedule: { ...base.schedule, periods: [{ start: '2026-01-01', end: '2026-01-31', id: '9' }] },
+      extensions: { memory: { a: 1 }, other: { server: true } },
+    };
+    expect(diffGoal(base, current, stored)).toEqual({});
+  });
+
+  it('patches what differs, and never what the target said it cannot store', () => {
+    const current = {
+      ...base,
+      title: 'Old',
+      target: null,
+      schedule: { start: '2026-01-01', end: '2026-12-31' },
+    };
+    expect(diffGoal(base, current, stored)).toEqual({
+      title: 'Goal',
+      target: base.target,
+      schedule: base.schedule,
+    });
+    expect(diffGoal(base, current, stored, ['target', 'schedule.end'])).toEqual({ title: 'Goal' });
+    expect(
+      diffGoal(base, { ...base, extensions: { memory: { a: 2 } } }, stored, ['extensions.memory']),
+    ).toEqual({});
+    expect(
+      unstoredPaths([
+        { field: 'target', reason: 'r', action: 'a' },
+        { field: 'target', reason: 's', action: 'b' },
+      ]),
+    ).toEqual(['target']);
   });
 });

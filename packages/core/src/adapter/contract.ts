@@ -39,6 +39,8 @@ export interface AdapterCapabilities {
   measureKinds: readonly ('count' | 'money')[];
   /** Owner types (`person`, `account`, ...) the provider can store; empty when owners cannot be written. */
   ownerTypes: readonly string[];
+  /** Titles must be unique (case-insensitive) in the account, as Capillary's group names are. */
+  uniqueTitles?: boolean;
 }
 
 export interface CallOptions {

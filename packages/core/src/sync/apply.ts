@@ -8,8 +8,9 @@
 import type { GoalAdapter } from '../adapter/contract.ts';
 import { GoalbridgeError, RateLimitError } from '../errors.ts';
 import { backoffDelay, sleep } from '../http/retry-timing.ts';
-import { toGoalInput } from '../model/goal.ts';
+import { type Goal, type GoalField, toGoalInput } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
+import { diffGoal } from './compare.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from './id-map.ts';
 import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
 import type { MigrationPlan, PlanItem } from './plan.ts';
@@ -214,7 +215,7 @@ async function createOnce(
 
   for (let attempt = 1; ; attempt++) {
     if (maybeCreated) {
-      const found = await reconciler.find(item.key, signal);
+      const found = await reconciler.find(item, signal);
       if (found) {
         await idMap.set({ ...base, state: 'done', targetId: found, at: new Date().toISOString() });
         return { targetId: found, recovered: true, warnings: [] };
@@ -237,7 +238,7 @@ async function createOnce(
       ) {
         if (!notApplied) {
           // Last chance: the write may have landed even though every answer was lost.
-          const found = await reconciler.find(item.key, signal).catch(() => undefined);
+          const found = await reconciler.find(item, signal).catch(() => undefined);
           if (found) {
             await idMap.set({ ...base, state: 'done', targetId: found, at: new Date().toISOString() });
             return { targetId: found, recovered: true, warnings: [] };
@@ -321,13 +322,16 @@ async function runPool<T>(
 class Reconciler {
   readonly #target: GoalAdapter;
   readonly #keyOf: NaturalKeyFunction;
+  readonly #stored: readonly GoalField[];
   readonly #claimed: Promise<Set<string>>;
-  #running: Promise<Map<string, string[]>> | undefined;
-  #queued: Promise<Map<string, string[]>> | undefined;
+  #running: Promise<Map<string, Goal[]>> | undefined;
+  #queued: Promise<Map<string, Goal[]>> | undefined;
 
   constructor(target: GoalAdapter, keyOf: NaturalKeyFunction, idMap: IdMapStore, taken: Iterable<string>) {
     this.#target = target;
     this.#keyOf = keyOf;
+    const { readable, writable } = target.capabilities.fields;
+    this.#stored = writable.filter((field) => readable.includes(field));
     const initial = new Set(taken);
     this.#claimed = idMap.entries(target.provider).then((entries) => {
       for (const entry of entries) if (entry.targetId) initial.add(entry.targetId);
@@ -339,15 +343,25 @@ class Reconciler {
     (await this.#claimed).add(id);
   }
 
-  async find(key: string, signal: AbortSignal): Promise<string | undefined> {
+  /** The unclaimed target goal that holds exactly what `item` wrote, read after this call began. */
+  async find(
+    item: Extract<PlanItem, { action: 'create' }>,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
     const index = await this.#readAfterNow(signal);
     const claimed = await this.#claimed;
-    const id = index.get(key)?.find((candidate) => !claimed.has(candidate));
-    if (id) claimed.add(id);
-    return id;
+    const goal = index
+      .get(item.key)
+      ?.find(
+        (candidate) =>
+          !claimed.has(candidate.id) &&
+          Object.keys(diffGoal(item.input, candidate, this.#stored, item.unstored)).length === 0,
+      );
+    if (goal) claimed.add(goal.id);
+    return goal?.id;
   }
 
-  #readAfterNow(signal: AbortSignal): Promise<Map<string, string[]>> {
+  #readAfterNow(signal: AbortSignal): Promise<Map<string, Goal[]>> {
     if (!this.#running) return this.#start(signal);
     this.#queued ??= this.#running
       .catch(() => undefined)
@@ -358,7 +372,7 @@ class Reconciler {
     return this.#queued;
   }
 
-  #start(signal: AbortSignal): Promise<Map<string, string[]>> {
+  #start(signal: AbortSignal): Promise<Map<string, Goal[]>> {
     const read = this.#read(signal).finally(() => {
       if (this.#running === read) this.#running = undefined;
     });
@@ -366,12 +380,15 @@ class Reconciler {
     return read;
   }
 
-  async #read(signal: AbortSignal): Promise<Map<string, string[]>> {
-    const index = new Map<string, string[]>();
+  async #read(signal: AbortSignal): Promise<Map<string, Goal[]>> {
+    const index = new Map<string, Goal[]>();
     for await (const goal of this.#target.list({ signal })) {
       const key = this.#keyOf(toGoalInput(goal));
-      index.set(key, [...(index.get(key) ?? []), goal.id].sort());
+      const list = index.get(key);
+      if (list) list.push(goal);
+      else index.set(key, [goal]);
     }
+    for (const list of index.values()) list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return index;
   }
 }

@@ -1,13 +1,13 @@
-/** Field-level comparison of a planned input with what the target already holds. */
+/**
+ * Field-level comparison of a planned input with what the target holds. Fields the target adapter warned it
+ * cannot store as given (its warnings name them, e.g. `target` of a count goal in Plannr or `schedule.end` of
+ * an open-ended goal in Capillary) are left out: they could never match, and re-running must converge.
+ */
 import type { GoalField, GoalInput, GoalPatch } from '../model/goal.ts';
+import type { MappingWarning } from '../model/warnings.ts';
 
-/** Top-level Goal key a (possibly dotted) field belongs to. */
-function topLevel(field: GoalField): keyof GoalInput {
-  return field.split('.')[0] as keyof GoalInput;
-}
-
-function valueAt(goal: object, field: string): unknown {
-  return field
+function valueAt(goal: object, path: string): unknown {
+  return path
     .split('.')
     .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], goal);
 }
@@ -25,22 +25,76 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The patch that makes `current` hold `wanted` on the fields the target stores. Extensions compare only the
- * namespaces `wanted` sets, since targets add their own server-owned data.
+ * Whether `current` holds everything `wanted` specifies. What `wanted` leaves undefined is not compared: the
+ * target may derive it (Capillary periods from a recurrence, default rules) or keep it empty. `null` is a
+ * value ("no end") and compares equal to absent only; arrays must match element by element.
  */
-export function diffGoal(wanted: GoalInput, current: object, stored: readonly GoalField[]): GoalPatch {
+export function covers(wanted: unknown, current: unknown): boolean {
+  if (wanted === undefined) return true;
+  if ((wanted ?? null) === (current ?? null)) return true;
+  if (typeof wanted !== 'object' || typeof current !== 'object' || wanted === null || current === null)
+    return false;
+  if (Array.isArray(wanted)) {
+    return (
+      Array.isArray(current) &&
+      wanted.length === current.length &&
+      wanted.every((item, i) => covers(item, current[i]))
+    );
+  }
+  if (Array.isArray(current)) return false;
+  return Object.entries(wanted).every(([key, value]) =>
+    covers(value, (current as Record<string, unknown>)[key]),
+  );
+}
+
+/** The Goal paths a target adapter's warnings say it did not store as given. */
+export function unstoredPaths(warnings: readonly MappingWarning[]): string[] {
+  return [...new Set(warnings.map((warning) => warning.field))];
+}
+
+/** `value` without the sub-paths (relative to it) that are not stored. */
+function withoutPaths(value: unknown, paths: readonly string[]): unknown {
+  if (paths.length === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const path of paths) {
+    const [head, ...rest] = path.split('.') as [string, ...string[]];
+    if (rest.length === 0) delete copy[head];
+    else copy[head] = withoutPaths(copy[head], [rest.join('.')]);
+  }
+  return copy;
+}
+
+/** Whether the target holds what `wanted` specifies at `path`, ignoring what was not stored. */
+function samePath(wanted: GoalInput, current: object, path: string, unstored: readonly string[]): boolean {
+  if (unstored.some((skip) => path === skip || path.startsWith(`${skip}.`))) return true;
+  if (path === 'extensions') {
+    // Targets add their own server-owned data: compare only the namespaces the input sets.
+    return Object.keys(wanted.extensions).every((namespace) =>
+      samePath(wanted, current, `extensions.${namespace}`, unstored),
+    );
+  }
+  const inside = unstored
+    .filter((skip) => skip.startsWith(`${path}.`))
+    .map((skip) => skip.slice(path.length + 1));
+  return covers(withoutPaths(valueAt(wanted, path), inside), withoutPaths(valueAt(current, path), inside));
+}
+
+/**
+ * The patch that makes `current` hold `wanted` on the fields the target stores: fields `wanted` specifies
+ * and the target stores as given (`unstored` paths are skipped).
+ */
+export function diffGoal(
+  wanted: GoalInput,
+  current: object,
+  stored: readonly GoalField[],
+  unstored: readonly string[] = [],
+): GoalPatch {
   const patch: Record<string, unknown> = {};
   for (const field of stored) {
     if (field === 'createdAt' || field === 'updatedAt') continue;
-    const key = topLevel(field);
+    const key = field.split('.')[0] as keyof GoalInput;
     if (key in patch) continue;
-    const differs =
-      field === 'extensions'
-        ? Object.entries(wanted.extensions).some(
-            ([namespace, data]) => !sameValue(data, valueAt(current, `extensions.${namespace}`)),
-          )
-        : !sameValue(valueAt(wanted, field), valueAt(current, field));
-    if (differs) patch[key] = wanted[key];
+    if (!samePath(wanted, current, field, unstored)) patch[key] = wanted[key];
   }
   return patch as GoalPatch;
 }

@@ -1,5 +1,5 @@
 export { type ApplyEvent, type ApplyOptions, apply, type ItemOutcome, type PlanStream } from './apply.ts';
-export { diffGoal, sameValue } from './compare.ts';
+export { covers, diffGoal, sameValue, unstoredPaths } from './compare.ts';
 export { type IdMapEntry, type IdMapStore, MemoryIdMapStore, sourceRef } from './id-map.ts';
 export { type MigrateOptions, migrate } from './migrate.ts';
 export { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';

@@ -1,34 +1,28 @@
 /**
  * The natural key: how a source goal is recognised in a target that has no ID-map entry for it — a target
- * filled before goalbridge ran, or a create whose answer was lost. Built only from fields the target stores
- * and reads back, so a goal and its copy in the target produce the same key:
- *   title (trimmed, case-folded, inner whitespace collapsed) · owners (sorted type:id) · measure.kind ·
- *   schedule.start · schedule.end · target value
- * Fields the target cannot store are left out on both sides.
+ * filled before goalbridge ran, or a create whose answer was lost. It is deliberately coarse, built from what
+ * every provider keeps as given: the title (trimmed, case-folded, inner whitespace collapsed) and, where the
+ * target stores them, the owners (sorted `type:id`). Candidates with the same key are then compared field by
+ * field (see `diffGoal`), so equal goals pair up first; identical goals pair in id order.
  */
 import type { AdapterCapabilities } from '../adapter/contract.ts';
-import type { GoalField, GoalInput } from '../model/goal.ts';
+import type { GoalInput } from '../model/goal.ts';
 
-type KeyedGoal = Pick<GoalInput, 'title' | 'owners' | 'measure' | 'schedule' | 'target'>;
+type KeyedGoal = Pick<GoalInput, 'title' | 'owners'>;
 
 export type NaturalKeyFunction = (goal: KeyedGoal) => string;
 
-function normalizeTitle(title: string): string {
+/** A title as compared for matching and uniqueness. */
+export function normalizeTitle(title: string): string {
   return title.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
 }
 
 /** The default natural key for goals written to a target with these capabilities. */
 export function naturalKeyFor(capabilities: Pick<AdapterCapabilities, 'fields'>): NaturalKeyFunction {
-  const stored = new Set<GoalField>(
-    capabilities.fields.writable.filter((field) => capabilities.fields.readable.includes(field)),
-  );
+  const { readable, writable } = capabilities.fields;
+  const withOwners = readable.includes('owners') && writable.includes('owners');
   return (goal) => {
-    const parts: unknown[] = [normalizeTitle(goal.title)];
-    if (stored.has('owners')) parts.push(goal.owners.map((owner) => `${owner.type}:${owner.id}`).sort());
-    if (stored.has('measure')) parts.push(goal.measure.kind);
-    if (stored.has('schedule.start')) parts.push(goal.schedule.start ?? null);
-    if (stored.has('schedule.end')) parts.push(goal.schedule.end ?? null);
-    if (stored.has('target')) parts.push(goal.target?.value ?? null);
-    return JSON.stringify(parts);
+    const owners = withOwners ? goal.owners.map((owner) => `${owner.type}:${owner.id}`).sort() : [];
+    return JSON.stringify([normalizeTitle(goal.title), owners]);
   };
 }

@@ -19,11 +19,11 @@ import {
   toGoalInput,
 } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import { diffGoal } from './compare.ts';
-import { type IdMapStore, sourceRef } from './id-map.ts';
-import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
+import { diffGoal, unstoredPaths } from './compare.ts';
+import { type IdMapEntry, type IdMapStore, sourceRef } from './id-map.ts';
+import { type NaturalKeyFunction, naturalKeyFor, normalizeTitle } from './natural-key.ts';
 import { lookupOwner, type OwnerMap } from './owner-map.ts';
-import { readTargetIndex, type TargetIndex } from './target-index.ts';
+import { readTargetIndex, type TargetIndex, type TargetMatch } from './target-index.ts';
 
 export type ConflictPolicy = 'update' | 'skip' | 'fail';
 
@@ -63,7 +63,13 @@ interface ItemBase {
 }
 
 export type PlanItem =
-  | (ItemBase & { action: 'create'; input: GoalInput; key: string })
+  | (ItemBase & {
+      action: 'create';
+      input: GoalInput;
+      key: string;
+      /** Goal paths the target does not store as given: ignored when recognising the created goal. */
+      unstored: string[];
+    })
   | (ItemBase & { action: 'update'; targetId: string; patch: GoalPatch; key: string; matchedBy: MatchKind })
   | (ItemBase & { action: 'unchanged'; targetId: string; key: string; matchedBy: MatchKind })
   | (ItemBase & { action: 'skip'; reason: string; targetId?: string })
@@ -81,13 +87,21 @@ export interface MigrationPlan {
 }
 
 /** Maps one source goal into the target's vocabulary: owners, defaults, overrides, then the target's own check. */
-function prepare(
-  goal: Goal,
-  target: GoalAdapter,
-  options: PlanOptions,
-): { input: GoalInput; warnings: MappingWarning[]; issues: ValidationIssue[] } {
+interface Prepared {
+  input: GoalInput;
+  /** The planner's own warnings (owner mapping). */
+  warnings: MappingWarning[];
+  /** The target adapter's warnings: what it would not store as given. */
+  targetWarnings: MappingWarning[];
+  issues: ValidationIssue[];
+}
+
+function prepare(goal: Goal, target: GoalAdapter, options: PlanOptions): Prepared {
   const warnings: MappingWarning[] = [];
   const owners: Owner[] = [];
+  const fallback = options.defaults?.owners?.length
+    ? 'left out; the default owner is used if none is left'
+    : 'left out';
   for (const owner of goal.owners) {
     const mapped = options.ownerMap && lookupOwner(options.ownerMap, goal.provider, owner);
     if (mapped) owners.push(mapped);
@@ -97,7 +111,7 @@ function prepare(
       warnings.push({
         field: 'owners',
         reason: 'owner has no entry in the owner map',
-        action: 'left out',
+        action: fallback,
         detail: `${owner.type}:${owner.id}`,
       });
     }
@@ -116,7 +130,7 @@ function prepare(
     input = { ...input, measure: { kind: input.measure.kind, ...measure } };
     checked = target.check(input);
   }
-  return { input, warnings: [...warnings, ...checked.warnings], issues: checked.issues };
+  return { input, warnings, targetWarnings: checked.warnings, issues: checked.issues };
 }
 
 function applyOverrides(input: GoalInput, goal: Goal, overrides: PlanOptions['overrides']): GoalInput {
@@ -147,17 +161,26 @@ export async function planContext(target: GoalAdapter, options: PlanOptions = {}
 
 /** Decides what to do with one source goal. */
 export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanItem> {
-  const { target, options, keyOf, index, stored } = context;
+  const { target, options, index, stored } = context;
   const ref = sourceRef(goal.provider, goal.id);
   const base = { source: ref, title: goal.title };
   if (options.filter && !options.filter(goal))
     return { ...base, action: 'skip', reason: 'excluded by filter', warnings: [] };
-  const { input, warnings, issues } = prepare(goal, target, options);
-  if (issues.length > 0) return { ...base, action: 'invalid', issues, warnings };
-  const key = keyOf(input);
-  const match = index.match(await options.idMap?.get(ref, target.provider), key);
-  if (!match) return { ...base, action: 'create', input, key, warnings };
-  const patch = diffGoal(input, match.goal, stored);
+  const prepared = prepare(goal, target, options);
+  const warnings = [...prepared.warnings, ...prepared.targetWarnings];
+  if (prepared.issues.length > 0) return { ...base, action: 'invalid', issues: prepared.issues, warnings };
+  const unstored = unstoredPaths(prepared.targetWarnings);
+  const entry = await options.idMap?.get(ref, target.provider);
+  const found = findInTarget(prepared.input, entry, unstored, context);
+  if (found.issues.length > 0) return { ...base, action: 'invalid', issues: found.issues, warnings };
+  const { input, match } = found;
+  warnings.push(...found.warnings);
+  const key = context.keyOf(input);
+  if (!match) {
+    index.reserveTitle(input.title);
+    return { ...base, action: 'create', input, key, unstored, warnings };
+  }
+  const patch = diffGoal(input, match.goal, stored, unstored);
   const common = { ...base, targetId: match.goal.id, key, matchedBy: match.by, warnings };
   if (Object.keys(patch).length === 0) return { ...common, action: 'unchanged' };
   if (options.conflict === 'skip') {
@@ -169,6 +192,63 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
     return { ...base, action: 'invalid', issues: [{ path: '', message }], warnings };
   }
   return { ...common, action: 'update', patch };
+}
+
+/** A title with a number, as a target that needs unique titles gets it: "Q3 revenue (2)". */
+const numbered = (title: string, n: number) => `${title.trimEnd()} (${n})`;
+
+/**
+ * The target goal this input corresponds to, if any. A target that needs unique titles gets a numbered title
+ * for a goal whose title is taken by another goal — the same number on every run, since an earlier copy is
+ * found under it before a new number is tried.
+ */
+function findInTarget(
+  input: GoalInput,
+  entry: IdMapEntry | undefined,
+  unstored: readonly string[],
+  context: PlanContext,
+): {
+  input: GoalInput;
+  match: TargetMatch | undefined;
+  warnings: MappingWarning[];
+  issues: ValidationIssue[];
+} {
+  const { index, keyOf, stored, target } = context;
+  const same = (candidate: GoalInput) => (goal: Goal) =>
+    Object.keys(diffGoal(candidate, goal, stored, unstored)).length === 0;
+  const match = index.match(entry, keyOf(input), same(input));
+  const unique = target.capabilities.uniqueTitles === true;
+  if (match) {
+    // Keep the number an earlier run gave the title.
+    const kept =
+      unique && isNumberedTitle(match.goal.title, input.title)
+        ? { ...input, title: match.goal.title }
+        : input;
+    return { input: kept, match, warnings: kept === input ? [] : [renamed(kept.title)], issues: [] };
+  }
+  if (!unique || !index.titleTaken(input.title)) return { input, match: undefined, warnings: [], issues: [] };
+  for (let n = 2; ; n++) {
+    const candidate = { ...input, title: numbered(input.title, n) };
+    const earlier = index.match(undefined, keyOf(candidate), same(candidate));
+    if (earlier || !index.titleTaken(candidate.title)) {
+      const issues = target.check(candidate).issues.filter((issue) => issue.path === 'title');
+      return { input: candidate, match: earlier, warnings: [renamed(candidate.title)], issues };
+    }
+  }
+}
+
+function isNumberedTitle(title: string, base: string): boolean {
+  const match = /^(.*) \((\d+)\)$/.exec(title);
+  return match !== null && normalizeTitle(match[1] as string) === normalizeTitle(base);
+}
+
+function renamed(title: string): MappingWarning {
+  return {
+    field: 'title',
+    reason: 'the target needs unique titles and another goal has this one',
+    action: 'added a number',
+    detail: title,
+  };
 }
 
 /** Plans a stream of goals one by one: for pipelines that must not hold the whole plan in memory. */

@@ -1,12 +1,13 @@
 /**
- * What the target already holds, indexed by id and by natural key. Target goals that the ID map assigns to a
- * source goal are claimed, so the natural key can never hand the same target goal to two source goals;
- * identical goals are paired in id order.
+ * What the target already holds, indexed by id, by natural key and by title. Target goals that the ID map
+ * assigns to a source goal are claimed, so the natural key can never hand one target goal to two source goals.
+ * Among candidates with the same key, one whose stored fields equal the planned input wins; otherwise the
+ * first unclaimed one (in id order) is taken as an earlier version of the goal, to be updated.
  */
 import type { GoalAdapter } from '../adapter/contract.ts';
 import { type Goal, toGoalInput } from '../model/goal.ts';
 import type { IdMapEntry } from './id-map.ts';
-import type { NaturalKeyFunction } from './natural-key.ts';
+import { type NaturalKeyFunction, normalizeTitle } from './natural-key.ts';
 import type { MatchKind } from './plan.ts';
 
 export interface TargetMatch {
@@ -15,12 +16,18 @@ export interface TargetMatch {
 }
 
 export interface TargetIndex {
-  /** The target goal for a source goal: its ID-map entry when it still exists, else an unclaimed goal with its key. */
-  match(entry: IdMapEntry | undefined, key: string): TargetMatch | undefined;
+  /** The target goal for a source goal: its ID-map entry if it still exists, else an unclaimed goal with its key. */
+  match(entry: IdMapEntry | undefined, key: string, same: (goal: Goal) => boolean): TargetMatch | undefined;
   /** Marks a target goal as taken (e.g. just created). */
   claim(id: string): void;
+  /** Whether a goal in the target, or one already planned, has this title (compared normalized). */
+  titleTaken(title: string): boolean;
+  /** Reserves a title for a planned create. */
+  reserveTitle(title: string): void;
   readonly size: number;
 }
+
+const byId = (a: Goal, b: Goal) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export async function readTargetIndex(
   target: GoalAdapter,
@@ -28,35 +35,42 @@ export async function readTargetIndex(
   mapped: readonly IdMapEntry[],
   signal?: AbortSignal,
 ): Promise<TargetIndex> {
-  const byId = new Map<string, Goal>();
+  const goals = new Map<string, Goal>();
   const byKey = new Map<string, Goal[]>();
+  const titles = new Set<string>();
   if (target.capabilities.operations.includes('list')) {
     for await (const goal of target.list({ signal })) {
-      byId.set(goal.id, goal);
+      goals.set(goal.id, goal);
+      titles.add(normalizeTitle(goal.title));
       const key = keyOf(toGoalInput(goal));
       const list = byKey.get(key);
       if (list) list.push(goal);
       else byKey.set(key, [goal]);
     }
   }
-  for (const list of byKey.values()) list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const list of byKey.values()) list.sort(byId);
   const claimed = new Set(
     mapped.flatMap((entry) => (entry.state === 'done' && entry.targetId ? [entry.targetId] : [])),
   );
 
   return {
     get size() {
-      return byId.size;
+      return goals.size;
     },
     claim(id) {
       claimed.add(id);
     },
-    match(entry, key) {
+    titleTaken: (title) => titles.has(normalizeTitle(title)),
+    reserveTitle(title) {
+      titles.add(normalizeTitle(title));
+    },
+    match(entry, key, same) {
       if (entry?.state === 'done' && entry.targetId) {
-        const goal = byId.get(entry.targetId);
+        const goal = goals.get(entry.targetId);
         if (goal) return { goal, by: 'id-map' };
       }
-      const goal = byKey.get(key)?.find((candidate) => !claimed.has(candidate.id));
+      const free = (byKey.get(key) ?? []).filter((candidate) => !claimed.has(candidate.id));
+      const goal = free.find(same) ?? free[0];
       if (!goal) return undefined;
       claimed.add(goal.id);
       return { goal, by: 'natural-key' };
