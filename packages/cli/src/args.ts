@@ -1,0 +1,79 @@
+/** Command-line parsing on node:util parseArgs, with errors that say what was wrong and how to get help. */
+import { parseArgs } from 'node:util';
+import { UsageError } from './io.ts';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  /** Placeholder shown in help, e.g. FILE. */
+  value?: string;
+  short?: string;
+}
+
+export type OptionSpecs = Record<string, OptionSpec>;
+export type ParsedOptions = Record<string, string | boolean | undefined>;
+
+export function parseOptions(command: string, args: readonly string[], specs: OptionSpecs): ParsedOptions {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(
+        Object.entries(specs).map(([name, spec]) => [
+          name,
+          { type: spec.type, ...(spec.short ? { short: spec.short } : {}) },
+        ]),
+      ),
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
+    return values as ParsedOptions;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(`${command}: ${message}`);
+  }
+}
+
+/** A string option, required. */
+export function required(options: ParsedOptions, name: string, command: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`${command}: --${name} is required`);
+  return value;
+}
+
+/** A positive integer option with a default and an upper bound. */
+export function positiveInteger(options: ParsedOptions, name: string, fallback: number, max: number): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || number < 1 || number > max) {
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${String(value)}"`);
+  }
+  return number;
+}
+
+/** One of a fixed set of values. */
+export function oneOf<T extends string>(
+  options: ParsedOptions,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+  }
+  return value as T;
+}
+
+/** Help text for a command's options. */
+export function optionHelp(specs: OptionSpecs): string {
+  const rows = Object.entries(specs).map(([name, spec]) => [
+    `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`,
+    spec.description,
+  ]);
+  const width = Math.max(...rows.map(([left]) => (left as string).length));
+  return rows.map(([left, right]) => `  ${(left as string).padEnd(width)}  ${right}`).join('\n');
+}

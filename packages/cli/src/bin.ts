@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { run } from './cli.ts';
+import { nodeIo } from './node-io.ts';
+
+process.exitCode = await run(process.argv.slice(2), nodeIo());

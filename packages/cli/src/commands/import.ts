@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { importNdjson, planContext, planGoal, readNdjson } from '@goalbridge/core';
+import { fileChunks } from '@goalbridge/core/node';
+import { positiveInteger, required } from '../args.ts';
+import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
+import { EXIT } from '../io.ts';
+import { table } from '../render/format.ts';
+import { progressFor, reportSummary } from './migration-output.ts';
+import { PLAN_OPTIONS, planSetup } from './plan-options.ts';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'write NDJSON goals (from `export`) into a provider, validating every line',
+  usage: 'goalbridge import --to PROVIDER --in FILE|- [--id-map FILE] [--stop-on-invalid] [--dry-run]',
+  options: {
+    to: { type: 'string', value: 'PROVIDER', description: 'pipedrive, plannr or capillary' },
+    in: { type: 'string', value: 'FILE', description: 'NDJSON file, or - for standard input' },
+    'stop-on-invalid': {
+      type: 'boolean',
+      description: 'stop at the first bad line (default: report it and go on)',
+    },
+    'dry-run': { type: 'boolean', description: 'validate and plan every line, write nothing' },
+    concurrency: { type: 'string', value: 'N', description: 'writes in flight (default 4)' },
+    ...PLAN_OPTIONS,
+    ...JSON_OPTION,
+  },
+  details:
+    'A bad line is reported with its line number; the good ones are imported. Runs are resumable with --id-map.',
+  async run(options, context) {
+    const { io } = context;
+    const input = required(options, 'in', 'import');
+    const concurrency = positiveInteger(options, 'concurrency', 4, 64);
+    const target = openAdapter(options, context, 'to');
+    const chunks = input === '-' ? io.stdin() : fileChunks(resolve(io.cwd, input));
+    const inputName = input === '-' ? 'stdin' : input;
+    const json = wantsJson(options, io);
+    const setup = await planSetup(options, io);
+    try {
+      if (options['dry-run']) {
+        const plan = await planContext(target, setup.options);
+        const counts: Record<string, number> = {};
+        const problems: { line: number; reason: string }[] = [];
+        for await (const entry of readNdjson(chunks)) {
+          const item = 'goal' in entry ? await planGoal(entry.goal, plan) : undefined;
+          const action = item?.action ?? 'invalid';
+          counts[action] = (counts[action] ?? 0) + 1;
+          const issues = 'issues' in entry ? entry.issues : item?.action === 'invalid' ? item.issues : [];
+          if (issues.length)
+            problems.push({
+              line: entry.line,
+              reason: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+            });
+        }
+        if (json) io.stdout.write(`${JSON.stringify({ counts, problems })}\n`);
+        else
+          io.stdout.write(
+            `${table(Object.entries(counts).map(([action, goals]) => ({ action, goals })))}${problems.length ? table(problems, 90) : ''}`,
+          );
+        return problems.length ? EXIT.failures : EXIT.ok;
+      }
+      const summary = await importNdjson(chunks, target, {
+        ...setup.options,
+        inputName,
+        concurrency,
+        stopOnInvalid: options['stop-on-invalid'] === true,
+        onProgress: progressFor(io, json, `import → ${target.provider}`),
+      });
+      return reportSummary(io, json, summary);
+    } finally {
+      await setup.idMap?.close();
+    }
+  },
+};

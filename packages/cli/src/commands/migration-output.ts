@@ -1,0 +1,16 @@
+/** How a migration run reports itself: a progress bar and tables on a terminal, NDJSON events when piped. */
+import type { ApplyEvent, MigrationSummary } from '@goalbridge/core';
+import { EXIT, type ExitCode, type Io } from '../io.ts';
+import { progressBar, progressLines } from '../render/progress.ts';
+import { migrationSummary } from '../render/summary.ts';
+
+export function progressFor(io: Io, json: boolean, label: string): (event: ApplyEvent) => void {
+  if (json) return progressLines(io.stdout);
+  return io.stderr.isTTY ? progressBar(io.stderr, label) : () => {};
+}
+
+export function reportSummary(io: Io, json: boolean, summary: MigrationSummary): ExitCode {
+  if (json) io.stdout.write(`${JSON.stringify({ event: 'summary', ...summary })}\n`);
+  else io.stdout.write(`\n${migrationSummary(summary)}`);
+  return summary.counts.failed > 0 || summary.stopped ? EXIT.failures : EXIT.ok;
+}

@@ -1,0 +1,98 @@
+/**
+ * How the CLI knows each provider: its settings (each readable from a flag or an environment variable, never
+ * echoed), how to build its adapter from them, and how to run its simulator as a sandbox.
+ */
+import { type AdapterCapabilities, ConfigError, type GoalAdapter, type HttpHooks } from '@goalbridge/core';
+import type { OptionSpecs, ParsedOptions } from './args.ts';
+import { type Io, UsageError } from './io.ts';
+
+export interface ProviderSetting {
+  /** Key in the settings passed to `create`. */
+  name: string;
+  env: string;
+  flag: string;
+  secret: boolean;
+  description: string;
+}
+
+export type SettingValues = Readonly<Record<string, string | undefined>>;
+
+export interface SandboxInstance {
+  /** Origin of the simulator's localhost server. */
+  url: string;
+  /** Environment variables that point the CLI (or the adapter) at this sandbox. */
+  env: Record<string, string>;
+  /** What the sandbox holds, for the banner. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** Goals to seed (where the provider can be a migration source). */
+  goals?: number;
+  seed?: number;
+  port?: number;
+}
+
+export interface ProviderEntry {
+  name: string;
+  title: string;
+  settings: readonly ProviderSetting[];
+  /** What the adapter declares (read without any request). */
+  capabilities(): AdapterCapabilities;
+  /** Builds the adapter; a ConfigError names the variable or flag that is missing or wrong. */
+  create(settings: SettingValues, context: { hooks?: HttpHooks | undefined }): GoalAdapter;
+  startSandbox(options: SandboxOptions): Promise<SandboxInstance>;
+}
+
+/** The option specs for every provider's settings, so any command accepts them as flags. */
+export function settingFlags(entries: readonly ProviderEntry[]): OptionSpecs {
+  return Object.fromEntries(
+    entries.flatMap((entry) =>
+      entry.settings.map((setting) => [
+        setting.flag,
+        {
+          type: 'string' as const,
+          value: setting.secret ? 'SECRET' : 'VALUE',
+          description: `${setting.description} (env ${setting.env})`,
+        },
+      ]),
+    ),
+  );
+}
+
+export function findProvider(
+  entries: readonly ProviderEntry[],
+  name: string | boolean | undefined,
+  option: string,
+): ProviderEntry {
+  if (typeof name !== 'string' || name === '') {
+    throw new UsageError(`--${option} is required: one of ${entries.map((entry) => entry.name).join(', ')}`);
+  }
+  const entry = entries.find((candidate) => candidate.name === name);
+  if (!entry)
+    throw new UsageError(
+      `unknown provider "${name}" for --${option}: use one of ${entries.map((e) => e.name).join(', ')}`,
+    );
+  return entry;
+}
+
+/** A provider's settings from flags first, then the environment. */
+export function resolveSettings(entry: ProviderEntry, options: ParsedOptions, env: Io['env']): SettingValues {
+  const values: Record<string, string | undefined> = {};
+  for (const setting of entry.settings) {
+    const flag = options[setting.flag];
+    const value = typeof flag === 'string' ? flag : env[setting.env];
+    values[setting.name] = value === undefined || value.trim() === '' ? undefined : value;
+  }
+  return values;
+}
+
+/** A ConfigError naming where a required setting comes from. */
+export function missingSetting(entry: ProviderEntry, ...names: string[]): ConfigError {
+  const sources = names.map((name) => {
+    const setting = entry.settings.find((candidate) => candidate.name === name);
+    return setting ? `${setting.env} (or --${setting.flag})` : name;
+  });
+  return new ConfigError(`${entry.name}: set ${sources.join(' or ')}`, { provider: entry.name });
+}

@@ -1,0 +1,148 @@
+import {
+  CAPILLARY_CLUSTERS,
+  type CapillaryAdapterOptions,
+  type CapillaryCluster,
+  capillaryRateLimits,
+  createCapillaryAdapter,
+} from '@goalbridge/capillary';
+import {
+  CAPILLARY_SANDBOX,
+  createCapillarySimulator,
+  generateCapillaryTargetGroups,
+} from '@goalbridge/capillary/testing';
+import { ConfigError } from '@goalbridge/core';
+import { missingSetting, type ProviderEntry, type SettingValues } from '../provider-registry.ts';
+
+/** The sandbox's limit: Capillary's demo clusters allow 100 to 1,000 requests a minute (reference §1.5). */
+const SANDBOX_REQUESTS_PER_MINUTE = 1000;
+
+function positiveInteger(value: string | undefined, env: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1)
+    throw new ConfigError(`capillary: ${env} must be a positive whole number`, { provider: 'capillary' });
+  return number;
+}
+
+function auth(entry: ProviderEntry, settings: SettingValues): CapillaryAdapterOptions['auth'] {
+  const basic = settings.username !== undefined || settings.password !== undefined;
+  const oauth = settings.key !== undefined || settings.secret !== undefined;
+  if (basic && oauth) {
+    throw new ConfigError(
+      'capillary: set either CAPILLARY_USERNAME/CAPILLARY_PASSWORD or CAPILLARY_KEY/CAPILLARY_SECRET, not both',
+      {
+        provider: 'capillary',
+      },
+    );
+  }
+  if (oauth) {
+    if (!settings.key) throw missingSetting(entry, 'key');
+    if (!settings.secret) throw missingSetting(entry, 'secret');
+    return { type: 'oauth', key: settings.key, secret: settings.secret };
+  }
+  if (!settings.username) throw missingSetting(entry, 'username', 'key');
+  if (!settings.password) throw missingSetting(entry, 'password');
+  return { type: 'basic', username: settings.username, password: settings.password };
+}
+
+export const capillary: ProviderEntry = {
+  name: 'capillary',
+  title: 'Capillary target groups (API v3)',
+  settings: [
+    {
+      name: 'username',
+      env: 'CAPILLARY_USERNAME',
+      flag: 'capillary-username',
+      secret: false,
+      description: 'till username (Basic auth)',
+    },
+    {
+      name: 'password',
+      env: 'CAPILLARY_PASSWORD',
+      flag: 'capillary-password',
+      secret: true,
+      description: 'till password; its MD5 is sent (Basic auth)',
+    },
+    {
+      name: 'key',
+      env: 'CAPILLARY_KEY',
+      flag: 'capillary-key',
+      secret: false,
+      description: 'OAuth client key (instead of Basic auth)',
+    },
+    {
+      name: 'secret',
+      env: 'CAPILLARY_SECRET',
+      flag: 'capillary-secret',
+      secret: true,
+      description: 'OAuth client secret',
+    },
+    {
+      name: 'cluster',
+      env: 'CAPILLARY_CLUSTER',
+      flag: 'capillary-cluster',
+      secret: false,
+      description: `cluster: ${Object.keys(CAPILLARY_CLUSTERS).join(', ')} (default eu)`,
+    },
+    {
+      name: 'baseURL',
+      env: 'CAPILLARY_BASE_URL',
+      flag: 'capillary-base-url',
+      secret: false,
+      description: 'API origin instead of a cluster (/v3 is appended)',
+    },
+    {
+      name: 'tillId',
+      env: 'CAPILLARY_TILL_ID',
+      flag: 'capillary-till-id',
+      secret: false,
+      description: 'till new groups are attributed to (preferredTillId)',
+    },
+    {
+      name: 'requestsPerMinute',
+      env: 'CAPILLARY_REQUESTS_PER_MINUTE',
+      flag: 'capillary-requests-per-minute',
+      secret: false,
+      description: 'request limit to keep under (default 100)',
+    },
+  ],
+  capabilities() {
+    return createCapillaryAdapter({ auth: CAPILLARY_SANDBOX.basic }).capabilities;
+  },
+  create(settings, { hooks }) {
+    const cluster = settings.cluster;
+    if (cluster !== undefined && !(cluster in CAPILLARY_CLUSTERS)) {
+      throw new ConfigError(
+        `capillary: CAPILLARY_CLUSTER must be one of ${Object.keys(CAPILLARY_CLUSTERS).join(', ')}`,
+        { provider: 'capillary' },
+      );
+    }
+    const tillId = positiveInteger(settings.tillId, 'CAPILLARY_TILL_ID');
+    const perMinute = positiveInteger(settings.requestsPerMinute, 'CAPILLARY_REQUESTS_PER_MINUTE');
+    return createCapillaryAdapter({
+      auth: auth(this, settings),
+      ...(cluster ? { cluster: cluster as CapillaryCluster } : {}),
+      ...(settings.baseURL ? { baseURL: settings.baseURL } : {}),
+      ...(tillId ? { preferredTillId: tillId } : {}),
+      ...(perMinute ? { rateLimits: capillaryRateLimits(perMinute) } : {}),
+      ...(hooks ? { hooks } : {}),
+    });
+  },
+  async startSandbox({ goals = 0, seed = 1, port }) {
+    const simulator = createCapillarySimulator({ seed, rateLimit: { limit: SANDBOX_REQUESTS_PER_MINUTE } });
+    if (goals > 0) simulator.seedGroups(generateCapillaryTargetGroups({ count: goals, seed }));
+    const server = await simulator.listen(port === undefined ? {} : { port });
+    return {
+      url: server.url,
+      env: {
+        CAPILLARY_BASE_URL: server.url,
+        CAPILLARY_USERNAME: CAPILLARY_SANDBOX.basic.username,
+        CAPILLARY_PASSWORD: CAPILLARY_SANDBOX.basic.password,
+        CAPILLARY_TILL_ID: String(CAPILLARY_SANDBOX.till.id),
+        CAPILLARY_REQUESTS_PER_MINUTE: String(SANDBOX_REQUESTS_PER_MINUTE),
+      },
+      description: `Capillary with ${goals} target groups`,
+      close: () => server.close(),
+    };
+  },
+};

@@ -1,0 +1,106 @@
+/** Human summaries of plans and migrations. */
+import type { MigrationPlan, MigrationSummary, PlanItem, WarningGroup } from '@goalbridge/core';
+import { duration, table } from './format.ts';
+
+export function planSummary(plan: MigrationPlan): string {
+  const { counts } = plan;
+  const lines = [
+    `Plan ${plan.source} → ${plan.target}: ${plan.items.length} goals`,
+    table([
+      { action: 'create', goals: counts.create },
+      { action: 'update', goals: counts.update },
+      { action: 'unchanged', goals: counts.unchanged },
+      { action: 'skip', goals: counts.skip },
+      { action: 'invalid (will fail)', goals: counts.invalid },
+    ]),
+  ];
+  const refused = groupRefusals(plan.items);
+  if (refused.length > 0) lines.push('Goals the target would refuse, by reason:', table(refused, 70));
+  const warnings = groupPlanWarnings(plan.items);
+  if (warnings.length > 0) lines.push('Warnings, by reason:', warningTable(warnings));
+  return lines.join('\n');
+}
+
+/** Refused goals grouped by reason, with one example each (the full list is in the JSON plan). */
+function groupRefusals(items: readonly PlanItem[]): { count: number; reason: string; example: string }[] {
+  const groups = new Map<string, { count: number; reason: string; example: string }>();
+  for (const item of items) {
+    if (item.action !== 'invalid') continue;
+    const reason = item.issues.map((issue) => `${issue.path || 'goal'}: ${issue.message}`).join('; ');
+    const group = groups.get(reason) ?? { count: 0, reason, example: `${item.source} ${item.title}` };
+    group.count++;
+    groups.set(reason, group);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
+}
+
+export function groupPlanWarnings(items: readonly PlanItem[]): WarningGroup[] {
+  const groups = new Map<string, WarningGroup>();
+  for (const item of items) {
+    for (const warning of item.warnings) {
+      const id = `${warning.field}\u0000${warning.reason}\u0000${warning.action}`;
+      const group = groups.get(id) ?? {
+        field: warning.field,
+        reason: warning.reason,
+        action: warning.action,
+        count: 0,
+        examples: [],
+      };
+      group.count++;
+      if (group.examples.length < 3)
+        group.examples.push(warning.detail ? `${item.source} (${warning.detail})` : item.source);
+      groups.set(id, group);
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
+}
+
+export function warningTable(groups: readonly WarningGroup[]): string {
+  return table(
+    groups.map((group) => ({
+      count: group.count,
+      field: group.field,
+      reason: group.reason,
+      action: group.action,
+      example: group.examples[0] ?? '',
+    })),
+    56,
+  );
+}
+
+export function migrationSummary(summary: MigrationSummary): string {
+  const { counts } = summary;
+  const lines = [
+    `Migration ${summary.source} → ${summary.target} in ${duration(summary.durationMs)}`,
+    table([
+      { outcome: 'created', goals: counts.created },
+      { outcome: 'updated', goals: counts.updated },
+      { outcome: 'unchanged', goals: counts.unchanged },
+      { outcome: 'skipped', goals: counts.skipped },
+      { outcome: 'failed', goals: counts.failed },
+      ...(counts.remaining ? [{ outcome: 'not reached', goals: counts.remaining }] : []),
+    ]),
+  ];
+  if (summary.recovered > 0)
+    lines.push(
+      `${summary.recovered} creates whose answer was lost were found in the target, not sent again.\n`,
+    );
+  if (summary.failures.length > 0) {
+    lines.push(
+      'Failures:',
+      table(
+        summary.failures.slice(0, 20).map((f) => ({ source: f.source, title: f.title, reason: f.reason })),
+        70,
+      ),
+    );
+    if (summary.failures.length > 20) lines.push(`… and ${summary.failures.length - 20} more\n`);
+  }
+  if (summary.warnings.length > 0) lines.push('Warnings, by reason:', warningTable(summary.warnings));
+  if (summary.stopped) {
+    const when = summary.stopped.resetAt
+      ? ` It can continue after ${summary.stopped.resetAt}; run the same command again.`
+      : ' Run the same command again to finish.';
+    lines.push(`Stopped early: ${summary.stopped.reason}.${when}\n`);
+  }
+  return lines.join('\n');
+}
