@@ -190,6 +190,46 @@ describe('plan', () => {
     ]);
   });
 
+  it('fills a start date and a recurrence for targets that need them', async () => {
+    const inner = createMemoryAdapter({ provider: 'strict' });
+    const needsRecurrence: GoalAdapter = {
+      ...inner,
+      check: (input) => ({
+        issues:
+          input.schedule?.recurrence && input.schedule.recurrence !== 'none'
+            ? []
+            : [{ path: 'schedule.recurrence', message: 'required' }],
+        warnings: [],
+      }),
+    };
+    const from = createMemoryAdapter({
+      provider: 'plannr',
+      now: () => Date.parse('2026-03-04T10:00:00Z'),
+      goals: [{ ...goal(1), schedule: { end: '2026-12-31', recurrence: 'none' } }],
+    });
+    const options = { defaults: { start: 'created', recurrence: 'quarterly' }, ownerMap: sameOwner } as const;
+    const planned = await plan(from, needsRecurrence, options);
+    const item = planned.items[0];
+    expect(item?.action === 'create' && item.input.schedule).toEqual({
+      start: '2026-03-04',
+      end: '2026-12-31',
+      recurrence: 'quarterly',
+    });
+    const noRecurrence = await plan(from, needsRecurrence, {
+      defaults: { start: '2026-01-15' },
+      ownerMap: sameOwner,
+    });
+    expect(noRecurrence.items[0]).toMatchObject({
+      action: 'invalid',
+      issues: [{ path: 'schedule.recurrence' }],
+    });
+    const today = await plan(from, inner, { defaults: { start: 'today' } });
+    const first = today.items[0];
+    expect(first?.action === 'create' && first.input.schedule.start).toBe(
+      new Date().toISOString().slice(0, 10),
+    );
+  });
+
   it('pairs identical goals one to one, never two sources to one target goal', async () => {
     const twins = createMemoryAdapter({ provider: 'origin', goals: [goal(1), goal(1), goal(1)] });
     const to = target([{ ...goal(1), owners: [{ type: 'person', id: 'p1' }] }]);

@@ -4,9 +4,12 @@ import { resolve } from 'node:path';
 import {
   type ConflictPolicy,
   isCurrencyCode,
+  isIsoDate,
   type Owner,
   OwnerSchema,
   type PlanOptions,
+  RECURRENCES,
+  type Recurrence,
 } from '@goalbridge/core';
 import { FileIdMapStore, readOwnerMapFile } from '@goalbridge/core/node';
 import { type OptionSpecs, oneOf, type ParsedOptions } from '../args.ts';
@@ -48,6 +51,16 @@ export const PLAN_OPTIONS: OptionSpecs = {
     value: 'TYPE:ID',
     description: 'owner for goals left without one after owner mapping',
   },
+  'start-date': {
+    type: 'string',
+    value: 'DATE',
+    description: 'start for goals without one: YYYY-MM-DD, created or today',
+  },
+  recurrence: {
+    type: 'string',
+    value: 'EVERY',
+    description: `recurrence where the target needs one: ${RECURRENCES.join(', ')}`,
+  },
 };
 
 export interface PlanSetup {
@@ -85,6 +98,15 @@ export async function planSetup(options: ParsedOptions, io: Io): Promise<PlanSet
     };
   }
   if (typeof options['default-owner'] === 'string') defaults.owners = [parseOwner(options['default-owner'])];
+  const start = options['start-date'];
+  if (typeof start === 'string') {
+    if (start !== 'created' && start !== 'today' && !isIsoDate(start)) {
+      throw new UsageError(`--start-date must be YYYY-MM-DD, created or today, got "${start}"`);
+    }
+    defaults.start = start;
+  }
+  if (options.recurrence !== undefined)
+    defaults.recurrence = oneOf<Recurrence>(options, 'recurrence', RECURRENCES, 'none');
   const ownerMap = ownerMapFile ? await readOwnerMapFile(ownerMapFile) : undefined;
   const idMap = idMapFile ? await FileIdMapStore.open(idMapFile) : undefined;
   return {

@@ -6,6 +6,7 @@
 import type { GoalAdapter } from '../adapter/contract.ts';
 import type { ValidationIssue } from '../errors.ts';
 import type { CurrencyCode } from '../model/currency.ts';
+import { type IsoDate, todayUtc } from '../model/dates.ts';
 import {
   type Goal,
   type GoalField,
@@ -16,6 +17,7 @@ import {
   GoalPatchSchema,
   type Measure,
   type Owner,
+  type Recurrence,
   toGoalInput,
 } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
@@ -37,6 +39,13 @@ export interface PlanDefaults {
   measure?: { count?: MeasureDefault; money?: MeasureDefault };
   /** Owners for goals left without any after owner mapping (Plannr requires one). */
   owners?: Owner[];
+  /**
+   * Start date for goals whose source has none (Plannr goals have only a deadline): a date, `created` (the
+   * day the source goal was created) or `today`.
+   */
+  start?: IsoDate | 'created' | 'today';
+  /** Recurrence for targets that need one, used when the target refuses the source's (e.g. `none`). */
+  recurrence?: Recurrence;
 }
 
 export type MeasureDefault = Omit<Measure, 'kind'>;
@@ -122,15 +131,30 @@ function prepare(goal: Goal, target: GoalAdapter, options: PlanOptions): Prepare
   if (input.measure.kind === 'money' && input.target && !input.target.currency && defaults?.currency) {
     input.target = { ...input.target, currency: defaults.currency };
   }
+  const start = defaultStart(goal, defaults?.start);
+  if (!input.schedule.start && start) input.schedule = { ...input.schedule, start };
   input = applyOverrides(input, goal, options.overrides);
 
+  // Defaults for what the target refuses: measure (by kind) and recurrence.
   let checked = target.check(input);
+  const refuses = (path: string) =>
+    checked.issues.some((issue) => issue.path === path || issue.path.startsWith(`${path}.`));
   const measure = defaults?.measure?.[input.measure.kind];
-  if (measure && checked.issues.some((issue) => issue.path.startsWith('measure'))) {
-    input = { ...input, measure: { kind: input.measure.kind, ...measure } };
+  const recurrence = defaults?.recurrence;
+  if ((measure && refuses('measure')) || (recurrence && refuses('schedule.recurrence'))) {
+    if (measure && refuses('measure'))
+      input = { ...input, measure: { kind: input.measure.kind, ...measure } };
+    if (recurrence && refuses('schedule.recurrence'))
+      input = { ...input, schedule: { ...input.schedule, recurrence } };
     checked = target.check(input);
   }
   return { input, warnings, targetWarnings: checked.warnings, issues: checked.issues };
+}
+
+function defaultStart(goal: Goal, start: PlanDefaults['start']): IsoDate | undefined {
+  if (start === 'today') return todayUtc();
+  if (start === 'created') return goal.createdAt?.slice(0, 10);
+  return start;
 }
 
 function applyOverrides(input: GoalInput, goal: Goal, overrides: PlanOptions['overrides']): GoalInput {
