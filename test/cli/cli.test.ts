@@ -1,0 +1,292 @@
+/** The real `goalbridge` binary against the provider sandboxes: every command, exit codes, bad input. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROVIDERS } from '@goalbridge/cli';
+import { type GoalAdapter, GoalSchema, readNdjson } from '@goalbridge/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, startSandboxes } from '../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'goalbridge-cli-'));
+let sandbox: Awaited<ReturnType<typeof startSandboxes>>;
+
+/** An adapter on one sandbox, built the way the CLI builds it. */
+function adapter(name: string): GoalAdapter {
+  const entry = PROVIDERS.find((candidate) => candidate.name === name);
+  if (!entry) throw new Error(name);
+  const settings = Object.fromEntries(
+    entry.settings.map((setting) => [setting.name, sandbox.env[setting.env]]),
+  );
+  return entry.create(settings, {});
+}
+
+async function count(name: string): Promise<number> {
+  let total = 0;
+  for await (const _goal of adapter(name).list()) total++;
+  return total;
+}
+
+const TO_PLANNR = ['--default-owner', 'account:ecdeabf7-43b0-482b-977b-c29259480484', '--currency', 'GBP'];
+
+beforeAll(async () => {
+  sandbox = await startSandboxes({ pipedrive: 40 });
+}, 30_000);
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+describe('help and usage', () => {
+  it('explains itself and every command', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['providers', 'list', 'export', 'import', 'plan', 'migrate', 'sandbox', 'demo']) {
+      expect(help.stdout).toContain(`  ${command} `);
+      const own = await runCli([command, '--help']);
+      expect(own.code, command).toBe(0);
+      expect(own.stdout).toMatch(/^goalbridge /);
+      expect(own.stdout).toContain('--help');
+    }
+    expect(help.stdout).toContain(
+      'Exit codes: 0 ok · 1 some goals failed or the run stopped early · 2 usage or configuration error',
+    );
+    expect((await runCli(['help', 'migrate'])).stdout).toContain('--id-map FILE');
+  });
+
+  it.each([
+    [[], /Usage: goalbridge <command>/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['list'], /--from is required: one of pipedrive, plannr, capillary/],
+    [['list', '--from', 'salesforce'], /unknown provider "salesforce" for --from/],
+    [['list', '--from', 'pipedrive', '--colour'], /Unknown option '--colour'/],
+    [['list', '--from', 'pipedrive', 'extra'], /unexpected argument "extra"/],
+    [
+      ['migrate', '--from', 'pipedrive', '--to', 'plannr', '--concurrency', '0'],
+      /--concurrency must be a whole number from 1 to 64/,
+    ],
+    [
+      ['migrate', '--from', 'pipedrive', '--to', 'plannr', '--conflict', 'merge'],
+      /--conflict must be one of update, skip, fail/,
+    ],
+    [
+      ['plan', '--from', 'pipedrive', '--to', 'plannr', '--currency', 'EURO'],
+      /--currency must be an ISO 4217 code/,
+    ],
+    [
+      ['plan', '--from', 'pipedrive', '--to', 'plannr', '--start-date', '2026-02-30'],
+      /--start-date must be YYYY-MM-DD/,
+    ],
+    [['export', '--from', 'pipedrive', '--format', 'csv'], /--format must be one of ndjson, singer/],
+  ])('exits 2 with a clear message for %j', async (args, message) => {
+    const result = await runCli(args, { env: sandbox.env });
+    expect(result.code).toBe(2);
+    expect(`${result.stdout}${result.stderr}`).toMatch(message);
+  });
+});
+
+describe('credentials', () => {
+  it('names the variable that is missing', async () => {
+    const result = await runCli(['list', '--from', 'plannr']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('goalbridge: plannr: set PLANNR_ACCESS_TOKEN (or --plannr-access-token)\n');
+  });
+
+  it('takes credentials from flags too, and never prints them, even when they are wrong', async () => {
+    const secret = 'wrong-token-SHOULD-NOT-APPEAR-0123456789';
+    const result = await runCli(['list', '--from', 'pipedrive', '--pipedrive-api-token', secret], {
+      env: { PIPEDRIVE_BASE_URL: sandbox.env.PIPEDRIVE_BASE_URL as string },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^goalbridge: pipedrive find failed \(HTTP 401\): unauthorized access/);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+  });
+});
+
+describe('providers', () => {
+  it('describes each provider as JSON when piped', async () => {
+    const result = await runCli(['providers']);
+    expect(result.code).toBe(0);
+    const providers = JSON.parse(result.stdout) as {
+      provider: string;
+      operations: string[];
+      settings: { env: string }[];
+    }[];
+    expect(providers.map((p) => p.provider)).toEqual(['pipedrive', 'plannr', 'capillary']);
+    expect(providers[0]?.settings.map((s) => s.env)).toContain('PIPEDRIVE_API_TOKEN');
+    expect(providers[2]?.operations).toContain('progress');
+  });
+});
+
+describe('list, export and import', () => {
+  it('lists goals as NDJSON when piped, every line a valid goal', async () => {
+    const result = await runCli(['list', '--from', 'pipedrive'], { env: sandbox.env });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(40);
+    for (const line of lines) expect(GoalSchema.safeParse(JSON.parse(line).goal).success).toBe(true);
+    const limited = await runCli(['list', '--from', 'pipedrive', '--limit', '3'], { env: sandbox.env });
+    expect(limited.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('exports to a file, then imports it, reporting a bad line by number and importing the rest', async () => {
+    const file = join(dir, 'goals.ndjson');
+    const exported = await runCli(['export', '--from', 'pipedrive', '--out', file], { env: sandbox.env });
+    expect(exported.code).toBe(0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(40);
+    const broken = join(dir, 'broken.ndjson');
+    writeFileSync(
+      broken,
+      [...lines.slice(0, 5), '{"schema":"goalbridge/goal@1","goal":{"title":""}}', 'not json'].join('\n'),
+    );
+    const imported = await runCli(
+      [
+        'import',
+        '--to',
+        'capillary',
+        '--in',
+        'broken.ndjson',
+        '--count-kpi',
+        'TRANSACTION/COUNT',
+        '--money-kpi',
+        'TRANSACTION/SALES',
+      ],
+      {
+        env: sandbox.env,
+        cwd: dir,
+      },
+    );
+    expect(imported.code).toBe(1);
+    const summary = JSON.parse(imported.stdout.trim().split('\n').at(-1) as string);
+    expect(summary.counts).toMatchObject({ created: 5, failed: 2 });
+    expect(summary.failures.map((failure: { source: string }) => failure.source)).toEqual([
+      'broken.ndjson:6',
+      'broken.ndjson:7',
+    ]);
+    expect(await count('capillary')).toBe(5);
+  });
+
+  it('imports from standard input and validates without writing in a dry run', async () => {
+    const exported = await runCli(['export', '--from', 'pipedrive'], { env: sandbox.env });
+    const input = exported.stdout.split('\n').slice(0, 3).join('\n');
+    const before = await count('plannr');
+    const dry = await runCli(['import', '--to', 'plannr', '--in', '-', '--dry-run', ...TO_PLANNR], {
+      env: sandbox.env,
+      input,
+    });
+    expect(JSON.parse(dry.stdout).counts).toBeDefined();
+    expect(await count('plannr')).toBe(before);
+  });
+
+  it('streams a Singer tap', async () => {
+    const result = await runCli(['export', '--from', 'pipedrive', '--format', 'singer'], {
+      env: sandbox.env,
+    });
+    const types = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).type);
+    expect(types[0]).toBe('SCHEMA');
+    expect(types.filter((type) => type === 'RECORD')).toHaveLength(40);
+    expect(types.at(-1)).toBe('STATE');
+  });
+
+  it('leaves no half-written export file when the export fails', async () => {
+    const file = join(dir, 'never.ndjson');
+    const result = await runCli(['export', '--from', 'pipedrive', '--out', file], {
+      env: { ...sandbox.env, PIPEDRIVE_API_TOKEN: 'not-the-right-token-abc' },
+    });
+    expect(result.code).toBe(2);
+    expect(() => readFileSync(file)).toThrow();
+    expect(() => readFileSync(`${file}.partial`)).toThrow();
+  });
+});
+
+describe('plan and migrate', () => {
+  it('plans without writing, as JSON when piped, and saves the plan', async () => {
+    const out = join(dir, 'plan.json');
+    const result = await runCli(
+      ['plan', '--from', 'pipedrive', '--to', 'plannr', '--out', out, ...TO_PLANNR],
+      { env: sandbox.env },
+    );
+    const planned = JSON.parse(result.stdout);
+    expect(planned.counts.create + planned.counts.invalid).toBe(40);
+    expect(result.code).toBe(planned.counts.invalid > 0 ? 1 : 0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).items).toHaveLength(40);
+  });
+
+  it('refuses a malformed owner map or ID map, naming the file', async () => {
+    const owners = join(dir, 'owners.json');
+    writeFileSync(owners, '{"person:1": {"type": "account"}');
+    const badOwners = await runCli(['plan', '--from', 'pipedrive', '--to', 'plannr', '--owner-map', owners], {
+      env: sandbox.env,
+    });
+    expect(badOwners.code).toBe(2);
+    expect(badOwners.stderr).toContain(`${owners} (line 1, column`);
+    const ids = join(dir, 'ids.jsonl');
+    writeFileSync(ids, 'garbage\n{"also": "garbage"}\n');
+    const badIds = await runCli(['migrate', '--from', 'pipedrive', '--to', 'plannr', '--id-map', ids], {
+      env: sandbox.env,
+    });
+    expect(badIds.code).toBe(2);
+    expect(badIds.stderr).toContain(`ID map ${ids} line 1 is not a valid entry`);
+  });
+
+  it('migrates with an ID map, and a second run creates nothing', async () => {
+    const ids = join(dir, 'migrate-ids.jsonl');
+    const args = ['migrate', '--from', 'pipedrive', '--to', 'plannr', '--id-map', ids, ...TO_PLANNR];
+    const before = await count('plannr');
+    const dry = await runCli([...args, '--dry-run'], { env: sandbox.env });
+    const planned = JSON.parse(dry.stdout);
+    expect(planned.counts.create).toBeGreaterThan(0);
+    expect(await count('plannr'), 'a dry run writes nothing').toBe(before);
+
+    const first = await runCli(args, { env: sandbox.env });
+    const events = first.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const summary = events.at(-1);
+    expect(summary.event).toBe('summary');
+    expect(summary.counts.created).toBe(planned.counts.create);
+    expect(events.filter((event) => event.event === 'item')).toHaveLength(40);
+    expect(await count('plannr')).toBe(before + planned.counts.create);
+
+    const second = await runCli(args, { env: sandbox.env });
+    const again = JSON.parse(second.stdout.trim().split('\n').at(-1) as string);
+    expect(again.counts).toMatchObject({ created: 0, unchanged: planned.counts.create });
+    expect(await count('plannr')).toBe(before + planned.counts.create);
+  });
+});
+
+describe('sandbox and demo', () => {
+  it('runs the three simulators until stopped, printing how to reach them', async () => {
+    const child = startCli(['sandbox', '--goals', '5']);
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('CAPILLARY_REQUESTS_PER_MINUTE')) resolve();
+      });
+    });
+    const pipedriveUrl = /export PIPEDRIVE_BASE_URL=(\S+)/.exec(out)?.[1];
+    const token = /export PIPEDRIVE_API_TOKEN=(\S+)/.exec(out)?.[1];
+    const response = await fetch(`${pipedriveUrl}/goals/find?assignee.type=person&is_active=true`, {
+      headers: { 'x-api-token': token as string },
+    });
+    expect(response.status).toBe(200);
+    const code = await new Promise((resolve) => {
+      child.on('close', resolve);
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(0);
+    await expect(fetch(`${pipedriveUrl}/goals/find`)).rejects.toThrow();
+  });
+
+  it('runs the demo end to end and proves the counts', async () => {
+    const result = await runCli(['demo', '--goals', '60']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Pipedrive holds 60 goals');
+    expect(result.stdout).toMatch(/Counts match\. Done in/);
+    expect(result.stdout).toContain('Warnings, by reason:');
+  }, 60_000);
+});

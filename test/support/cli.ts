@@ -1,0 +1,71 @@
+/**
+ * Runs the real `goalbridge` binary (the CLI's bin, from source) as a child process with a clean environment:
+ * only PATH, HOME and the variables a test passes, so nothing from the developer's shell leaks in.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PROVIDERS, type SandboxInstance } from '@goalbridge/cli';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'bin.ts');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string>;
+  input?: string;
+  cwd?: string;
+}
+
+/** Starts the binary; the caller reads its output and ends it. */
+export function startCli(args: readonly string[], options: CliOptions = {}): ChildProcess {
+  return spawn(process.execPath, ['--conditions=@goalbridge/source', BIN, ...args], {
+    cwd: options.cwd ?? join(import.meta.dirname, '..'),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs the binary to completion. */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin?.end(options.input ?? '');
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** The three providers' sandboxes on localhost, with the environment that points the CLI at them. */
+export async function startSandboxes(
+  goals: { pipedrive?: number; plannr?: number; capillary?: number } = {},
+) {
+  const running: Record<string, SandboxInstance> = {};
+  for (const entry of PROVIDERS) {
+    running[entry.name] = await entry.startSandbox({
+      goals: goals[entry.name as keyof typeof goals] ?? 0,
+      seed: 3,
+    });
+  }
+  const env = Object.assign({}, ...Object.values(running).map((sandbox) => sandbox.env)) as Record<
+    string,
+    string
+  >;
+  return {
+    env,
+    sandboxes: running,
+    close: () => Promise.all(Object.values(running).map((sandbox) => sandbox.close())),
+  };
+}
