@@ -1,0 +1,121 @@
+/**
+ * Each provider's adapter on a fresh in-process simulator, seeded with generated goals, plus the plan
+ * defaults a migration into it needs (owners, currency, KPIs, start date, recurrence).
+ */
+import { createCapillaryAdapter } from '@goalbridge/capillary';
+import {
+  CAPILLARY_SANDBOX,
+  createCapillarySimulator,
+  generateCapillaryTargetGroups,
+} from '@goalbridge/capillary/testing';
+import type { GoalAdapter, PlanOptions } from '@goalbridge/core';
+import type { Simulator } from '@goalbridge/core/simulator';
+import { createPipedriveAdapter } from '@goalbridge/pipedrive';
+import {
+  createPipedriveSimulator,
+  generatePipedriveDataset,
+  PIPEDRIVE_SANDBOX,
+} from '@goalbridge/pipedrive/testing';
+import { createPlannrAdapter } from '@goalbridge/plannr';
+import { createPlannrSimulator, generatePlannrGoals, PLANNR_SANDBOX } from '@goalbridge/plannr/testing';
+
+export const PROVIDER_NAMES = ['pipedrive', 'plannr', 'capillary'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface TestProvider {
+  name: ProviderName;
+  adapter: GoalAdapter;
+  simulator: Simulator;
+}
+
+export interface TestProviderOptions {
+  goals?: number;
+  seed?: number;
+  /** Retry policy of the adapter's HTTP client; tests use short delays. */
+  retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Per-attempt timeout of the adapter, e.g. short for hanging faults. */
+  timeoutMs?: number;
+}
+
+export function testProvider(name: ProviderName, options: TestProviderOptions = {}): TestProvider {
+  const { goals = 0, seed = 7 } = options;
+  const http = {
+    retry: options.retry ?? { baseDelayMs: 1, maxDelayMs: 20 },
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
+  if (name === 'pipedrive') {
+    const simulator = createPipedriveSimulator({
+      plan: 'ultimate',
+      seed,
+      limits: { burstApiToken: 10_000, dailyTokens: 10_000_000 },
+      ...(goals ? { dataset: generatePipedriveDataset({ seed, goals }) } : {}),
+    });
+    const adapter = createPipedriveAdapter({
+      apiToken: PIPEDRIVE_SANDBOX.apiToken,
+      fetch: simulator.fetch,
+      rateLimits: false,
+      defaultInterval: 'monthly',
+      ...http,
+    });
+    return { name, adapter, simulator };
+  }
+  if (name === 'plannr') {
+    const simulator = createPlannrSimulator({
+      seed,
+      rateLimit: false,
+      goals: goals ? generatePlannrGoals(goals, { seed }) : [],
+    });
+    const adapter = createPlannrAdapter({
+      accessToken: PLANNR_SANDBOX.accessToken,
+      accountUuid: PLANNR_SANDBOX.accountUuid,
+      fetch: simulator.fetch,
+      rateLimits: false,
+      ...http,
+    });
+    return { name, adapter, simulator };
+  }
+  const simulator = createCapillarySimulator({ seed, rateLimit: false });
+  if (goals) simulator.seedGroups(generateCapillaryTargetGroups({ count: goals, seed }));
+  const adapter = createCapillaryAdapter({
+    auth: CAPILLARY_SANDBOX.basic,
+    fetch: simulator.fetch,
+    rateLimits: false,
+    ...http,
+  });
+  return { name, adapter, simulator };
+}
+
+/** What a migration into each provider needs that other providers' goals may lack. */
+export const DEFAULTS_FOR: Record<ProviderName, PlanOptions> = {
+  pipedrive: {
+    defaults: {
+      owners: [{ type: 'person', id: String(PIPEDRIVE_SANDBOX.userId) }],
+      currency: 'EUR',
+      start: 'created',
+      recurrence: 'monthly',
+      measure: { count: { metric: 'activities_completed' }, money: { metric: 'deals_won' } },
+    },
+  },
+  plannr: {
+    defaults: { owners: [{ type: 'account', id: PLANNR_SANDBOX.clientAccounts[0].uuid }], currency: 'GBP' },
+  },
+  capillary: {
+    defaults: {
+      start: 'created',
+      recurrence: 'custom',
+      measure: { count: { metric: 'TRANSACTION/COUNT' }, money: { metric: 'TRANSACTION/SALES' } },
+    },
+  },
+};
+
+export async function countGoals(adapter: GoalAdapter): Promise<number> {
+  let total = 0;
+  for await (const _goal of adapter.list()) total++;
+  return total;
+}
+
+export async function listGoals(adapter: GoalAdapter) {
+  const goals = [];
+  for await (const goal of adapter.list()) goals.push(goal);
+  return goals;
+}
