@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROVIDERS } from '@goalbridge/cli';
-import { type GoalAdapter, GoalSchema, readNdjson } from '@goalbridge/core';
+import { type GoalAdapter, GoalSchema } from '@goalbridge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, startSandboxes } from '../support/cli.ts';
 
@@ -173,7 +173,12 @@ describe('list, export and import', () => {
       env: sandbox.env,
       input,
     });
-    expect(JSON.parse(dry.stdout).counts).toBeDefined();
+    const report = JSON.parse(dry.stdout) as { counts: Record<string, number>; problems: unknown[] };
+    expect(
+      Object.values(report.counts).reduce((sum, n) => sum + n, 0),
+      'every line planned',
+    ).toBe(3);
+    expect(dry.code).toBe(report.problems.length > 0 ? 1 : 0);
     expect(await count('plannr')).toBe(before);
   });
 
