@@ -16,6 +16,7 @@ interface PackageJson {
   name: string;
   private?: boolean;
   exports: Record<string, unknown>;
+  bin?: Record<string, string>;
 }
 
 function run(command: string, args: string[], cwd: string): void {
@@ -63,12 +64,24 @@ const packages = readdirSync(join(root, 'packages'))
   .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson }))
   .filter(({ pkg }) => !pkg.private);
 
+/** Each built `bin` answers `--help` on every Node, as an installed binary would. */
+function checkBins(dir: string, pkg: PackageJson, nodeBinaries: string[]): void {
+  for (const [name, file] of Object.entries(pkg.bin ?? {})) {
+    for (const node of nodeBinaries) {
+      const help = execFileSync(node, ['--no-warnings', join(dir, file), '--help']).toString();
+      if (!help.includes('Usage:')) throw new Error(`${name} --help printed no usage`);
+      console.log(`  ${execFileSync(node, ['--version']).toString().trim()} ${name} --help: ok`);
+    }
+  }
+}
+
 const nodes = [oldestNode(), process.execPath];
 for (const { dir, pkg } of packages) {
   console.log(`\n== ${pkg.name}`);
   run('publint', ['--strict', '--pack', 'pnpm'], dir);
   run('attw', ['--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped'], dir);
   checkLoads(pkg, nodes);
+  checkBins(dir, pkg, nodes);
 }
 console.log(
   `\nall ${packages.length} packages pass publint, attw and require/import on Node ${OLDEST_NODE} and ${process.version}`,
