@@ -4,13 +4,49 @@ import { readmeExamples, runExample } from './support/readme-examples.ts';
 
 const blocks = readmeExamples('README.md');
 
+/** What each example's comments promise, checked on what it logged. */
+const promises: ((calls: unknown[][]) => void)[] = [
+  // Adapters: a Pipedrive goal with its exact target, the priority warning, a ValidationError before any request.
+  (calls) => {
+    expect(calls[0]?.[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(calls[0]?.slice(1)).toEqual([
+      { value: '120000', currency: 'EUR' },
+      ['Pipedrive goals have no priority'],
+    ]);
+    expect(calls[1]?.[0]).toEqual(['target.value']);
+  },
+  // Migration: planned, applied, and a rerun with nothing to create.
+  (calls) => {
+    const [planned, applied, rerun] = calls;
+    expect((planned?.[0] as { create: number }).create).toBeGreaterThan(0);
+    expect((applied?.[0] as { created: number }).created).toBe((planned?.[0] as { create: number }).create);
+    expect(rerun).toEqual([0]);
+  },
+  // ETL: ten imported, the bad line reported by number, then the Singer messages.
+  (calls) => {
+    expect(calls[0]).toEqual([10, 'input:11']);
+    const types = calls.slice(1).map((call) => call[0]);
+    expect(types[0]).toBe('SCHEMA');
+    expect(types.filter((type) => type === 'RECORD')).toHaveLength(10);
+    expect(types.at(-1)).toBe('STATE');
+  },
+  // The in-memory adapter.
+  (calls) => {
+    expect(calls[0]?.slice(0, 3)).toEqual(['mem-1', { value: '250000.5', currency: 'EUR' }, []]);
+    expect(calls.at(-1)?.[0]).toEqual(['title', 'target.value']);
+  },
+];
+
 describe('README examples', () => {
-  it('has runnable examples', () => {
-    expect(blocks.length).toBeGreaterThan(0);
+  it('has one check for each runnable example', () => {
+    expect(blocks).toHaveLength(promises.length);
   });
 
-  it.each(blocks.map((code, index) => [index, code] as const))('example %i runs', async (index, code) => {
-    const calls = await runExample(code, `root-${index}`);
-    expect(calls.length).toBeGreaterThan(0);
-  });
+  it.each(blocks.map((code, index) => [index, code] as const))(
+    'example %i runs and prints what it says',
+    async (index, code) => {
+      const calls = await runExample(code, `root-${index}`);
+      promises[index]?.(calls);
+    },
+  );
 });
