@@ -55,8 +55,9 @@ export class FileIdMapStore implements IdMapStore {
     try {
       const { entries, lines, torn } = await load(path);
       const store = new FileIdMapStore(path, entries, lines, options);
+      // Compacting a torn journal already reopens it for appending.
       if (torn) await store.#compact();
-      store.#handle = await open(path, 'a');
+      store.#handle ??= await open(path, 'a');
       return store;
     } catch (error) {
       releaseLock(path);
