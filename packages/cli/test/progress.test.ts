@@ -3,7 +3,13 @@ import type { Output } from '../src/io.ts';
 import { progressBar, progressLines } from '../src/render/progress.ts';
 
 function fakeOutput(isTTY: boolean): Output & { text: string } {
-  const output = { isTTY, text: '', write: (chunk: string) => void (output.text += chunk) };
+  const output = {
+    isTTY,
+    text: '',
+    write(chunk: string) {
+      output.text += chunk;
+    },
+  };
   return output;
 }
 
