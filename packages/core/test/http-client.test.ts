@@ -407,3 +407,65 @@ describe('redaction', () => {
     expect(text).toContain('title=x');
   });
 });
+
+describe('prototype keys in answers', () => {
+  it('tells observers of every "__proto__" key an answer holds, escaped or not, at any depth', async () => {
+    const deep = `${'{"a":'.repeat(5000)}{"__proto__":1}${'}'.repeat(5000)}`;
+    const body = `{"items":[{"id":1,"__proto__":{"polluted":true}},{"id":2,"\\u005f_proto__":{"x":1}}],"deep":${deep}}`;
+    sequence('get', '/items', () => new Response(body, { headers: { 'content-type': 'application/json' } }));
+    const warnings: { field: string; reason: string }[] = [];
+    const response = await client({ hooks: { onWarning: (warning) => warnings.push(warning) } }).request({
+      method: 'GET',
+      path: 'items',
+      operation: 'list',
+    });
+    expect(warnings.map((warning) => warning.field).sort()).toEqual([
+      `deep${'.a'.repeat(5000)}.__proto__`,
+      'items.0.__proto__',
+      'items.1.__proto__',
+    ]);
+    expect(warnings[0]?.reason).toBe('the answer holds a "__proto__" key, which is never kept');
+    expect((response.body as { items: object[] }).items[0]).not.toHaveProperty('polluted');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('a fetch that fails in its own way', () => {
+  it('is a typed TransientError whose message no longer names the credential', async () => {
+    const proxyFetch: typeof globalThis.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      throw new Error(`proxy refused: x-api-token=${request.headers.get('x-api-token')}`);
+    };
+    const error = await client({ fetch: proxyFetch, retry: false })
+      .request({ method: 'POST', path: 'items', json: {} })
+      .catch((caught: unknown) => caught);
+    expect(TransientError.isInstance(error), String(error)).toBe(true);
+    expect((error as TransientError).outcomeUnknown).toBe(true);
+    expect((error as Error).message).toBe(
+      'request to example failed: POST https://api.example.test/v1/items: proxy refused: x-api-token=[REDACTED]',
+    );
+    expect((error as Error).cause).toBeUndefined();
+  });
+});
+
+describe('excerpts of large answers', () => {
+  it('keep no credential, wherever the cut falls, while only the part kept is redacted', async () => {
+    const leakedPrefixes = new Set<string>();
+    for (let at = 1900; at <= 2400; at += 7) {
+      const body = `${'x'.repeat(at)}${TOKEN}${'y'.repeat(5000)}`;
+      sequence('get', '/big', () => new Response(body, { status: 200 }));
+      const error = (await client({ retry: false })
+        .request({ method: 'GET', path: 'big' })
+        .catch((caught: unknown) => caught)) as InvalidResponseError;
+      expect(InvalidResponseError.isInstance(error)).toBe(true);
+      const excerpt = error.body ?? '';
+      expect(excerpt.endsWith(`… (${body.length} chars)`)).toBe(true);
+      for (let length = 4; length <= TOKEN.length; length++) {
+        if (excerpt.slice(0, 2000).endsWith(TOKEN.slice(0, length))) leakedPrefixes.add(`${at}:${length}`);
+      }
+      expect(excerpt).not.toContain(TOKEN);
+      server.resetHandlers();
+    }
+    expect([...leakedPrefixes]).toEqual([]);
+  });
+});

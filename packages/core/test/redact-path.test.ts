@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../src/errors.ts';
 import { encodePathSegment, joinUrl, urlPath } from '../src/http/path.ts';
 import { REDACTED, redactHeaders, redactText, redactUrl, SecretRegistry } from '../src/http/redact.ts';
 import { backoffDelay, parseRetryAfter } from '../src/http/retry-timing.ts';
@@ -34,6 +35,15 @@ describe('redaction', () => {
       `curl "https://x/v1?api_token=${REDACTED}&a=1"`,
     );
     expect(redactText('{"password":"hunter22"}')).toBe(`{"password":"${REDACTED}"}`);
+    expect(redactText('Token 5a9c0de2b7f14e3a8d6c and basic dXNlcjpwYXNz')).toBe(
+      `Token ${REDACTED} and basic ${REDACTED}`,
+    );
+  });
+
+  it('leaves prose that merely mentions a token readable', () => {
+    const message = 'pipedrive add failed (HTTP 429): Request over limit; the daily token budget is spent';
+    expect(redactText(message)).toBe(message);
+    expect(redactText('Basic auth is off; bearer tokens only')).toBe('Basic auth is off; bearer tokens only');
   });
 
   it('learns secrets from auth headers, including both halves of Basic auth', () => {
@@ -71,22 +81,26 @@ describe('redaction', () => {
 describe('paths', () => {
   it('encodes every interpolated value as one segment', () => {
     expect(urlPath`goals/${'../deals'}/results`).toBe('goals/..%2Fdeals/results');
-    expect(urlPath`goals/${'..'}`).toBe('goals/%2E%2E');
-    expect(urlPath`goals/${'.'}`).toBe('goals/%2E');
+    // URLs resolve "." and ".." even percent-encoded: they cannot be one segment, so they are refused.
+    expect(() => urlPath`goals/${'..'}/results`).toThrow(ValidationError);
+    expect(() => urlPath`goals/${'.'}`).toThrow('"." cannot be a path segment: URLs resolve it');
     expect(urlPath`goals/${'a?b=1#c'}`).toBe('goals/a%3Fb%3D1%23c');
     expect(urlPath`targetGroups/${42}`).toBe('targetGroups/42');
   });
 
   it('keeps any id inside its endpoint once resolved', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), (id) => {
-        const url = joinUrl('https://api.pipedrive.com/api/v1', urlPath`goals/${id}/results`);
-        expect(url.pathname.startsWith('/api/v1/goals/')).toBe(true);
-        expect(url.pathname.endsWith('/results')).toBe(true);
-        expect(url.pathname.split('/')).toHaveLength(6);
-        expect(decodeURIComponent(url.pathname.split('/')[4] as string)).toBe(id);
-        expect(url.search).toBe('');
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }).filter((id) => id !== '.' && id !== '..'),
+        (id) => {
+          const url = joinUrl('https://api.pipedrive.com/api/v1', urlPath`goals/${id}/results`);
+          expect(url.pathname.startsWith('/api/v1/goals/')).toBe(true);
+          expect(url.pathname.endsWith('/results')).toBe(true);
+          expect(url.pathname.split('/')).toHaveLength(6);
+          expect(decodeURIComponent(url.pathname.split('/')[4] as string)).toBe(id);
+          expect(url.search).toBe('');
+        },
+      ),
     );
     expect(encodePathSegment('plain')).toBe('plain');
   });

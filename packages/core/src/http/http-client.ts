@@ -145,6 +145,9 @@ const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-correlation-id', 'x-cap-r
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 const MAX_BODY_IN_ERROR = 2000;
 
+/** The raw text of each answer and the secrets to redact from it, for excerpts made on demand. */
+const rawTexts = new WeakMap<HttpResponse, { raw: string; secrets: SecretRegistry }>();
+
 /** Failure details the retry decision needs beside the error itself. */
 const failures = new WeakMap<GoalbridgeError, HttpResponse>();
 
@@ -283,9 +286,11 @@ export class HttpClient {
 
   async #read(raw: Response, request: HttpRequest, url: URL): Promise<HttpResponse> {
     // The body is parsed from the raw text (a token endpoint's answer must stay readable); only the copy
-    // that can end up in errors and logs, `text`, is redacted.
+    // that can end up in errors and logs, `text`, is redacted — when first asked for, since most answers are
+    // only parsed and redacting every large page would be wasted work (excerpts redact only what they keep).
     const rawText = await raw.text();
-    const text = this.secrets.redact(rawText);
+    const secrets = this.secrets;
+    let text: string | undefined;
     const requestId =
       (this.#options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS)
         .map((name) => raw.headers.get(name))
@@ -294,11 +299,15 @@ export class HttpClient {
       status: raw.status,
       headers: raw.headers,
       body: undefined,
-      text,
+      get text() {
+        text ??= secrets.redact(rawText);
+        return text;
+      },
       requestId,
       url: redactUrl(url, this.secrets.values()),
       request,
     };
+    rawTexts.set(response, { raw: rawText, secrets });
     if (rawText.trim() === '') return response;
     try {
       response.body = JSON.parse(rawText);
@@ -309,14 +318,31 @@ export class HttpClient {
           provider: this.provider,
           status: raw.status,
           requestId,
-          body: truncate(text),
+          body: bodyExcerpt(response),
           retryable: safe,
           // The server accepted the write; only its answer is unreadable.
           outcomeUnknown: !safe,
         });
       }
     }
+    this.#reportProtoKeys(rawText, response);
     return response;
+  }
+
+  /**
+   * `JSON.parse` keeps a `"__proto__"` key as an own key; schemas drop it and the Goal model refuses it, so it
+   * is never kept. Observers hear about it, since nothing else would say it was there.
+   */
+  #reportProtoKeys(rawText: string, response: HttpResponse): void {
+    const hooks = this.#options.hooks;
+    if (!hooks?.onWarning || !(rawText.includes('__proto__') || rawText.includes('\\u'))) return;
+    const context = { provider: this.provider, operation: response.request.operation ?? 'read' };
+    const warnings = protoKeyPaths(response.body).map((field) => ({
+      field,
+      reason: 'the answer holds a "__proto__" key, which is never kept',
+      action: 'ignored',
+    }));
+    reportReadWarnings(hooks, context, warnings);
   }
 
   #transportError(request: HttpRequest, url: URL, error: unknown): unknown {
@@ -342,7 +368,14 @@ export class HttpClient {
         },
       );
     }
-    return error;
+    // Anything else a fetch throws (a proxy agent, a custom fetch) is typed too, its message redacted: it may
+    // name the request's headers. The original is not kept as `cause`, where nothing would redact it.
+    const detail = this.secrets.redact(error instanceof Error ? error.message : String(error));
+    return new TransientError(`request to ${this.provider} failed: ${where}: ${detail}`, {
+      provider: this.provider,
+      outcomeUnknown: !safe,
+      retryable: safe,
+    });
   }
 
   #event(request: HttpRequest, url: URL, attempt: number, headers: Record<string, string>): HttpRequestEvent {
@@ -377,6 +410,22 @@ function redactError(error: GoalbridgeError, secrets: SecretRegistry): void {
       value: withIssues.issues.map((issue) => ({ ...issue, message: secrets.redact(issue.message) })),
     });
   }
+}
+
+/** Paths of the first few `"__proto__"` keys in parsed JSON (iterative: any depth is safe). */
+function protoKeyPaths(root: unknown, limit = 5): string[] {
+  const paths: string[] = [];
+  const stack: [unknown, string][] = [[root, '']];
+  while (stack.length > 0 && paths.length < limit) {
+    const [value, path] = stack.pop() as [unknown, string];
+    if (typeof value !== 'object' || value === null) continue;
+    for (const key of Object.keys(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (key === '__proto__') paths.push(at);
+      else stack.push([(value as Record<string, unknown>)[key], at]);
+    }
+  }
+  return paths;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -434,10 +483,21 @@ export function defaultClassify(response: HttpResponse, provider: string): Goalb
     });
   }
   if (status === 408 || status >= 500) return new TransientError(message, options);
-  return new InvalidResponseError(message, { ...options, body: truncate(response.text) });
+  return new InvalidResponseError(message, { ...options, body: bodyExcerpt(response) });
 }
 
 /** Body text for error payloads: redacted already, cut to a readable size. */
 export function bodyExcerpt(response: HttpResponse): string {
+  const source = rawTexts.get(response);
+  if (!source || source.raw.length <= MAX_BODY_IN_ERROR) return truncate(response.text);
+  const { raw, secrets } = source;
+  // Redact a slice that stays longer than what is kept by more than any secret, even after redaction
+  // shortened it: a secret the slice cuts in two can then never reach the part kept.
+  const longest = Math.max(0, ...[...secrets.values()].map((secret) => secret.length));
+  const needed = MAX_BODY_IN_ERROR + longest + 64;
+  for (let size = needed + 256; size < raw.length; size *= 2) {
+    const head = secrets.redact(raw.slice(0, size));
+    if (head.length >= needed) return `${head.slice(0, MAX_BODY_IN_ERROR)}… (${raw.length} chars)`;
+  }
   return truncate(response.text);
 }

@@ -2,11 +2,22 @@
  * Path building that cannot be steered: every interpolated value becomes exactly one encoded segment, so an id
  * like `../deals` or `a/b?x=1` can never reach another endpoint.
  */
+import { ValidationError } from '../errors.ts';
 
-/** One path segment, percent-encoded; `.` and `..` are encoded too, since URL parsers would resolve them. */
+/**
+ * One path segment, percent-encoded. `.` and `..` are refused: URL parsers resolve them even encoded (`%2E%2E`
+ * is `..` to the WHATWG URL standard), so `goals/${'..'}/results` would reach `/results`.
+ */
 export function encodePathSegment(value: string | number): string {
   const text = String(value);
-  if (text === '.' || text === '..') return text.replaceAll('.', '%2E');
+  if (text === '.' || text === '..') {
+    throw new ValidationError(
+      [{ path: '', message: `"${text}" cannot be a path segment: URLs resolve it` }],
+      {
+        subject: 'path segment',
+      },
+    );
+  }
   return encodeURIComponent(text);
 }
 

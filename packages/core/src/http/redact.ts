@@ -8,7 +8,9 @@ export const REDACTED = '[REDACTED]';
 
 const SECRET_NAME = /token|secret|passw|api[-_]?key|apikey|auth|signature|session|cookie|credential/i;
 const INLINE_SECRETS = [
-  /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{4,}/gi,
+  // An auth scheme and its credential. A short lowercase word after it is prose, not a credential: "the daily
+  // token budget is spent" must stay readable (the client's own credentials are caught by value anyway).
+  /\b([Bb]earer|BEARER|[Bb]asic|BASIC|[Tt]oken|TOKEN)\s+(?![a-z]{1,19}(?![A-Za-z0-9._~+/=-]))[A-Za-z0-9._~+/=-]{4,}/g,
   /\b([A-Za-z_-]*(?:token|secret|password|api[-_]?key)[A-Za-z_-]*)(["']?\s*[=:]\s*["']?)([^\s"'&,;}]{2,})/gi,
 ];
 
