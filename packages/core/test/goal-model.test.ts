@@ -137,6 +137,25 @@ describe('GoalInputSchema', () => {
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
 
+  it.each(['', ' \t ', '\u00a0\u3000\u2028', '\u200b\u200d\u2060\ufeff'])(
+    'refuses a title nobody can see: %j',
+    (title) => {
+      expect(issuesOf({ ...valid, title })).toContain('title');
+    },
+  );
+
+  it('refuses JSON data nested too deep to copy or compare, instead of overflowing the stack', () => {
+    // JSON.parse takes any depth; copying, comparing or printing 20,000 levels does not.
+    const deep = JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    const result = GoalInputSchema.safeParse({ ...valid, extensions: { memory: deep } });
+    expect(result.error?.issues[0]?.message).toMatch(/is nested more than 64 levels deep$/);
+    expect(issuesOf({ ...valid, measure: { ...valid.measure, scope: { rule: deep } } })).toContain(
+      'measure.scope',
+    );
+    const shallow = JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`);
+    expect(GoalInputSchema.safeParse({ ...valid, extensions: { memory: shallow } }).success).toBe(true);
+  });
+
   it('refuses extension namespaces that are not simple names', () => {
     expect(issuesOf({ ...valid, extensions: { 'Pipe Drive': {} } })).toContain('extensions');
   });

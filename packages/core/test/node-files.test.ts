@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../src/errors.ts';
 import { FileIdMapStore } from '../src/node/file-id-map-store.ts';
-import { readJsonFile, readOwnerMapFile } from '../src/node/files.ts';
+import { fileChunks, readJsonFile, readOwnerMapFile } from '../src/node/files.ts';
+import { readNdjson } from '../src/streams/ndjson.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'goalbridge-files-'));
 let n = 0;
@@ -128,6 +129,27 @@ describe('FileIdMapStore', () => {
   });
 });
 
+describe('unusable paths', () => {
+  it('names an ID map in a folder that does not exist as a config error, not a raw fs error', async () => {
+    const error = await FileIdMapStore.open(join(dir, 'no-such-folder', 'ids.jsonl')).catch(
+      (e: unknown) => e,
+    );
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^cannot create ID map .*no-such-folder\/ids\.jsonl: ENOENT$/);
+  });
+
+  it('reads NDJSON input lazily, and a missing file is a config error when read, never an unhandled stream error', async () => {
+    const chunks = fileChunks(join(dir, 'missing.ndjson'));
+    // Nothing is opened until the first chunk is asked for: no stream error can go unheard meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const error = await readNdjson(chunks)
+      .next()
+      .catch((e: unknown) => e);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^cannot read .*missing\.ndjson: ENOENT$/);
+  });
+});
+
 describe('user files', () => {
   it('names the file, line and column of a JSON syntax error', async () => {
     const path = join(dir, 'owners.json');
@@ -136,6 +158,12 @@ describe('user files', () => {
     await expect(readJsonFile(join(dir, 'missing.json'))).rejects.toThrow(
       /cannot read .*missing\.json: ENOENT/,
     );
+  });
+
+  it('reads a file saved with a UTF-8 byte order mark', async () => {
+    const path = join(dir, 'owners-bom.json');
+    writeFileSync(path, '\uFEFF{ "person:1": { "type": "account", "id": "a" } }');
+    expect(await readJsonFile(path)).toEqual({ 'person:1': { type: 'account', id: 'a' } });
   });
 
   it('validates an owner map file', async () => {

@@ -22,17 +22,26 @@ export const LIMITS = {
 } as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Deepest nesting of JSON data kept in a goal. `JSON.parse` accepts any depth, but copying, comparing or
+ * printing data nested thousands deep overflows the stack: such data is refused here, by name.
+ */
+export const MAX_JSON_DEPTH = 64;
 type JsonValue = z.core.util.JSONType;
 type JsonRecord = Record<string, JsonValue>;
 
-/** Why `value` is not plain JSON data safe to copy (functions, NaN, prototype-polluting keys), or undefined. */
-function jsonProblem(value: unknown, path: string): string | undefined {
+/**
+ * Why `value` is not plain JSON data safe to copy (functions, NaN, prototype-polluting keys, nesting deeper
+ * than {@link MAX_JSON_DEPTH}), or undefined.
+ */
+function jsonProblem(value: unknown, path: string, depth = 0): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number')
     return Number.isFinite(value) ? undefined : `${path || 'value'} is not a finite number`;
+  if (depth >= MAX_JSON_DEPTH) return `${path || 'value'} is nested more than ${MAX_JSON_DEPTH} levels deep`;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const problem = jsonProblem(value[index], path ? `${path}.${index}` : String(index));
+      const problem = jsonProblem(value[index], path ? `${path}.${index}` : String(index), depth + 1);
       if (problem) return problem;
     }
     return undefined;
@@ -43,10 +52,24 @@ function jsonProblem(value: unknown, path: string): string | undefined {
   for (const key of Object.keys(value)) {
     const at = path ? `${path}.${key}` : key;
     if (FORBIDDEN_KEYS.has(key)) return `forbidden key "${at}"`;
-    const problem = jsonProblem((value as Record<string, unknown>)[key], at);
+    const problem = jsonProblem((value as Record<string, unknown>)[key], at, depth + 1);
     if (problem) return problem;
   }
   return undefined;
+}
+
+/**
+ * A copy of JSON data taken from a provider's answer, for keeping in a goal. Keys are copied as own
+ * properties (a `"__proto__"` key stays a key, never a prototype); data nested deeper than
+ * {@link MAX_JSON_DEPTH} is not copied but returned as it is, for the Goal schema to refuse by name instead
+ * of a copy overflowing the stack.
+ */
+export function copyJson<T>(value: T, depth = 0): T {
+  if (typeof value !== 'object' || value === null || depth >= MAX_JSON_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((item) => copyJson(item, depth + 1)) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, copyJson(item, depth + 1)]),
+  ) as T;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -77,8 +100,10 @@ function extensionsProblem(value: unknown): string | undefined {
 }
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+/** Something visible: not only whitespace or invisible format characters (zero-width space, joiners, BOM). */
+const VISIBLE = /[^\s\p{Cf}]/u;
 const nonBlank = (max: number) =>
-  text(max).refine((value) => value.trim().length > 0, 'must not be empty or blank');
+  text(max).refine((value) => VISIBLE.test(value), 'must not be empty or blank');
 
 const vocabulary = nonBlank(LIMITS.vocabulary);
 

@@ -192,7 +192,9 @@ function acquireLock(path: string): void {
       openHere.add(path);
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // No such folder, no permission: a problem with the path given, named like any other.
+      if (code !== 'EEXIST') throw new ConfigError(`cannot create ID map ${path}: ${code ?? String(error)}`);
     }
     const holder = lockHolder(lock);
     if (holder !== undefined && holder !== process.pid && isAlive(holder)) {

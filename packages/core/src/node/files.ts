@@ -14,6 +14,8 @@ export async function readJsonFile(path: string): Promise<unknown> {
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
+  // Editors on Windows save UTF-8 with a byte order mark; it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -36,7 +38,17 @@ export async function readOwnerMapFile(path: string): Promise<OwnerMap> {
   return parseOwnerMap(await readJsonFile(path), path);
 }
 
-/** A file's bytes as a stream of chunks, for `readNdjson`/`importNdjson` (constant memory). */
-export function fileChunks(path: string): AsyncIterable<Uint8Array> {
-  return createReadStream(path);
+/**
+ * A file's bytes as a stream of chunks, for `readNdjson`/`importNdjson` (constant memory). The file is opened
+ * when the first chunk is asked for, and one that cannot be read is a ConfigError naming it — never an
+ * unhandled stream error.
+ */
+export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of createReadStream(path)) yield chunk as Uint8Array;
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
 }

@@ -27,6 +27,10 @@ export function parseOwnerMap(value: unknown, subject = 'owner map'): OwnerMap {
       },
     );
   }
+  // z.record would drop a "__proto__" key (JSON.parse keeps it as an own key) without a word.
+  if (Object.hasOwn(value, '__proto__')) {
+    throw new ValidationError([{ path: '__proto__', message: 'forbidden key' }], { subject });
+  }
   const result = OwnerMapSchema.safeParse(value);
   if (!result.success) throw new ValidationError(toValidationIssues(result.error), { subject });
   return new Map(Object.entries(result.data));
