@@ -106,6 +106,7 @@ export {
 } from './model/decimal.ts';
 export {
   CurrencyCodeSchema,
+  copyJson,
   DecimalSchema,
   type Extensions,
   ExtensionsSchema,
@@ -125,6 +126,7 @@ export {
   IsoDateSchema,
   IsoDateTimeSchema,
   LIMITS,
+  MAX_JSON_DEPTH,
   type Measure,
   MeasureSchema,
   type Owner,

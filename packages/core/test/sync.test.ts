@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GoalAdapter } from '../src/adapter/contract.ts';
 import { RateLimitError, TimeoutError, TransientError, ValidationError } from '../src/errors.ts';
+import { sleep } from '../src/http/retry-timing.ts';
 import { createMemoryAdapter, type MemoryAdapter } from '../src/memory/memory-adapter.ts';
 import type { GoalInputDraft } from '../src/model/goal.ts';
 import { type ApplyEvent, apply } from '../src/sync/apply.ts';
@@ -363,6 +364,39 @@ describe('apply', () => {
     ).toEqual(['Goal 1', 'Goal 2', 'Goal 3', 'Goal 4', 'Goal 5', 'Goal 6']);
   });
 
+  it('settles a pass of lost answers with one read of the target, not one read per loss', async () => {
+    const to = target();
+    const lossy = flaky(to, (call) => (call % 2 === 0 && call <= 10 ? 'lost' : undefined));
+    let reads = 0;
+    const counting: GoalAdapter = {
+      ...lossy,
+      create: (input, options) => lossy.create(input, options),
+      list: (options) => {
+        reads++;
+        return to.list(options);
+      },
+    };
+    const planned = await plan(source(12), to, { ownerMap });
+    const summary = await apply(planned, { target: counting, concurrency: 3 });
+    expect(summary.counts).toMatchObject({ created: 12, failed: 0 });
+    expect(summary.recovered).toBe(5);
+    expect(reads).toBe(1);
+    expect(to.goals()).toHaveLength(12);
+  });
+
+  it('counts a create the adapter itself recovered (its answer was lost) as recovered', async () => {
+    const to = target();
+    const recovering: GoalAdapter = {
+      ...to,
+      async create(input, options) {
+        return { ...(await to.create(input, options)), recovered: true };
+      },
+    };
+    const summary = await apply(await plan(source(2), to, { ownerMap }), { target: recovering });
+    expect(summary.counts.created).toBe(2);
+    expect(summary.recovered).toBe(2);
+  });
+
   it('re-sends a create the server refused before acting, still exactly once', async () => {
     const to = target();
     const refusing = flaky(to, (call) => (call <= 2 ? 'refused' : undefined));
@@ -402,6 +436,35 @@ describe('apply', () => {
     const second = await apply(await plan(from, to, { ownerMap, idMap }), { target: to, idMap });
     expect(second.counts).toMatchObject({ created: 7, unchanged: 3, remaining: 0 });
     expect(to.goals()).toHaveLength(10);
+  });
+
+  it('lets writes already sent finish when the budget runs out, so none of them becomes unknown', async () => {
+    const to = target();
+    let calls = 0;
+    const answering: GoalAdapter = {
+      ...to,
+      async create(input, options) {
+        if (++calls === 4) {
+          throw new RateLimitError('daily budget spent', { kind: 'daily', resetAt: new Date('2026-01-02') });
+        }
+        const result = await to.create(input, options);
+        // The goal exists; its answer is still on the way when the budget runs out.
+        await sleep(20, options?.signal);
+        return result;
+      },
+    };
+    const idMap = new MemoryIdMapStore();
+    const summary = await apply(await plan(source(10), to, { ownerMap }), {
+      target: answering,
+      idMap,
+      concurrency: 4,
+    });
+    expect(summary.stopped?.resetAt).toBe('2026-01-02T00:00:00.000Z');
+    expect(summary.counts).toMatchObject({ created: 3, remaining: 7 });
+    expect(to.goals()).toHaveLength(3);
+    // Only the refused create is left pending (the next run checks the target once before sending it again).
+    const pending = (await idMap.entries('destination')).filter((entry) => entry.state === 'pending');
+    expect(pending.map((entry) => entry.source)).toEqual(['origin:s4']);
   });
 
   it('resumes after being stopped mid-write with no duplicate and no lost goal', async () => {
@@ -492,6 +555,13 @@ describe('owner map files', () => {
     expect(ValidationError.isInstance(error)).toBe(true);
     expect(error?.message).toMatch(/^invalid owners\.json: /);
     expect(error?.issues.map((issue) => issue.path).sort()).toEqual(['person 12', 'person:13.id']);
+  });
+
+  it('refuses a "__proto__" key instead of dropping it unseen', () => {
+    const parsed = JSON.parse('{"__proto__": {"type": "account", "id": "x"}}');
+    expect(() => parseOwnerMap(parsed, 'owners.json')).toThrow(
+      'invalid owners.json: __proto__: forbidden key',
+    );
   });
 });
 

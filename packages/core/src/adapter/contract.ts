@@ -65,6 +65,11 @@ export interface WriteResult {
   goal: Goal;
   /** What the provider could not hold, and what was done instead. */
   warnings: MappingWarning[];
+  /**
+   * The answer to the write was lost and the adapter found its result in the provider instead of writing
+   * again (Capillary looks a lost create up by its unique name). Migrations count it as recovered.
+   */
+  recovered?: boolean;
 }
 
 export interface GoalAdapter {

@@ -3,7 +3,9 @@
  * the pace), recording every source → target id in the ID map. A create is recorded as pending before it is
  * sent; when its outcome is unknown (timeout, reset, unreadable answer) the target is read again before any
  * retry, so a run stopped at any moment — error, Ctrl-C, kill -9 — finishes on the next run with no duplicate
- * and no lost goal. A spent daily budget stops the run at once and says when it can continue.
+ * and no lost goal. Such creates are set aside and settled in rounds after the pass, so one read of the target
+ * answers all of a round's questions instead of one read per few lost answers. A spent daily budget stops the
+ * run at once and says when it can continue.
  */
 import type { GoalAdapter } from '../adapter/contract.ts';
 import { GoalbridgeError, RateLimitError } from '../errors.ts';
@@ -103,8 +105,20 @@ export async function apply(
   );
   const reconciler = new Reconciler(target, keyOf, idMap, taken);
   const stop = new AbortController();
+  // A spent budget stops taking new work (`signal`); writes already sent still get their answers, so nothing
+  // they did becomes unknown. Only the caller's own signal (Ctrl-C) cuts requests short.
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const requests = options.signal ?? new AbortController().signal;
   const writes = listed?.filter((item) => item.action === 'create' || item.action === 'update').length;
+  const deferred: Deferral[] = [];
+  const creating: CreateContext = {
+    target,
+    idMap,
+    reconciler,
+    maxAttempts,
+    signal: requests,
+    defer: (deferral) => deferred.push(deferral),
+  };
   emit({ type: 'start', total: listed?.length, writes });
 
   const record = (item: PlanItem, outcome: ItemOutcome, extra: RecordExtra = {}) => {
@@ -113,7 +127,7 @@ export async function apply(
     emit({ type: 'item', source: item.source, title: item.title, outcome, ...event });
   };
 
-  const handle = async (item: PlanItem): Promise<void> => {
+  const handle = async (item: PlanItem, resume?: Deferral): Promise<void> => {
     try {
       switch (item.action) {
         case 'skip':
@@ -127,7 +141,9 @@ export async function apply(
           await remember(idMap, item.source, target.provider, item.targetId, item.key);
           return record(item, 'unchanged', { targetId: item.targetId });
         case 'create': {
-          const result = await createOnce(item, { target, idMap, reconciler, maxAttempts, signal });
+          const result = await createOnce(item, creating, resume);
+          // Set aside until the target has been read again; its round records it.
+          if (!result) return;
           return record(item, 'created', {
             targetId: result.targetId,
             recovered: result.recovered,
@@ -135,8 +151,8 @@ export async function apply(
           });
         }
         case 'update': {
-          const result = await withAttempts(maxAttempts, signal, () =>
-            target.update(item.targetId, item.patch, { signal }),
+          const result = await withAttempts(maxAttempts, requests, () =>
+            target.update(item.targetId, item.patch, { signal: requests }),
           );
           await remember(idMap, item.source, target.provider, item.targetId, item.key);
           return record(item, 'updated', { targetId: item.targetId, warnings: result.warnings });
@@ -151,7 +167,13 @@ export async function apply(
   };
 
   try {
-    await runPool(plan.items, options.concurrency ?? 4, signal, handle);
+    const concurrency = options.concurrency ?? 4;
+    await runPool(plan.items, concurrency, signal, (item) => handle(item));
+    for (let round = 1; deferred.length > 0; round++) {
+      const batch = deferred.splice(0);
+      await sleep(backoffDelay(round, RETRY_BACKOFF), signal);
+      await runPool(batch, concurrency, signal, (deferral) => handle(deferral.item, deferral));
+    }
   } catch (error) {
     const reason =
       error instanceof StopRun
@@ -189,19 +211,38 @@ async function remember(
   await idMap.set({ source, target, state: 'done', targetId, key, at: new Date().toISOString() });
 }
 
+/** Backoff between attempts of one write, and between rounds of set-aside creates. */
+const RETRY_BACKOFF = { baseDelayMs: 200, maxDelayMs: 5000 };
+
+type CreateItem = Extract<PlanItem, { action: 'create' }>;
+
+/** A create that may have landed, set aside until a read of the target that starts after `ticket`. */
+interface Deferral {
+  item: CreateItem;
+  /** The attempt to make if the target does not hold it. */
+  attempt: number;
+  ticket: number;
+}
+
 interface CreateContext {
   target: GoalAdapter;
   idMap: IdMapStore;
   reconciler: Reconciler;
   maxAttempts: number;
   signal: AbortSignal;
+  defer: (deferral: Deferral) => void;
 }
 
-/** Creates a goal at most once, reading the target whenever an earlier attempt may have succeeded. */
+/**
+ * Creates a goal at most once, reading the target whenever an earlier attempt may have succeeded. Such a
+ * read is not made at once: the create is handed to `context.defer` (the result is then `undefined`) and
+ * resumed later with `resume`, when one read answers many of these questions.
+ */
 async function createOnce(
-  item: Extract<PlanItem, { action: 'create' }>,
+  item: CreateItem,
   context: CreateContext,
-): Promise<{ targetId: string; recovered: boolean; warnings: MappingWarning[] }> {
+  resume?: Deferral,
+): Promise<{ targetId: string; recovered: boolean; warnings: MappingWarning[] } | undefined> {
   const { target, idMap, reconciler, signal } = context;
   const base: Omit<IdMapEntry, 'state' | 'at'> = {
     source: item.source,
@@ -212,10 +253,17 @@ async function createOnce(
   if (entry?.state === 'done' && entry.targetId)
     return { targetId: entry.targetId, recovered: true, warnings: [] };
   let maybeCreated = entry?.state === 'pending';
+  let ticket = resume?.ticket;
+  if (maybeCreated && !resume) {
+    // An earlier run stopped while this create was in flight.
+    context.defer({ item, attempt: 1, ticket: reconciler.ask() });
+    return undefined;
+  }
 
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = resume?.attempt ?? 1; ; attempt++) {
     if (maybeCreated) {
-      const found = await reconciler.find(item, signal);
+      const found = await reconciler.find(item, signal, ticket);
+      ticket = undefined;
       if (found) {
         await idMap.set({ ...base, state: 'done', targetId: found, at: new Date().toISOString() });
         return { targetId: found, recovered: true, warnings: [] };
@@ -223,10 +271,10 @@ async function createOnce(
     }
     await idMap.set({ ...base, state: 'pending', at: new Date().toISOString() });
     try {
-      const { goal, warnings } = await target.create(item.input, { signal });
+      const { goal, warnings, recovered } = await target.create(item.input, { signal });
       await reconciler.claim(goal.id);
       await idMap.set({ ...base, state: 'done', targetId: goal.id, at: new Date().toISOString() });
-      return { targetId: goal.id, recovered: false, warnings };
+      return { targetId: goal.id, recovered: recovered === true, warnings };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const notApplied = certainlyNotApplied(error);
@@ -246,8 +294,12 @@ async function createOnce(
         }
         throw error;
       }
-      maybeCreated = !notApplied;
-      await sleep(backoffDelay(attempt, { baseDelayMs: 200, maxDelayMs: 5000 }), signal);
+      if (!notApplied) {
+        context.defer({ item, attempt: attempt + 1, ticket: reconciler.ask() });
+        return undefined;
+      }
+      maybeCreated = false;
+      await sleep(backoffDelay(attempt, RETRY_BACKOFF), signal);
     }
   }
 }
@@ -262,7 +314,7 @@ async function withAttempts<T>(maxAttempts: number, signal: AbortSignal, run: ()
         error.retryable &&
         !(RateLimitError.isInstance(error) && error.kind === 'daily');
       if (!retryable || attempt >= maxAttempts || signal.aborted) throw error;
-      await sleep(backoffDelay(attempt, { baseDelayMs: 200, maxDelayMs: 5000 }), signal);
+      await sleep(backoffDelay(attempt, RETRY_BACKOFF), signal);
     }
   }
 }
@@ -315,16 +367,20 @@ async function runPool<T>(
 }
 
 /**
- * Finds the target goal a lost create produced. Only a read of the target that starts after the question can
- * answer it; questions that arrive while a read runs share the next read, so a burst of lost answers costs
- * one extra listing, not one each.
+ * Finds the target goal a lost create produced. Only a read of the target that starts after the question was
+ * asked can answer it; a question takes a ticket (`ask`) and is answered by the latest read started since —
+ * running or done — or else by the next one, which every question waiting meanwhile shares. A round of
+ * set-aside creates therefore costs one listing, not one each.
  */
 class Reconciler {
   readonly #target: GoalAdapter;
   readonly #keyOf: NaturalKeyFunction;
   readonly #stored: readonly GoalField[];
   readonly #claimed: Promise<Set<string>>;
-  #running: Promise<Map<string, Goal[]>> | undefined;
+  /** Reads started so far; the n-th read has number n. */
+  #started = 0;
+  #running: { number: number; index: Promise<Map<string, Goal[]>> } | undefined;
+  #latest: { number: number; index: Map<string, Goal[]> } | undefined;
   #queued: Promise<Map<string, Goal[]>> | undefined;
 
   constructor(target: GoalAdapter, keyOf: NaturalKeyFunction, idMap: IdMapStore, taken: Iterable<string>) {
@@ -343,12 +399,14 @@ class Reconciler {
     (await this.#claimed).add(id);
   }
 
-  /** The unclaimed target goal that holds exactly what `item` wrote, read after this call began. */
-  async find(
-    item: Extract<PlanItem, { action: 'create' }>,
-    signal: AbortSignal,
-  ): Promise<string | undefined> {
-    const index = await this.#readAfterNow(signal);
+  /** A ticket for a question asked now: reads numbered above it started later. */
+  ask(): number {
+    return this.#started;
+  }
+
+  /** The unclaimed target goal that holds exactly what `item` wrote, from a read started after `ticket`. */
+  async find(item: CreateItem, signal: AbortSignal, ticket = this.ask()): Promise<string | undefined> {
+    const index = await this.#readAfter(ticket, signal);
     const claimed = await this.#claimed;
     const goal = index
       .get(item.key)
@@ -361,9 +419,12 @@ class Reconciler {
     return goal?.id;
   }
 
-  #readAfterNow(signal: AbortSignal): Promise<Map<string, Goal[]>> {
-    if (!this.#running) return this.#start(signal);
-    this.#queued ??= this.#running
+  #readAfter(ticket: number, signal: AbortSignal): Promise<Map<string, Goal[]>> {
+    if (this.#latest && this.#latest.number > ticket) return Promise.resolve(this.#latest.index);
+    const running = this.#running;
+    if (!running) return this.#start(signal);
+    if (running.number > ticket) return running.index;
+    this.#queued ??= running.index
       .catch(() => undefined)
       .then(() => {
         this.#queued = undefined;
@@ -373,11 +434,17 @@ class Reconciler {
   }
 
   #start(signal: AbortSignal): Promise<Map<string, Goal[]>> {
-    const read = this.#read(signal).finally(() => {
-      if (this.#running === read) this.#running = undefined;
-    });
-    this.#running = read;
-    return read;
+    const number = ++this.#started;
+    const index = this.#read(signal)
+      .then((read) => {
+        if (!this.#latest || this.#latest.number < number) this.#latest = { number, index: read };
+        return read;
+      })
+      .finally(() => {
+        if (this.#running?.number === number) this.#running = undefined;
+      });
+    this.#running = { number, index };
+    return index;
   }
 
   async #read(signal: AbortSignal): Promise<Map<string, Goal[]>> {
