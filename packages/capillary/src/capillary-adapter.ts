@@ -5,6 +5,7 @@
 import {
   type AdapterCapabilities,
   AuthError,
+  bodyExcerpt,
   type CallOptions,
   createGoalAdapter,
   type Goal,
@@ -149,14 +150,14 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     const envelope = parseResponseOrThrow(schema, response.body, {
       provider: PROVIDER,
       what,
-      body: response.text,
+      body: bodyExcerpt(response),
       requestId: response.requestId,
     });
     if (envelope.data === null || envelope.data === undefined) {
       throw new InvalidResponseError(`capillary sent no data for the ${what}`, {
         provider: PROVIDER,
         requestId: response.requestId,
-        body: response.text,
+        body: bodyExcerpt(response),
       });
     }
     reportReadWarnings(settings.hooks, { provider: PROVIDER, operation: what }, serverWarnings(response));
@@ -215,7 +216,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       {
         provider: PROVIDER,
         what: 'target group',
-        body: response.text,
+        body: bodyExcerpt(response),
         requestId: response.requestId,
       },
     );
@@ -451,15 +452,9 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       });
       const created = await createGroup(body, body.name, call);
       const extra: MappingWarning[] = created.response ? serverWarnings(created.response) : [];
-      if (created.reconciled) {
-        extra.push({
-          field: '',
-          reason: 'the create answer was lost; the group was found by its unique name',
-          action: 'returned the group found',
-          detail: String(created.group.id),
-        });
-      }
-      return { goal: toGoal(await withPeriods(created.group, call)), warnings: [...warnings, ...extra] };
+      const goal = toGoal(await withPeriods(created.group, call));
+      // A lost answer is not a mapping warning: the goal holds what was asked, and `recovered` says how it came.
+      return { goal, warnings: [...warnings, ...extra], ...(created.reconciled ? { recovered: true } : {}) };
     },
 
     async update(id, patch, call): Promise<WriteResult> {
@@ -480,7 +475,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
         throw new InvalidResponseError(`capillary did not confirm deactivating target group ${id}`, {
           provider: PROVIDER,
           requestId: response.requestId,
-          body: response.text,
+          body: bodyExcerpt(response),
         });
       }
     },

@@ -4,6 +4,7 @@
  * seen across examples). Request schemas describe what clients send, including the loose forms the docs show
  * (numeric strings for values, `expression: true`, datetimes without offset).
  */
+import { isIsoDate } from '@goalbridge/core';
 import { z } from 'zod';
 
 /** `trackingType` as payloads spell it; the OpenAPI enum says `STREAK` (reference §2.1, §10.6). */
@@ -64,6 +65,10 @@ const id = z.number().int();
  */
 const largeId = z.number();
 const text = z.string();
+/** A period bound: a date, or a datetime that starts with one (reference §1.3); anything else is refused here. */
+const periodBound = z
+  .string()
+  .refine((value) => isIsoDate(value.slice(0, 10)), 'must start with a date (YYYY-MM-DD)');
 /** Values are BigDecimal on the wire: numbers in responses, numbers or numeric strings in requests (§1.3). */
 const decimalValue = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number')]);
 
@@ -112,8 +117,8 @@ export const FilterSchema = z.looseObject({
 export const CapillaryPeriodSchema = z.looseObject({
   id,
   attribution: AttributionSchema.nullish(),
-  startDate: text,
-  endDate: text,
+  startDate: periodBound,
+  endDate: periodBound,
   refCode: text.nullish(),
   periodStatus: text.nullish(),
   targetGroupId: id.nullish(),
@@ -195,8 +200,8 @@ export const CapillaryUserTargetSchema = z.looseObject({
   targetId: id.nullish(),
   periodId: id.nullish(),
   periodRefCode: text.nullish(),
-  periodStartDate: text,
-  periodEndDate: text,
+  periodStartDate: periodBound,
+  periodEndDate: periodBound,
   targetValue: decimalValue.nullish(),
   targetAchievedValue: decimalValue.nullish(),
   targetRuleId: id,

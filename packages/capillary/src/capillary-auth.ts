@@ -5,7 +5,7 @@
  *   `X-CAP-API-OAUTH-TOKEN: <token>` on every call. The token is renewed before `ttlSeconds` runs out and
  *   once more when the server calls it expired (401, or 498 from the server's TokenExpiredException).
  */
-import { AuthError, type HttpClient, parseResponseOrThrow, readSecret } from '@goalbridge/core';
+import { AuthError, bodyExcerpt, type HttpClient, parseResponseOrThrow, readSecret } from '@goalbridge/core';
 import { envelopeSchema, OAuthTokenSchema } from './capillary-api.ts';
 import type { CapillaryBasicAuth, CapillaryOAuth } from './capillary-options.ts';
 import { md5Hex } from './md5.ts';
@@ -79,7 +79,7 @@ export function createOAuthAuthenticator(
     const envelope = parseResponseOrThrow(TokenEnvelopeSchema, response.body, {
       provider: 'capillary',
       what: 'OAuth token',
-      body: response.text,
+      body: bodyExcerpt(response),
       requestId: response.requestId,
     });
     if (!envelope.data) throw new AuthError('capillary issued no OAuth token', { provider: 'capillary' });

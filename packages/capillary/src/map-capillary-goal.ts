@@ -5,6 +5,7 @@
  * unchanged (see convert-to-capillary-target-group.ts for the way back).
  */
 import {
+  copyJson,
   type Goal,
   type IsoDate,
   isIsoDate,
@@ -112,7 +113,7 @@ export function compact<T extends object>(value: T): T {
 
 function unknownFields(raw: object, known: ReadonlySet<string>): JsonObject | undefined {
   const entries = Object.entries(raw).filter(([key, value]) => !known.has(key) && value !== undefined);
-  return entries.length > 0 ? structuredClone(Object.fromEntries(entries)) : undefined;
+  return entries.length > 0 ? copyJson(Object.fromEntries(entries)) : undefined;
 }
 
 /** The calendar date of a period bound: date-only in responses, datetime in requests (reference §1.3). */
@@ -159,7 +160,7 @@ function mostCommon(values: readonly (string | undefined)[]): string | undefined
 function scopeOf(target: CapillaryTarget): CapillaryScope {
   const scope: JsonObject = {};
   for (const field of SCOPE_FIELDS) {
-    if (target[field] !== undefined) scope[field] = structuredClone(target[field]);
+    if (target[field] !== undefined) scope[field] = copyJson(target[field]);
   }
   return scope as CapillaryScope;
 }
@@ -173,7 +174,7 @@ function targetDetails(target: CapillaryTarget, defaultName: string | undefined)
     description: keepUnlessDefault(target.description, ''),
     active: keepUnlessDefault(target.active, true),
     enrolmentMethod: (target.enrolmentMethod ?? undefined) as CapillaryTargetDetails['enrolmentMethod'],
-    milestoneTriggers: triggers.length > 0 ? structuredClone(triggers) : undefined,
+    milestoneTriggers: triggers.length > 0 ? copyJson(triggers) : undefined,
     extra: unknownFields(target, TARGET_FIELDS),
   });
 }
@@ -292,14 +293,14 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
     timeZoneName: group.timeZoneName ?? undefined,
     combinationType: (group.combinationType ?? undefined) as CapillaryExtension['combinationType'],
     unifiedTargetExpression: group.unifiedTargetExpression
-      ? structuredClone(group.unifiedTargetExpression)
+      ? copyJson(group.unifiedTargetExpression)
       : undefined,
     streaks: group.streaks ? group.streaks.map(streakDetails) : undefined,
     target: primary ? targetDetails(primary, group.name) : undefined,
     additionalTargets:
       others.length > 0 ? others.map((target) => additionalTarget(target, rawPeriods, refs)) : undefined,
     periods: Object.keys(periodSettings).length > 0 ? periodSettings : undefined,
-    attribution: group.attribution ? structuredClone(group.attribution) : undefined,
+    attribution: group.attribution ? copyJson(group.attribution) : undefined,
     extra: unknownFields(group, GROUP_FIELDS),
   });
 

@@ -24,6 +24,12 @@ function targetIdOf(goal: { extensions: Record<string, Record<string, unknown>> 
   return target.id;
 }
 
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 async function failure(promise: Promise<unknown>): Promise<GoalbridgeError> {
   const error = await promise.then(
     () => undefined,
@@ -231,6 +237,27 @@ describe('errors: the {data, errors, warnings} envelope (reference §1.3, §1.4,
     expect(error.message).toMatch(/target group: (0\.)?(id|name): /);
   });
 
+  it('a period bound that is not a date is an InvalidResponseError naming it, not a RangeError', async () => {
+    const broken = kit({
+      rewrite: (exchange, body) => {
+        const groups = (body as { data: { periods: { startDate: string }[] }[] }).data;
+        if (exchange.method === 'GET')
+          for (const group of groups) (group.periods[0] as { startDate: string }).startDate = 'soon';
+        return body;
+      },
+    });
+    await broken.adapter.create(quarterly('First'));
+    await broken.adapter.create(quarterly('Second'));
+    const error = (await failure(collect(broken.adapter.list()))) as InvalidResponseError;
+    expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
+    expect(error.issues.map((issue) => issue.path)).toEqual([
+      'data.0.periods.0.startDate',
+      'data.1.periods.0.startDate',
+    ]);
+    // The raw answer kept for diagnosis is cut to a readable size.
+    expect((error.body ?? '').length).toBeLessThan(2100);
+  });
+
   it('reports server warnings: in WriteResult.warnings for writes, through hooks.onWarning for reads', async () => {
     const onWarning = vi.fn();
     const withWarning = (_exchange: Exchange, body: unknown) => ({
@@ -268,12 +295,12 @@ describe('create', () => {
   it('a create whose answer was lost is found by its unique name, not sent twice', async () => {
     const { adapter, simulator, writes } = kit();
     simulator.faults.schedule({ kind: 'reset-after', match: (request) => request.method === 'POST' });
-    const { goal, warnings } = await adapter.create(quarterly('Lost answer'));
+    const { goal, warnings, recovered } = await adapter.create(quarterly('Lost answer'));
     expect(simulator.targetGroups().filter((group) => group.name === 'Lost answer')).toHaveLength(1);
     expect(goal.title).toBe('Lost answer');
-    expect(warnings.map((warning) => warning.reason)).toContain(
-      'the create answer was lost; the group was found by its unique name',
-    );
+    // Reported as a recovery, not as a mapping warning: a migration's warnings must not depend on faults.
+    expect(recovered).toBe(true);
+    expect(warnings.filter((warning) => warning.field === '')).toEqual([]);
     expect(writes()).toEqual(['POST /v3/targetGroups']);
   });
 

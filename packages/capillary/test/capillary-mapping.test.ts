@@ -50,6 +50,13 @@ describe('target group → Goal (seed 004 edit answer)', () => {
   );
   const { value, warnings } = capillaryTargetGroupToGoal(group);
 
+  it('keeps unknown data nested too deep as it is, for the Goal schema to refuse, instead of overflowing the stack', () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    const read = capillaryTargetGroupToGoal({ ...group, extra: deep } as typeof group);
+    const checked = GoalSchema.safeParse(read.value);
+    expect(checked.error?.issues[0]?.message).toMatch(/nested more than 64 levels deep$/);
+  });
+
   it('maps every field the way the README mapping table says', () => {
     expect(warnings).toEqual([]);
     expect(GoalSchema.parse(value)).toEqual(value);

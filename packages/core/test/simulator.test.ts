@@ -94,6 +94,15 @@ describe('simulator shell', () => {
     expect(sim.items).toEqual([]);
   });
 
+  it('tells clients how long to wait after an injected 429, scaled down on request', async () => {
+    const sim = counterSimulator();
+    sim.faults.setRateLimitWait(0.05);
+    sim.faults.schedule({ kind: 'rate-limit' });
+    expect((await sim.fetch(post('a'))).headers.get('retry-after')).toBe('0.05');
+    expect(() => sim.faults.setRateLimitWait(0)).toThrow(RangeError);
+    expect(sim.faults.rateLimitWaitSeconds).toBe(0.05);
+  });
+
   it('fails after acting: the change happened but the answer is lost or broken', async () => {
     const sim = counterSimulator();
     sim.faults.schedule({ kind: 'reset-after' });

@@ -3,7 +3,7 @@
  * is lossless. Unknown raw fields (e.g. `seasonality`, reference §1.1) live in `extra`, nested exactly where
  * they were found (`extra.type.params.x` for an unknown `type.params.x`).
  */
-import type { ValidationIssue } from '@goalbridge/core';
+import { copyJson, type ValidationIssue } from '@goalbridge/core';
 import { z } from 'zod';
 import { KNOWN_GOAL_FIELDS } from './pipedrive-api.ts';
 
@@ -71,7 +71,7 @@ export function extractExtra(raw: unknown): JsonObject | undefined {
     if (!isObject(node)) continue;
     for (const [key, value] of Object.entries(node)) {
       if ((known as readonly string[]).includes(key) || value === undefined) continue;
-      ensure(extra, path)[key] = structuredClone(value) as Json;
+      ensure(extra, path)[key] = copyJson(value) as Json;
       found = true;
     }
   }
@@ -89,7 +89,7 @@ export function mergeExtraAt(
   if (!level || !isObject(node)) return;
   for (const [key, value] of Object.entries(node)) {
     if ((level.known as readonly string[]).includes(key) || key in target) continue;
-    target[key] = structuredClone(value);
+    target[key] = copyJson(value);
   }
 }
 

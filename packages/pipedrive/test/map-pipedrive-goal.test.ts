@@ -1,4 +1,4 @@
-import { type GoalInput, GoalInputSchema, toGoalInput } from '@goalbridge/core';
+import { type GoalInput, GoalInputSchema, InvalidResponseError, toGoalInput } from '@goalbridge/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -69,6 +69,19 @@ describe('pipedriveGoalToGoal', () => {
     expect(value.measure).toEqual({ kind: 'money', metric: 'deals_won', scope: { pipelineIds: null } });
     expect(value.target).toEqual({ value: '250000.75', currency: 'GBP' });
     expect(value.schedule).toEqual({ start: '2025-01-01', end: null, recurrence: 'weekly' });
+  });
+
+  it('refuses unknown data nested too deep by name (InvalidResponseError), instead of overflowing the stack', () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    const error = (() => {
+      try {
+        pipedriveGoalToGoal(parse({ ...example, extra: deep }), { currencies });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
+    expect((error as InvalidResponseError).issues[0]?.message).toMatch(/nested more than 64 levels deep$/);
   });
 
   it('keeps a custom currency (no ISO code) as extensions.pipedrive.currencyId, with a warning', () => {

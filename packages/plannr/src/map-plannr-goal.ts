@@ -16,6 +16,7 @@ import {
   type Goal,
   type GoalProgress,
   localDateOf,
+  MAX_JSON_DEPTH,
   type Mapped,
   minorUnitsToDecimal,
   type Owner,
@@ -130,10 +131,27 @@ function unknownFields(raw: PlannrGoal, warnings: WarningList): Record<string, J
   return extra;
 }
 
-/** JSON data without prototype-polluting keys, which the Goal model refuses to carry. */
-function withoutForbiddenKeys(value: unknown, path: string, warnings: WarningList): Json | undefined {
+/** Levels of nesting a value kept at `extensions.plannr.extra.<field>` may have: the Goal keeps 64 in all. */
+const EXTRA_ROOM = MAX_JSON_DEPTH - 3;
+
+/**
+ * JSON data without prototype-polluting keys and without data nested deeper than the Goal model keeps
+ * (which would overflow the stack when copied or compared). `room`: levels of objects still allowed.
+ */
+function withoutForbiddenKeys(
+  value: unknown,
+  path: string,
+  warnings: WarningList,
+  room = EXTRA_ROOM,
+): Json | undefined {
+  if (typeof value === 'object' && value !== null && room <= 0) {
+    warnings.add(path, `JSON in a Plannr response nested more than ${MAX_JSON_DEPTH} levels deep`, 'dropped');
+    return undefined;
+  }
   if (Array.isArray(value))
-    return value.map((item, index) => withoutForbiddenKeys(item, `${path}.${index}`, warnings) ?? null);
+    return value.map(
+      (item, index) => withoutForbiddenKeys(item, `${path}.${index}`, warnings, room - 1) ?? null,
+    );
   if (typeof value !== 'object' || value === null) {
     return typeof value === 'number' && !Number.isFinite(value) ? null : (value as Json);
   }
@@ -143,7 +161,7 @@ function withoutForbiddenKeys(value: unknown, path: string, warnings: WarningLis
       warnings.add(`${path}.${key}`, 'Unsafe JSON key in a Plannr response', 'dropped');
       continue;
     }
-    const safe = withoutForbiddenKeys(item, `${path}.${key}`, warnings);
+    const safe = withoutForbiddenKeys(item, `${path}.${key}`, warnings, room - 1);
     if (safe !== undefined) result[key] = safe;
   }
   return result;

@@ -10,6 +10,7 @@ import {
   type GoalAdapter,
   type GoalDriver,
   type GoalField,
+  GoalSchema,
   HttpClient,
   type HttpHooks,
   type HttpResponse,
@@ -142,7 +143,8 @@ function createPlannrDriver(
   function toGoal(raw: PlannrGoal): Goal {
     const { value, warnings } = plannrGoalToGoal(raw);
     reportReadWarnings(hooks, { provider: PLANNR_PROVIDER, operation: 'read', goalId: raw.uuid }, warnings);
-    return value;
+    // The contract: every goal an adapter returns is a valid Goal (a 5,000-character name is not a title).
+    return parseResponseOrThrow(GoalSchema, value, { provider: PLANNR_PROVIDER, what: `goal ${raw.uuid}` });
   }
 
   const includeQuery = include.length > 0 ? { include: include.join(',') } : {};

@@ -340,6 +340,36 @@ describe('errors, by status code (reference §2.5)', () => {
     expect(sim.goalCount).toBe(1);
   });
 
+  it('a name too long for a Goal title, or data nested too deep, is refused or dropped with a warning — never kept or crashed on', async () => {
+    const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const long = setup({}, {}, [
+      {
+        match: methodIs('GET'),
+        respond: async (_request, real) =>
+          json(200, { ...(await (await real()).json()), name: 'n'.repeat(5000) }),
+      },
+    ]);
+    const { goal } = await long.adapter.create(input());
+    const error = await rejection(long.adapter.get(goal.id));
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect((error as InvalidResponseError).issues.map((issue) => issue.path)).toEqual(['title']);
+
+    const warnings: string[] = [];
+    const nested = setup({ hooks: { onWarning: (warning) => warnings.push(warning.reason) } }, {}, [
+      {
+        match: methodIs('GET'),
+        respond: async (_request, real) =>
+          new Response((await (await real()).text()).replace('{', `{"extra":${deep},`), {
+            headers: { 'content-type': 'application/json' },
+          }),
+      },
+    ]);
+    const { goal: other } = await nested.adapter.create(input());
+    // What fits is kept, the part nested too deep is dropped, and the goal read says so.
+    expect((await nested.adapter.get(other.id)).extensions.plannr?.extra).toHaveProperty('extra.a.a');
+    expect(warnings).toContain('JSON in a Plannr response nested more than 64 levels deep');
+  });
+
   it('unreadable answers → InvalidResponseError naming the field; a truncated read is retried', async () => {
     const { adapter, sim } = setup({}, {}, [
       {

@@ -154,6 +154,18 @@ function checkEnum(value: string | undefined, allowed: readonly string[], field:
     throw invalidInput(`${field} ${value} is not one of ${allowed.join(', ')}`);
 }
 
+/** Group names in lower case, computed once per name: every create compares against every group. */
+const lowerNames = new WeakMap<StoredGroup, { name: string; lower: string }>();
+
+function lowerName(group: StoredGroup): string {
+  let cached = lowerNames.get(group);
+  if (cached?.name !== group.name) {
+    cached = { name: group.name, lower: group.name.toLowerCase() };
+    lowerNames.set(group, cached);
+  }
+  return cached.lower;
+}
+
 function checkName(name: string | undefined, field: string, code = 300004): string {
   if (!name || name.trim() === '') throw invalidInput(`${field} is required`);
   if (name.length > MAX_NAME_LENGTH) {
@@ -239,9 +251,10 @@ export class CapillaryStore {
 
   isNameTaken(name: string, exceptId?: number): boolean {
     const wanted = name.toLowerCase();
-    return [...this.groups.values()].some(
-      (group) => group.id !== exceptId && group.name.toLowerCase() === wanted,
-    );
+    for (const group of this.groups.values()) {
+      if (group.id !== exceptId && lowerName(group) === wanted) return true;
+    }
+    return false;
   }
 
   /** A group; deactivated ones count as missing where `activeOnly` (310017 reads "not found or deactivated"). */

@@ -58,6 +58,7 @@ export class FaultController {
   readonly #scheduled: (ScheduledFault & { left: number })[] = [];
   /** Faults injected so far, by kind. */
   readonly injected = new Map<FaultKind, number>();
+  #rateLimitWaitSeconds = 1;
 
   constructor(seed = 1) {
     this.#random = createRandom(seed);
@@ -67,6 +68,20 @@ export class FaultController {
   setRandom(faults: RandomFaults | undefined, seed?: number): void {
     this.#randomFaults = faults;
     if (seed !== undefined) this.#random = createRandom(seed);
+  }
+
+  /**
+   * How long an injected 429 tells the client to wait, in seconds (`Retry-After`, or the provider's own reset
+   * header). Default 1, as real servers say; a fraction scales time down so fault-heavy tests stay fast.
+   */
+  get rateLimitWaitSeconds(): number {
+    return this.#rateLimitWaitSeconds;
+  }
+
+  setRateLimitWait(seconds: number): void {
+    if (!(seconds > 0) || !Number.isFinite(seconds))
+      throw new RangeError('the wait must be a positive number');
+    this.#rateLimitWaitSeconds = seconds;
   }
 
   setLatency(latency: Latency | undefined): void {

@@ -25,8 +25,12 @@ export function isNetworkFault(error: unknown): error is NetworkFault {
 /** How a provider's API looks when it fails, for injected faults. */
 export interface FaultRenderer {
   serverError(request: Request): Response;
-  /** A 429 as the provider sends it; `retryAfterSeconds` undefined means no Retry-After header. */
-  rateLimited(request: Request, retryAfterSeconds: number | undefined): Response;
+  /**
+   * A 429 as the provider sends it; `retryAfterSeconds` undefined means no Retry-After header. `waitSeconds`
+   * is the wait the fault plan uses (see `FaultController.setRateLimitWait`), for providers that state it
+   * in headers of their own as well.
+   */
+  rateLimited(request: Request, retryAfterSeconds: number | undefined, waitSeconds: number): Response;
 }
 
 export interface SimulatorDefinition {
@@ -82,9 +86,13 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
       case 'server-error':
         return definition.faults.serverError(request);
       case 'rate-limit':
-        return definition.faults.rateLimited(request, 1);
+        return definition.faults.rateLimited(
+          request,
+          faults.rateLimitWaitSeconds,
+          faults.rateLimitWaitSeconds,
+        );
       case 'rate-limit-no-retry-after':
-        return definition.faults.rateLimited(request, undefined);
+        return definition.faults.rateLimited(request, undefined, faults.rateLimitWaitSeconds);
       case 'html-error':
         return new Response(
           '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>Bad gateway</body></html>',

@@ -300,10 +300,11 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions = {}
     respond,
     faults: {
       serverError: () => jsonResponse(500, errorBody('An internal server error occurred')),
-      rateLimited: (_request, retryAfter) =>
+      // Without Retry-After, Pipedrive still names the burst window's reset: a whole window (two waits).
+      rateLimited: (_request, retryAfter, wait) =>
         jsonResponse(429, overLimitBody(), {
           'x-ratelimit-remaining': '0',
-          'x-ratelimit-reset': String(retryAfter ?? 2),
+          'x-ratelimit-reset': String(retryAfter ?? 2 * wait),
           ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
         }),
     },

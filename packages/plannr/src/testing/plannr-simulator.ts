@@ -296,7 +296,7 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
         };
         if (retryAfter !== undefined) {
           headers['Retry-After'] = String(retryAfter);
-          headers['X-RateLimit-Reset'] = String(Math.ceil(now() / 1000) + retryAfter);
+          headers['X-RateLimit-Reset'] = String(Math.ceil(now() / 1000 + retryAfter));
         }
         return message(429, errorMessages.tooManyAttempts, headers);
       },
