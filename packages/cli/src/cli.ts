@@ -2,7 +2,7 @@
  * `goalbridge <command>`: dispatch, help, and the translation of every error into a clear message and an
  * exit code — 0 ok, 1 failures in the run, 2 usage or configuration error.
  */
-import { GoalbridgeError, ValidationError } from '@goalbridge/core';
+import { GoalbridgeError, RateLimitError, ValidationError } from '@goalbridge/core';
 import { optionHelp, parseOptions } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -91,6 +91,13 @@ export async function run(
   }
 }
 
+/** For a spent daily budget: when the same command can run again, unless the message says so already. */
+function whenToRunAgain(error: GoalbridgeError): string {
+  if (!RateLimitError.isInstance(error) || error.kind !== 'daily' || !error.resetAt) return '';
+  const at = error.resetAt.toISOString();
+  return error.message.includes(at) ? '' : `; run the same command again after ${at}`;
+}
+
 function report(error: unknown, io: Io): ExitCode {
   if (error instanceof UsageError) {
     io.stderr.write(`goalbridge: ${error.message}\n`);
@@ -101,7 +108,7 @@ function report(error: unknown, io: Io): ExitCode {
     return EXIT.failures;
   }
   if (GoalbridgeError.isInstance(error)) {
-    io.stderr.write(`goalbridge: ${error.message}\n`);
+    io.stderr.write(`goalbridge: ${error.message}${whenToRunAgain(error)}\n`);
     const usage =
       error.code === 'config' ||
       error.code === 'auth' ||

@@ -1,8 +1,9 @@
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { exportNdjson, exportSinger, type SingerState } from '@goalbridge/core';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ConfigError, exportNdjson, exportSinger, GoalbridgeError, type SingerState } from '@goalbridge/core';
 import { readJsonFile } from '@goalbridge/core/node';
 import { oneOf } from '../args.ts';
 import { type Command, openAdapter } from '../command.ts';
@@ -57,16 +58,15 @@ export const exportCommand: Command = {
     }
     const path = resolve(io.cwd, options.out);
     const temporary = `${path}.partial`;
-    const file = createWriteStream(temporary);
     try {
-      for await (const line of lines) if (!file.write(line)) await once(file, 'drain');
-      file.end();
-      await once(file, 'finish');
+      // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
+      await pipeline(Readable.from(lines), createWriteStream(temporary));
       await rename(temporary, path);
     } catch (error) {
-      file.destroy();
       await rm(temporary, { force: true });
-      throw error;
+      if (GoalbridgeError.isInstance(error)) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ConfigError(`cannot write ${path}: ${code ?? (error as Error).message}`);
     }
     return EXIT.ok;
   },

@@ -1,10 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { plan } from '@goalbridge/core';
+import { ConfigError, type MigrationPlan, plan } from '@goalbridge/core';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT } from '../io.ts';
 import { planSummary } from '../render/summary.ts';
 import { PLAN_OPTIONS, planSetup } from './plan-options.ts';
+
+async function writePlan(path: string, planned: MigrationPlan): Promise<void> {
+  try {
+    await writeFile(path, `${JSON.stringify(planned, null, 2)}\n`);
+  } catch (error) {
+    throw new ConfigError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
 
 export const planCommand: Command = {
   name: 'plan',
@@ -24,8 +32,7 @@ export const planCommand: Command = {
     const setup = await planSetup(options, io);
     try {
       const planned = await plan(source, target, setup.options);
-      if (typeof options.out === 'string')
-        await writeFile(resolve(io.cwd, options.out), `${JSON.stringify(planned, null, 2)}\n`);
+      if (typeof options.out === 'string') await writePlan(resolve(io.cwd, options.out), planned);
       io.stdout.write(wantsJson(options, io) ? `${JSON.stringify(planned)}\n` : planSummary(planned));
       return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
     } finally {

@@ -1,0 +1,110 @@
+import { tmpdir } from 'node:os';
+import { createMemoryAdapter, type GoalAdapter, RateLimitError } from '@goalbridge/core';
+import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli.ts';
+import type { Io, Output } from '../src/io.ts';
+import type { ProviderEntry } from '../src/provider-registry.ts';
+
+function fakeOutput(): Output & { text: string } {
+  const output = {
+    isTTY: false,
+    text: '',
+    write(chunk: string) {
+      output.text += chunk;
+    },
+  };
+  return output;
+}
+
+function fakeIo(): Io & { stdout: { text: string }; stderr: { text: string } } {
+  return {
+    stdout: fakeOutput(),
+    stderr: fakeOutput(),
+    env: {},
+    signal: new AbortController().signal,
+    stdin: async function* () {},
+    cwd: '/',
+  };
+}
+
+/** A provider whose every listing meets a spent daily budget. */
+function spentProvider(message: string): ProviderEntry {
+  const memory = createMemoryAdapter();
+  const adapter: GoalAdapter = {
+    ...memory,
+    provider: 'spent',
+    list: () => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          Promise.reject(
+            new RateLimitError(message, { kind: 'daily', resetAt: new Date('2026-03-11T00:00:00Z') }),
+          ),
+      }),
+    }),
+  };
+  return {
+    name: 'spent',
+    title: 'spent',
+    settings: [],
+    capabilities: () => memory.capabilities,
+    create: () => adapter,
+    startSandbox: () => Promise.reject(new Error('no sandbox')),
+  };
+}
+
+describe('a spent daily budget', () => {
+  it('says when the same command can run again, and exits 1', async () => {
+    const io = fakeIo();
+    const code = await run(['list', '--from', 'spent'], io, [
+      spentProvider('spent find failed (HTTP 429): the daily token budget is spent'),
+    ]);
+    expect(code).toBe(1);
+    expect(io.stderr.text).toBe(
+      'goalbridge: spent find failed (HTTP 429): the daily token budget is spent; run the same command again after 2026-03-11T00:00:00.000Z\n',
+    );
+  });
+
+  it('does not repeat a reset time the message already names', async () => {
+    const io = fakeIo();
+    await run(['list', '--from', 'spent'], io, [
+      spentProvider('spent daily budget is spent; it resets at 2026-03-11T00:00:00.000Z'),
+    ]);
+    expect(io.stderr.text).toBe(
+      'goalbridge: spent daily budget is spent; it resets at 2026-03-11T00:00:00.000Z\n',
+    );
+  });
+});
+
+describe('files that cannot be written', () => {
+  it.each([
+    [
+      ['export', '--from', 'empty', '--out', 'missing/goals.ndjson'],
+      /^goalbridge: cannot write .*missing\/goals\.ndjson: ENOENT\n$/,
+    ],
+    [
+      ['plan', '--from', 'empty', '--to', 'empty', '--out', 'missing/plan.json'],
+      /^goalbridge: cannot write .*missing\/plan\.json: ENOENT\n$/,
+    ],
+    [
+      ['migrate', '--from', 'empty', '--to', 'empty', '--id-map', 'missing/ids.jsonl'],
+      /^goalbridge: cannot create ID map .*missing\/ids\.jsonl: ENOENT\n$/,
+    ],
+    [
+      ['import', '--to', 'empty', '--in', 'missing.ndjson'],
+      /^goalbridge: cannot read .*missing\.ndjson: ENOENT\n$/,
+    ],
+  ])('%j: a config error naming the file (exit 2), not a crash', async (argv, message) => {
+    const memory = createMemoryAdapter();
+    const empty: ProviderEntry = {
+      name: 'empty',
+      title: 'empty',
+      settings: [],
+      capabilities: () => memory.capabilities,
+      create: () => memory,
+      startSandbox: () => Promise.reject(new Error('no sandbox')),
+    };
+    const io = { ...fakeIo(), cwd: tmpdir() };
+    expect(await run(argv, io, [empty])).toBe(2);
+    expect(io.stderr.text).toMatch(message);
+  });
+});
