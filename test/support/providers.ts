@@ -8,7 +8,7 @@ import {
   createCapillarySimulator,
   generateCapillaryTargetGroups,
 } from '@goalbridge/capillary/testing';
-import type { GoalAdapter, PlanOptions } from '@goalbridge/core';
+import type { GoalAdapter, HttpHooks, PlanOptions } from '@goalbridge/core';
 import type { Simulator } from '@goalbridge/core/simulator';
 import { createPipedriveAdapter } from '@goalbridge/pipedrive';
 import {
@@ -35,13 +35,24 @@ export interface TestProviderOptions {
   retry?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Per-attempt timeout of the adapter, e.g. short for hanging faults. */
   timeoutMs?: number;
+  /**
+   * Goals per page of a listing, so every answer stays small (well under a short timeout) and a listing is
+   * many requests: Plannr's `per_page`; Capillary then pages through `GET /v3/milestones` instead of one
+   * `GET /v3/targetGroups` answer. Pipedrive has no paging.
+   */
+  pageSize?: number;
+  /** Wraps the simulator's fetch, e.g. to corrupt its answers. */
+  wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+  hooks?: HttpHooks;
 }
 
 export function testProvider(name: ProviderName, options: TestProviderOptions = {}): TestProvider {
   const { goals = 0, seed = 7 } = options;
+  const transport = (simulator: Simulator) => options.wrapFetch?.(simulator.fetch) ?? simulator.fetch;
   const http = {
     retry: options.retry ?? { baseDelayMs: 1, maxDelayMs: 20 },
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
   };
   if (name === 'pipedrive') {
     const simulator = createPipedriveSimulator({
@@ -52,7 +63,7 @@ export function testProvider(name: ProviderName, options: TestProviderOptions = 
     });
     const adapter = createPipedriveAdapter({
       apiToken: PIPEDRIVE_SANDBOX.apiToken,
-      fetch: simulator.fetch,
+      fetch: transport(simulator),
       rateLimits: false,
       defaultInterval: 'monthly',
       ...http,
@@ -65,21 +76,26 @@ export function testProvider(name: ProviderName, options: TestProviderOptions = 
       rateLimit: false,
       goals: goals ? generatePlannrGoals(goals, { seed }) : [],
     });
-    const adapter = createPlannrAdapter({
+    const plannr = createPlannrAdapter({
       accessToken: PLANNR_SANDBOX.accessToken,
       accountUuid: PLANNR_SANDBOX.accountUuid,
-      fetch: simulator.fetch,
+      fetch: transport(simulator),
       rateLimits: false,
       ...http,
     });
+    const { pageSize } = options;
+    const adapter: GoalAdapter = pageSize
+      ? { ...plannr, list: (listOptions) => plannr.list({ pageSize, ...listOptions }) }
+      : plannr;
     return { name, adapter, simulator };
   }
   const simulator = createCapillarySimulator({ seed, rateLimit: false });
   if (goals) simulator.seedGroups(generateCapillaryTargetGroups({ count: goals, seed }));
   const adapter = createCapillaryAdapter({
     auth: CAPILLARY_SANDBOX.basic,
-    fetch: simulator.fetch,
+    fetch: transport(simulator),
     rateLimits: false,
+    ...(options.pageSize ? { listEndpoint: 'milestones' as const, pageSize: options.pageSize } : {}),
     ...http,
   });
   return { name, adapter, simulator };
