@@ -1,0 +1,212 @@
+/**
+ * Row 5 — mapping throughput. Each provider's exported pure mappers, raw payload → Goal and Goal → raw write
+ * body, single-threaded on realistic payloads from the providers' own data generators (as the simulators serve
+ * them, then parsed by the provider's response schema, as the adapters do). Goal: 200,000 goals a second per
+ * core. A mapper that misses it is profiled, and its hotspots go in the notes.
+ */
+
+import {
+  CapillaryTargetGroupSchema,
+  capillaryTargetGroupToGoal,
+  goalToCapillaryTargetGroup,
+} from '@goalbridge/capillary';
+import { createCapillarySimulator, generateCapillaryTargetGroups } from '@goalbridge/capillary/testing';
+import { type GoalInput, GoalInputSchema, toGoalInput } from '@goalbridge/core';
+import {
+  createCurrencyTable,
+  goalToPipedriveGoal,
+  PipedriveGoalSchema,
+  pipedriveGoalToGoal,
+} from '@goalbridge/pipedrive';
+import {
+  createPipedriveSimulator,
+  generatePipedriveDataset,
+  SANDBOX_CURRENCIES,
+} from '@goalbridge/pipedrive/testing';
+import { convertGoalToPlannr, PlannrGoalSchema, plannrGoalToGoal } from '@goalbridge/plannr';
+import { createPlannrSimulator, generatePlannrGoals } from '@goalbridge/plannr/testing';
+import { type Hotspot, hotspots } from './profile.ts';
+import type { BenchContext, Row, Section, SectionResult } from './report.ts';
+import { formatRate, median } from './stats.ts';
+
+const PAYLOADS = 2000;
+const GOAL_PER_SECOND = 200_000;
+const SAMPLES = 7;
+const SAMPLE_MS = 150;
+
+interface MapperCase {
+  name: string;
+  /** The exported function measured. */
+  mapper: string;
+  inputs: readonly unknown[];
+  map: (input: unknown) => unknown;
+  /** Counted against the goal; false for the information row. */
+  hasGoal: boolean;
+}
+
+let sink: unknown;
+
+/** Items per second of `run` over `inputs` during one sample of about `ms` milliseconds. */
+function sample(inputs: readonly unknown[], run: (input: unknown) => unknown, ms: number): number {
+  let done = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let index = 0; index < 256; index++) sink = run(inputs[(done + index) % inputs.length]);
+    done += 256;
+    elapsed = performance.now() - started;
+  }
+  return (done / elapsed) * 1000;
+}
+
+/**
+ * Items per second of the mapper and of the baseline: samples alternate between the two, so a noisy
+ * neighbour slows both alike; medians after a warm-up sample of each.
+ */
+function throughputs(
+  inputs: readonly unknown[],
+  mapper: (input: unknown) => unknown,
+  baseline: (input: unknown) => unknown,
+): { mapper: number; baseline: number } {
+  sample(inputs, mapper, SAMPLE_MS);
+  sample(inputs, baseline, SAMPLE_MS);
+  const rates = { mapper: [] as number[], baseline: [] as number[] };
+  for (let round = 0; round < SAMPLES; round++) {
+    rates.mapper.push(sample(inputs, mapper, SAMPLE_MS));
+    rates.baseline.push(sample(inputs, baseline, SAMPLE_MS));
+  }
+  return { mapper: median(rates.mapper), baseline: median(rates.baseline) };
+}
+
+const jsonCopy = (input: unknown) => JSON.parse(JSON.stringify(input));
+
+function pipedriveCases(): MapperCase[] {
+  const dataset = generatePipedriveDataset({ goals: PAYLOADS, seed: 31, deals: 0, activities: 0 });
+  const raws = createPipedriveSimulator({ dataset })
+    .goals()
+    .map((raw) => PipedriveGoalSchema.parse(raw));
+  const currencies = createCurrencyTable(SANDBOX_CURRENCIES);
+  const inputs = raws.map((raw) => toGoalInput(pipedriveGoalToGoal(raw, { currencies }).value));
+  return [
+    {
+      name: 'Pipedrive → Goal',
+      mapper: 'pipedriveGoalToGoal',
+      inputs: raws,
+      map: (raw) => pipedriveGoalToGoal(raw as (typeof raws)[number], { currencies }),
+      hasGoal: true,
+    },
+    {
+      name: 'Goal → Pipedrive',
+      mapper: 'goalToPipedriveGoal',
+      inputs,
+      map: (input) => goalToPipedriveGoal(input as GoalInput, { currencies }),
+      hasGoal: true,
+    },
+  ];
+}
+
+function plannrCases(): MapperCase[] {
+  const simulator = createPlannrSimulator({
+    rateLimit: false,
+    goals: generatePlannrGoals(PAYLOADS, { seed: 31 }),
+  });
+  const raws = simulator.goals().map((raw) => PlannrGoalSchema.parse(raw));
+  const inputs = raws.map((raw) => toGoalInput(plannrGoalToGoal(raw).value));
+  return [
+    {
+      name: 'Plannr → Goal',
+      mapper: 'plannrGoalToGoal',
+      inputs: raws,
+      map: (raw) => plannrGoalToGoal(raw as (typeof raws)[number]),
+      hasGoal: true,
+    },
+    {
+      name: 'Goal → Plannr',
+      mapper: 'convertGoalToPlannr',
+      inputs,
+      map: (input) => convertGoalToPlannr(input as GoalInput),
+      hasGoal: true,
+    },
+  ];
+}
+
+function capillaryCases(): MapperCase[] {
+  const simulator = createCapillarySimulator({ rateLimit: false });
+  simulator.seedGroups(generateCapillaryTargetGroups({ count: PAYLOADS, seed: 31 }));
+  const raws = simulator.targetGroups().map((raw) => CapillaryTargetGroupSchema.parse(raw));
+  const inputs = raws.map((raw) => toGoalInput(capillaryTargetGroupToGoal(raw).value));
+  return [
+    {
+      name: 'Capillary → Goal',
+      mapper: 'capillaryTargetGroupToGoal',
+      inputs: raws,
+      map: (raw) => capillaryTargetGroupToGoal(raw as (typeof raws)[number]),
+      hasGoal: true,
+    },
+    {
+      name: 'Goal → Capillary',
+      mapper: 'goalToCapillaryTargetGroup',
+      inputs,
+      map: (input) => goalToCapillaryTargetGroup(input as GoalInput),
+      hasGoal: true,
+    },
+  ];
+}
+
+/** The Goal input validation every adapter runs before a write (moved here from core's micro-benchmarks). */
+function validationCase(inputs: readonly unknown[]): MapperCase {
+  return {
+    name: 'Goal input validation',
+    mapper: 'GoalInputSchema.parse',
+    inputs,
+    map: (input) => GoalInputSchema.parse(input),
+    hasGoal: false,
+  };
+}
+
+export const mappingSection: Section = {
+  name: 'mapping',
+  title: 'Mapping throughput — pure mappers, one core',
+  async run(context: BenchContext): Promise<SectionResult> {
+    const cases = [...pipedriveCases(), ...plannrCases(), ...capillaryCases()];
+    cases.push(validationCase((cases[1] as MapperCase).inputs));
+    const rows: Row[] = [];
+    const notes: string[] = [
+      `${PAYLOADS.toLocaleString('en')} payloads per case from the providers' generators, as the simulators serve them and ` +
+        "parsed by the provider's response schema (raw → Goal), or the Goal inputs those give back (Goal → raw). Median of " +
+        `${SAMPLES} samples of ${SAMPLE_MS} ms each, alternating with the baseline's, after a warm-up; one thread.`,
+      'Baseline: JSON.parse(JSON.stringify(payload)) of the same payloads, a copy through JSON, to scale the figures to this ' +
+        'machine; the ratio is mapper ÷ baseline speed.',
+    ];
+    const raw: Record<string, unknown> = {};
+    for (const mapperCase of cases) {
+      context.log(`mapping: ${mapperCase.mapper}`);
+      const { mapper: rate, baseline: copy } = throughputs(mapperCase.inputs, mapperCase.map, jsonCopy);
+      const pass = mapperCase.hasGoal ? rate >= GOAL_PER_SECOND : undefined;
+      let profile: Hotspot[] | undefined;
+      if (pass === false) {
+        const { inputs, map } = mapperCase;
+        let next = 0;
+        profile = await hotspots(() => {
+          sink = map(inputs[next++ % inputs.length]);
+        });
+        notes.push(
+          `${mapperCase.mapper} misses the goal; most self time in: ${profile
+            .map((spot) => `${spot.where} ${(spot.share * 100).toFixed(0)}%`)
+            .join(', ')}.`,
+        );
+      }
+      raw[mapperCase.mapper] = { goalsPerSecond: rate, jsonRoundTripPerSecond: copy, hotspots: profile };
+      rows.push({
+        name: `${mapperCase.name} (${mapperCase.mapper})`,
+        subject: formatRate(rate, 'goals'),
+        baseline: `JSON copy ${formatRate(copy, 'goals')}`,
+        ratio: rate / copy,
+        goal: mapperCase.hasGoal ? `≥ ${GOAL_PER_SECOND.toLocaleString('en')}/s` : undefined,
+        pass,
+      });
+    }
+    void sink;
+    return { rows, notes, raw };
+  },
+};
