@@ -31,7 +31,7 @@ import {
   ValidationError,
   type WriteResult,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type CapillaryPeriod,
   CapillaryPeriodSchema,

@@ -5,7 +5,7 @@
  * (numeric strings for values, `expression: true`, datetimes without offset).
  */
 import { isIsoDate } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `trackingType` as payloads spell it; the OpenAPI enum says `STREAK` (reference §2.1, §10.6). */
 export const TRACKING_TYPES = ['DEFAULT', 'UNIFIED', 'STREAKS', 'NON_CONTINUOUS_STREAKS', 'CAPPING'] as const;

@@ -16,7 +16,7 @@ import {
   TransientError,
   ValidationError,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiErrorSchema, ApiWarningSchema, type CapillaryApiError } from './capillary-api.ts';
 
 const PROVIDER = 'capillary';

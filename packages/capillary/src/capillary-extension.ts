@@ -4,7 +4,7 @@
  * goals read from Capillary small; `null` records that the group did not have the field at all.
  */
 import { DecimalSchema } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   COMBINATION_TYPES,
   ENROLMENT_METHODS,

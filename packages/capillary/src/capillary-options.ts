@@ -14,7 +14,7 @@ import {
   type SecretSource,
   SecretSourceSchema,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** API hosts per cluster (reference §1.1, "Request Information"); `/v3` is appended. */
 export const CAPILLARY_CLUSTERS = {

@@ -32,7 +32,7 @@ import {
   type ValidationIssue,
   type WriteResult,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   goalPatchToPipedriveUpdate,
   goalToPipedriveGoal,

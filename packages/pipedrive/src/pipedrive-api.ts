@@ -3,7 +3,7 @@
  * through and are kept (`seasonality`, reference §1.1) — and absorb the documented type drift: numeric
  * strings for numbers (§1.3, §6.5–6.6) and the pre-2022-12-16 scalar `pipeline_id` (§6.4).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROVIDER = 'pipedrive';
 

@@ -4,7 +4,7 @@
  * they were found (`extra.type.params.x` for an unknown `type.params.x`).
  */
 import { copyJson, type ValidationIssue } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KNOWN_GOAL_FIELDS } from './pipedrive-api.ts';
 
 type Json = z.core.util.JSONType;

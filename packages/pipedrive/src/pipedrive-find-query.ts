@@ -3,7 +3,7 @@
  * as repeated keys, the OpenAPI default the official SDK follows (`type.params.pipeline_id=1&...=2`).
  */
 import { IsoDateSchema, parseDecimal, type QueryValue } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   PIPEDRIVE_ASSIGNEE_TYPES,
   PIPEDRIVE_GOAL_TYPES,

@@ -12,7 +12,7 @@ import {
   type QueryValue,
   urlPath,
 } from '@goalbridge/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   CurrenciesResponseSchema,
   DeleteGoalResponseSchema,

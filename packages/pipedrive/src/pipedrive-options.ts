@@ -14,7 +14,7 @@ import {
   type SecretSource,
   SecretSourceSchema,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PIPEDRIVE_INTERVALS, type PipedriveInterval, PROVIDER } from './pipedrive-api.ts';
 import {
   PIPEDRIVE_PLANS,

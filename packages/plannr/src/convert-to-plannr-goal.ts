@@ -24,7 +24,7 @@ import {
   type ValidationIssue,
   WarningList,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLANNR_MEASURE } from './map-plannr-goal.ts';
 import { isPlannrUuid, PLANNR_PROVIDER, type PlannrGoalWrite } from './plannr-api.ts';
 import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';

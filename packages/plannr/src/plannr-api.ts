@@ -4,7 +4,7 @@
  * instead of turning into a wrong goal.
  */
 import { isCurrencyCode, localDateOf, parseDateTime } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PLANNR_PROVIDER = 'plannr';
 export const PLANNR_BASE_URL = 'https://api.plannrcrm.com/api/v2';

@@ -16,7 +16,7 @@ import {
   parseOrThrow,
   uniqueBy,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPlannrUuid, PLANNR_PROVIDER } from './plannr-api.ts';
 import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
 

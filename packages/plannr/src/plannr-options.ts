@@ -14,7 +14,7 @@ import {
   type SecretSource,
   SecretSourceSchema,
 } from '@goalbridge/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPlannrUuid } from './plannr-api.ts';
 import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
 

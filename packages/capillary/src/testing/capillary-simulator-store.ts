@@ -4,7 +4,7 @@
  * lives in capillary-simulator-render.ts, HTTP in capillary-simulator.ts.
  */
 import { type IsoDate, isIsoDate, parseDateTime, parseDecimal } from '@goalbridge/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   CapillaryPeriodRequestSchema,
   CapillaryStreakRequestSchema,

@@ -2,7 +2,7 @@
  * Schemas for the options every adapter takes — credentials, fetch, hooks, retry, timeouts, rate-limit rules —
  * so each provider validates them the same way (strictly: a misspelt option is a ConfigError naming it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpHooks, RetryPolicy } from '../http/http-client.ts';
 import type { RateLimitRule } from '../rate-limit/rate-limiter.ts';
 import type { SecretSource } from './credentials.ts';

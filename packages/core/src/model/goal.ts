@@ -3,7 +3,7 @@
  * `GoalSchema` describes a goal as read from a system; `GoalInputSchema` what a create accepts and
  * `GoalPatchSchema` what an update accepts. All three share the same field schemas and consistency rules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrencyCode } from './currency.ts';
 import { isIsoDate, parseDateTime } from './dates.ts';
 import { compareDecimals, parseDecimal } from './decimal.ts';

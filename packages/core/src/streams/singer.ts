@@ -2,7 +2,7 @@
  * Singer tap output: a SCHEMA message, one RECORD per goal and STATE messages with a bookmark, so an export
  * runs as a tap in Singer/Meltano pipelines (https://hub.meltano.com/singer/spec).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Goal, GoalSchema } from '../model/goal.ts';
 
 export const SINGER_STREAM = 'goals';

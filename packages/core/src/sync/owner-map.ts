@@ -3,7 +3,7 @@
  * `26600f83-…`. Keys are `<provider>:<type>:<id>` (one source system) or `<type>:<id>` (any source); values are
  * owners in the target's vocabulary.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.ts';
 import { type Owner, OwnerSchema } from '../model/goal.ts';
 import { toValidationIssues } from '../model/validate.ts';
