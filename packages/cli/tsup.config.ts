@@ -1,10 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.preset.ts';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
-  format: ['esm'],
-  dts: { entry: { index: 'src/index.ts' } },
-  clean: true,
-  target: 'node22',
-  sourcemap: true,
-});
+// The binary needs no declarations; the library entry does.
+export default packageBuild(
+  { index: 'src/index.ts', bin: 'src/bin.ts' },
+  { dts: { entry: { index: 'src/index.ts' } } },
+);
