@@ -57,11 +57,27 @@ function formatScaled({ units, scale }: ScaledInteger): DecimalString {
   return negative && digits !== '0' ? `-${digits}` : digits;
 }
 
-/** Canonical form of a decimal given as text, JSON number or bigint; `undefined` when it is not a finite decimal. */
-export function parseDecimal(input: unknown): DecimalString | undefined {
-  if (typeof input !== 'string' && typeof input !== 'number' && typeof input !== 'bigint') return undefined;
+/**
+ * The general reading behind {@link parseDecimal}: every decimal through its scaled integer. Exported for the
+ * property tests that hold the fast paths to it; not part of the package's API.
+ */
+export function parseDecimalGeneral(input: string | number | bigint): DecimalString | undefined {
   const scaled = toScaled(input);
   return scaled && formatScaled(scaled);
+}
+
+/** Canonical form of a decimal given as text, JSON number or bigint; `undefined` when it is not a finite decimal. */
+export function parseDecimal(input: unknown): DecimalString | undefined {
+  // Fast path: most decimals are canonical already (text this library wrote, whole JSON numbers), and the
+  // general reading gives canonical text back unchanged, so it is returned as it is. A finite number is read
+  // through String(n) either way.
+  if (typeof input === 'string' && isCanonicalDecimal(input)) return input;
+  if (typeof input === 'number' && Number.isFinite(input)) {
+    const text = String(input);
+    return isCanonicalDecimal(text) ? text : parseDecimalGeneral(text);
+  }
+  if (typeof input !== 'string' && typeof input !== 'number' && typeof input !== 'bigint') return undefined;
+  return parseDecimalGeneral(input);
 }
 
 /** Like {@link parseDecimal} but throws a RangeError naming the bad value. */
@@ -84,8 +100,27 @@ function requireScaled(value: DecimalString): ScaledInteger {
   return scaled;
 }
 
+/** Compares canonical decimals of one sign as text: length of the whole part, then the characters. */
+function compareSameSign(a: DecimalString, b: DecimalString): -1 | 0 | 1 {
+  const aDot = a.indexOf('.');
+  const bDot = b.indexOf('.');
+  const aWhole = aDot === -1 ? a.length : aDot;
+  const bWhole = bDot === -1 ? b.length : bDot;
+  if (aWhole !== bWhole) return aWhole < bWhole ? -1 : 1;
+  // Canonical fractions have no trailing zeros, so a shorter equal prefix is the smaller value.
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+function compareCanonical(a: DecimalString, b: DecimalString): -1 | 0 | 1 {
+  const negative = a.startsWith('-');
+  if (negative !== b.startsWith('-')) return negative ? -1 : 1;
+  return negative ? compareSameSign(b, a) : compareSameSign(a, b); // a larger negative is a smaller number
+}
+
 /** -1, 0 or 1 as `a` is less than, equal to or greater than `b`. */
 export function compareDecimals(a: DecimalString, b: DecimalString): -1 | 0 | 1 {
+  // Fast path for canonical operands (what the Goal model holds): no BigInt needed.
+  if (isCanonicalDecimal(a) && isCanonicalDecimal(b)) return compareCanonical(a, b);
   const x = requireScaled(a);
   const y = requireScaled(b);
   const scale = Math.max(x.scale, y.scale);
@@ -100,6 +135,13 @@ export function compareDecimals(a: DecimalString, b: DecimalString): -1 | 0 | 1 
  * silently is exactly the loss this library exists to avoid.
  */
 export function decimalToMinorUnits(value: DecimalString, exponent: number): bigint {
+  // Fast path for canonical text: its digits are the units and its fraction length the scale.
+  if (isCanonicalDecimal(value) && Number.isInteger(exponent)) {
+    const scale = decimalScale(value);
+    if (scale > exponent)
+      throw new RangeError(`${value} has ${scale} decimal places; at most ${exponent} allowed`);
+    return BigInt(value.replace('.', '') + '0'.repeat(exponent - scale));
+  }
   const canonical = requireScaled(formatScaled(requireScaled(value)));
   if (canonical.scale > exponent) {
     throw new RangeError(`${value} has ${canonical.scale} decimal places; at most ${exponent} allowed`);
@@ -123,6 +165,8 @@ export function minorUnitsToDecimal(units: bigint | string | number, exponent: n
  */
 export function decimalToNumber(value: DecimalString): number {
   const number = Number(value);
+  // Fast path: when the number prints as the very text, both sides of the check below read the same string.
+  if (Number.isFinite(number) && String(number) === value) return number;
   if (!Number.isFinite(number) || parseDecimal(number) !== parseDecimal(value)) {
     throw new RangeError(`${value} cannot be sent as a JSON number without losing precision`);
   }

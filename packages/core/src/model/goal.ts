@@ -67,9 +67,15 @@ function jsonProblem(value: unknown, path: string, depth = 0): string | undefine
 export function copyJson<T>(value: T, depth = 0): T {
   if (typeof value !== 'object' || value === null || depth >= MAX_JSON_DEPTH) return value;
   if (Array.isArray(value)) return value.map((item) => copyJson(item, depth + 1)) as T;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, copyJson(item, depth + 1)]),
-  ) as T;
+  // A loop rather than Object.fromEntries(Object.entries(…)), which allocates two arrays per key.
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson((value as Record<string, unknown>)[key], depth + 1);
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, writable: true, enumerable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy as T;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
