@@ -120,7 +120,10 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     timeoutMs: settings.timeoutMs,
     userAgent: settings.userAgent,
     headers: attribution,
-    rateLimiter: rules.length > 0 ? new RateLimiter(rules, { provider: PROVIDER }) : undefined,
+    rateLimiter:
+      rules.length > 0
+        ? new RateLimiter(rules, { provider: PROVIDER, onWait: settings.hooks?.onRateLimitWait })
+        : undefined,
   };
   let auth: CapillaryAuthenticator;
   const client = new HttpClient({

@@ -51,7 +51,7 @@ import {
   periodStartDateTime,
   recurrenceOfFrequency,
 } from './capillary-schedule.ts';
-import { CAPILLARY_PROVIDER, compact } from './map-capillary-goal.ts';
+import { CAPILLARY_PROVIDER, compact, setOwn } from './map-capillary-goal.ts';
 
 /** Decimal places Capillary keeps for target values (BigDecimal scale 3, reference §1.3). */
 export const VALUE_SCALE = 3;
@@ -242,12 +242,13 @@ function planPeriods(goal: GoalData, extension: CapillaryExtension, found: Findi
   const values: (DecimalString | undefined)[] = [];
   windows.forEach((window, index) => {
     const ref = window.ref ?? `Cycle_${index + 1}`;
+    const name = ref.toLowerCase();
     const path = `schedule.periods.${index}`;
     if (explicit && ref.length > MAX_NAME_LENGTH)
       found.issue(`${path}.ref`, 'must be at most 200 characters');
-    if (seen.has(ref.toLowerCase()))
+    if (seen.has(name))
       found.issue(explicit ? `${path}.ref` : 'schedule.periods', `two periods are named ${ref}`);
-    seen.add(ref.toLowerCase());
+    seen.add(name);
     if (explicit) checkScale(window.target, `${path}.target`, found);
     values.push(window.target ?? goal.target?.value);
     periods.push({
@@ -465,6 +466,48 @@ export function wireDecimal(value: DecimalString): number | string {
   }
 }
 
+const NOT_PLAIN = Symbol('not plain data');
+
+/**
+ * What `structuredClone` makes of plain data — primitives, objects of `Object.prototype`, arrays without
+ * holes or named properties — copied in JavaScript, where each call of the clone machinery costs more than
+ * mapping a period. Like `structuredClone`, a value referenced twice is copied once (so cycles work).
+ * `NOT_PLAIN` when `value` holds anything else.
+ */
+function copyPlain(value: unknown, copies: Map<object, unknown>): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') return NOT_PLAIN;
+  if (typeof value !== 'object' || value === null) return value;
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype === Array.prototype && Array.isArray(value)) {
+    if (Object.keys(value).length !== value.length) return NOT_PLAIN;
+    const copy: unknown[] = [];
+    copies.set(value, copy);
+    for (let index = 0; index < value.length; index++) {
+      const item = Object.hasOwn(value, index) ? copyPlain(value[index], copies) : NOT_PLAIN;
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      copy.push(item);
+    }
+    return copy;
+  }
+  if (prototype !== Object.prototype) return NOT_PLAIN;
+  const copy: Record<string, unknown> = {};
+  copies.set(value, copy);
+  for (const key of Object.keys(value)) {
+    const item = copyPlain((value as Record<string, unknown>)[key], copies);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    setOwn(copy, key, item);
+  }
+  return copy;
+}
+
+/** `structuredClone(value)`: plain data is copied by {@link copyPlain}, anything else by the real thing. */
+export function cloneOf<T>(value: T): T {
+  const copy = copyPlain(value, new Map());
+  return copy === NOT_PLAIN ? structuredClone(value) : (copy as T);
+}
+
 export function periodRequest(period: PlannedPeriod) {
   return compact({
     startDate: periodStartDateTime(period.start),
@@ -472,14 +515,14 @@ export function periodRequest(period: PlannedPeriod) {
     refCode: period.ref,
     description: restoreDefault(period.details?.description, ''),
     active: period.details?.active ?? true,
-    ...structuredClone(period.details?.extra),
+    ...cloneOf(period.details?.extra),
   });
 }
 
 /** Milestone triggers without the ids the server assigned. */
 function triggerRequests(triggers: readonly Record<string, unknown>[] | undefined) {
   if (!triggers || triggers.length === 0) return undefined;
-  return triggers.map(({ id: _id, targetRuleId: _rule, ...trigger }) => structuredClone(trigger));
+  return triggers.map(({ id: _id, targetRuleId: _rule, ...trigger }) => cloneOf(trigger));
 }
 
 /** A target of the create body; `values` line up with the periods sent beside it. */
@@ -491,11 +534,11 @@ export function targetRequest(target: PlannedTarget): CapillaryTargetRequest {
     active: restoreDefault(details.active, true),
     targetEntity: target.kpi.targetEntity,
     targetType: target.kpi.targetType,
-    ...structuredClone(target.scope),
+    ...cloneOf(target.scope),
     enrolmentMethod: details.enrolmentMethod ?? undefined,
     defaultValues: target.values.map((value) => ({ defaultValue: wireDecimal(value) })),
     targetMilestoneTriggers: triggerRequests(details.milestoneTriggers),
-    ...structuredClone(details.extra),
+    ...cloneOf(details.extra),
   }) as CapillaryTargetRequest;
 }
 
@@ -521,11 +564,11 @@ function buildRequest(
     targets: plan.targets.map(targetRequest),
     streaks: extension.streaks?.map(({ id: _id, extra, ...streak }) => ({
       ...streak,
-      ...structuredClone(extra),
+      ...cloneOf(extra),
     })),
     combinationType: extension.combinationType ?? undefined,
-    unifiedTargetExpression: structuredClone(extension.unifiedTargetExpression ?? undefined),
-    ...structuredClone(extension.extra),
+    unifiedTargetExpression: cloneOf(extension.unifiedTargetExpression ?? undefined),
+    ...cloneOf(extension.extra),
   }) as CapillaryTargetGroupRequest;
 }
 

@@ -106,14 +106,32 @@ type JsonObject = Record<string, unknown>;
 /** JSON data as the Goal stores it (scopes and extensions). */
 type GoalJson = NonNullable<Goal['measure']['scope']>;
 
+/** Sets an own property; a `"__proto__"` key from JSON data stays a key (assignment would set the prototype). */
+export function setOwn(target: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** The object without `undefined` values (extensions must be plain JSON). */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+  const result: JsonObject = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as JsonObject)[key];
+    if (item !== undefined) setOwn(result, key, item);
+  }
+  return result as T;
 }
 
 function unknownFields(raw: object, known: ReadonlySet<string>): JsonObject | undefined {
-  const entries = Object.entries(raw).filter(([key, value]) => !known.has(key) && value !== undefined);
-  return entries.length > 0 ? copyJson(Object.fromEntries(entries)) : undefined;
+  let unknown: JsonObject | undefined;
+  for (const key of Object.keys(raw)) {
+    const value = (raw as JsonObject)[key];
+    if (known.has(key) || value === undefined) continue;
+    unknown ??= {};
+    setOwn(unknown, key, value);
+  }
+  return unknown && copyJson(unknown);
 }
 
 /** The calendar date of a period bound: date-only in responses, datetime in requests (reference §1.3). */
@@ -197,12 +215,12 @@ function additionalTarget(
 }
 
 function periodDetails(period: CapillaryPeriod): CapillaryPeriodDetails | undefined {
-  const details = compact({
-    description: keepUnlessDefault(period.description, ''),
-    active: period.active === false ? false : undefined,
-    extra: unknownFields(period, PERIOD_FIELDS),
-  });
-  return Object.keys(details).length > 0 ? details : undefined;
+  const description = keepUnlessDefault(period.description, '');
+  const active = period.active === false ? false : undefined;
+  const extra = unknownFields(period, PERIOD_FIELDS);
+  // Most periods have default settings: nothing to keep.
+  if (description === undefined && active === undefined && extra === undefined) return undefined;
+  return compact({ description, active, extra });
 }
 
 function streakDetails(streak: CapillaryStreak) {

@@ -5,10 +5,14 @@
  */
 import {
   decimalToJson,
+  ExtensionsSchema,
   type Goal,
   type GoalInput,
   type GoalPatch,
   GoalSchema,
+  isCurrencyCode,
+  isIsoDate,
+  LIMITS,
   type Mapped,
   parseDecimal,
   parseResponseOrThrow,
@@ -127,22 +131,69 @@ export function pipedriveGoalToGoal(raw: PipedriveGoal, options: PipedriveMappin
   const extra = extractExtra(raw);
   if (extra) extension.extra = extra;
 
-  const goal = {
+  const metric = raw.type.name;
+  const goal: Goal = {
     id: raw.id,
     provider: PROVIDER,
-    title: hasTitle ? (raw.title as string) : untitledGoalTitle(raw.type.name, owners[0]),
+    title: hasTitle ? (raw.title as string) : untitledGoalTitle(metric, owners[0]),
     owners,
-    measure: { kind, metric: raw.type.name, ...(scope ? { scope } : {}) },
-    target: value === undefined ? null : { value, ...(currency ? { currency } : {}) },
+    measure: scope ? { kind, metric, scope: scope as JsonObject } : { kind, metric },
+    target: value === undefined ? null : currency ? { value, currency } : { value },
     schedule,
     status: raw.is_active === false ? 'inactive' : 'active',
-    extensions: { pipedrive: extension },
+    extensions: { pipedrive: extension as JsonObject },
   };
+  // Parsing the whole goal costs more than mapping it. A goal that passes the checks below is valid as built
+  // (property-tested against GoalSchema); any other goal is parsed, for the same error as ever.
+  if (isValidAsBuilt(goal)) return warnings.result(goal);
   const parsed = parseResponseOrThrow(GoalSchema, goal, { provider: PROVIDER, what: `goal ${raw.id}` });
   return warnings.result(parsed);
 }
 
-function warnUnheld(input: GoalFields, warnings: WarningList): void {
+/** The Goal's rule for ids, titles and vocabulary (`nonBlank` in core's goal.ts): something visible, within `max`. */
+const VISIBLE = /[^\s\p{Cf}]/u;
+const isNonBlank = (value: unknown, max: number) =>
+  typeof value === 'string' && value.length <= max && VISIBLE.test(value);
+const isDateOrNull = (value: unknown) => value === undefined || value === null || isIsoDate(value);
+
+/** `measure.scope` as paramsToScope builds it from a parsed goal: id lists, ids or null. */
+function isPlainScope(scope: PipedriveGoalScope | undefined): boolean {
+  if (scope === undefined) return true;
+  for (const value of [scope.pipelineIds, scope.stageId, scope.activityTypeIds]) {
+    if (value === undefined || value === null || Number.isSafeInteger(value)) continue;
+    if (!Array.isArray(value)) return false;
+    for (let index = 0; index < value.length; index++) if (!Number.isSafeInteger(value[index])) return false;
+  }
+  return Object.getPrototypeOf(scope) === Object.prototype;
+}
+
+/**
+ * True when a goal built by {@link pipedriveGoalToGoal} passes GoalSchema unchanged. What the mapper builds
+ * is valid by construction (fixed keys, enums, canonical decimals, a recurrence); this checks what comes
+ * from the raw goal and the schema does not promise: blank or long text, dates, a negative target, the
+ * currency table's answer, the period order, and the extensions' JSON (with the schema's own check).
+ */
+export function isValidAsBuilt(goal: Goal): boolean {
+  const { schedule, target, measure } = goal;
+  return (
+    isNonBlank(goal.id, LIMITS.id) &&
+    isNonBlank(goal.title, LIMITS.title) &&
+    goal.owners.every(
+      (owner) => isNonBlank(owner.type, LIMITS.vocabulary) && isNonBlank(owner.id, LIMITS.id),
+    ) &&
+    isNonBlank(measure.metric, LIMITS.vocabulary) &&
+    isPlainScope(measure.scope as PipedriveGoalScope | undefined) &&
+    (target === null ||
+      (!target.value.startsWith('-') &&
+        (target.currency === undefined || isCurrencyCode(target.currency)))) &&
+    isDateOrNull(schedule.start) &&
+    isDateOrNull(schedule.end) &&
+    !(schedule.start && schedule.end && schedule.end < schedule.start) &&
+    ExtensionsSchema.safeParse(goal.extensions).success
+  );
+}
+
+function warnUnheld(input: GoalFields, extension: PipedriveGoalExtensions, warnings: WarningList): void {
   if (input.description) warnings.add('description', 'Pipedrive goals have no description', 'dropped');
   if (input.priority !== undefined && input.priority !== null)
     warnings.add('priority', 'Pipedrive goals have no priority', 'dropped', String(input.priority));
@@ -182,7 +233,6 @@ function warnUnheld(input: GoalFields, warnings: WarningList): void {
         'dropped',
       );
   }
-  const extension = readPipedriveExtensions(input.extensions);
   if (extension.ownerId !== undefined)
     warnings.add('extensions.pipedrive.ownerId', 'Pipedrive sets the goal creator itself', 'ignored');
   if (extension.reportIds !== undefined)
@@ -290,8 +340,9 @@ export function goalToPipedriveGoal(
   options: PipedriveMappingOptions = {},
 ): Mapped<PipedriveGoalBody> {
   const warnings = new WarningList();
-  warnUnheld(input, warnings);
-  const parts: Parts = { input, extension: readPipedriveExtensions(input.extensions), options, warnings };
+  const extension = readPipedriveExtensions(input.extensions);
+  warnUnheld(input, extension, warnings);
+  const parts: Parts = { input, extension, options, warnings };
   const body = topLevel(
     {
       title: titleOf(parts),
@@ -317,7 +368,7 @@ export function goalPatchToPipedriveUpdate(
   options: PipedriveMappingOptions = {},
 ): Mapped<PipedriveGoalBody> {
   const warnings = new WarningList();
-  warnUnheld(patch, warnings);
+  warnUnheld(patch, readPipedriveExtensions(patch.extensions), warnings);
   const extensions = patch.extensions ?? current?.extensions;
   const extension = readPipedriveExtensions(extensions);
   const outcomeChanged = patch.measure !== undefined || patch.target !== undefined;

@@ -34,22 +34,32 @@ export const PipedriveGoalExtensionsSchema = z.strictObject({
   extra: z.record(z.string(), z.json()).optional(),
 });
 
+interface Level {
+  path: readonly string[];
+  known: ReadonlySet<string>;
+}
+
 /** Where unknown keys may sit in a raw goal, and which keys are known there. */
-const LEVELS: readonly { path: readonly string[]; known: readonly string[] }[] = [
-  { path: [], known: KNOWN_GOAL_FIELDS.goal },
-  { path: ['type'], known: KNOWN_GOAL_FIELDS.type },
-  { path: ['type', 'params'], known: KNOWN_GOAL_FIELDS.params },
-  { path: ['assignee'], known: KNOWN_GOAL_FIELDS.assignee },
-  { path: ['duration'], known: KNOWN_GOAL_FIELDS.duration },
-  { path: ['expected_outcome'], known: KNOWN_GOAL_FIELDS.expected_outcome },
+const LEVELS: readonly Level[] = [
+  { path: [], known: new Set(KNOWN_GOAL_FIELDS.goal) },
+  { path: ['type'], known: new Set(KNOWN_GOAL_FIELDS.type) },
+  { path: ['type', 'params'], known: new Set(KNOWN_GOAL_FIELDS.params) },
+  { path: ['assignee'], known: new Set(KNOWN_GOAL_FIELDS.assignee) },
+  { path: ['duration'], known: new Set(KNOWN_GOAL_FIELDS.duration) },
+  { path: ['expected_outcome'], known: new Set(KNOWN_GOAL_FIELDS.expected_outcome) },
 ];
+const LEVEL_BY_PATH: ReadonlyMap<string, Level> = new Map(
+  LEVELS.map((level) => [level.path.join('.'), level]),
+);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function at(root: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), root);
+  let node = root;
+  for (const key of path) node = isObject(node) ? node[key] : undefined;
+  return node;
 }
 
 function ensure(root: JsonObject, path: readonly string[]): JsonObject {
@@ -69,8 +79,9 @@ export function extractExtra(raw: unknown): JsonObject | undefined {
   for (const { path, known } of LEVELS) {
     const node = at(raw, path);
     if (!isObject(node)) continue;
-    for (const [key, value] of Object.entries(node)) {
-      if ((known as readonly string[]).includes(key) || value === undefined) continue;
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (known.has(key) || value === undefined) continue;
       ensure(extra, path)[key] = copyJson(value) as Json;
       found = true;
     }
@@ -84,11 +95,12 @@ export function mergeExtraAt(
   extra: JsonObject | undefined,
   path: string[],
 ): void {
-  const level = LEVELS.find((candidate) => candidate.path.join('.') === path.join('.'));
+  if (extra === undefined) return; // most goals have no unknown fields
+  const level = LEVEL_BY_PATH.get(path.join('.'));
   const node = at(extra, path);
   if (!level || !isObject(node)) return;
   for (const [key, value] of Object.entries(node)) {
-    if ((level.known as readonly string[]).includes(key) || key in target) continue;
+    if (level.known.has(key) || key in target) continue;
     target[key] = copyJson(value);
   }
 }
@@ -112,7 +124,7 @@ export function extensionIssues(value: unknown): ValidationIssue[] {
       const where = ['extensions', 'pipedrive', 'extra', ...path, key].join('.');
       if (isLevel([...path, key])) {
         if (!isObject(value)) issues.push({ path: where, message: 'must be an object of unknown fields' });
-      } else if ((known as readonly string[]).includes(key)) {
+      } else if (known.has(key)) {
         issues.push({
           path: where,
           message: 'is a known Pipedrive field: set it through the Goal, not as an extra',
@@ -125,12 +137,44 @@ export function extensionIssues(value: unknown): ValidationIssue[] {
 
 /** True when `path` is an object level under which `extra` nests unknown fields (`type.params`). */
 function isLevel(path: readonly string[]): boolean {
-  return LEVELS.some((level) => level.path.join('.') === path.join('.'));
+  return LEVEL_BY_PATH.has(path.join('.'));
 }
 
+const isSafeInteger = (value: unknown) => Number.isSafeInteger(value);
+
+function isStringList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let index = 0; index < value.length; index++) if (typeof value[index] !== 'string') return false;
+  return true;
+}
+
+/** What the schema checks each field for, except `extra`, whose JSON is left to the schema. */
+const SIMPLE_FIELD_CHECKS: ReadonlyMap<string, (value: unknown) => boolean> = new Map([
+  ['ownerId', isSafeInteger],
+  ['reportIds', isStringList],
+  ['currencyId', (value: unknown) => isSafeInteger(value) && (value as number) > 0],
+  ['interval', (value: unknown) => typeof value === 'string' && value !== ''],
+  ['untitled', (value: unknown) => value === true],
+]);
+
+/**
+ * True when `value` passes `PipedriveGoalExtensionsSchema` as it is: a plain object of fields the schema
+ * knows, each of its type, and no `extra`. Most goals' extensions are such, and reading them needs no parse.
+ */
+function isSimpleExtension(value: unknown): value is PipedriveGoalExtensions {
+  if (!isObject(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key of Object.keys(value)) {
+    const check = SIMPLE_FIELD_CHECKS.get(key);
+    if (check === undefined || (value[key] !== undefined && !check(value[key]))) return false;
+  }
+  return true;
+}
+
+/** `extensions.pipedrive` as the mappers read it (read only); `{}` when it is not a valid one. */
 export function readPipedriveExtensions(extensions: unknown): PipedriveGoalExtensions {
-  const parsed = PipedriveGoalExtensionsSchema.safeParse(
-    isObject(extensions) ? extensions.pipedrive : undefined,
-  );
+  const value = isObject(extensions) ? extensions.pipedrive : undefined;
+  if (value === undefined) return {};
+  if (isSimpleExtension(value)) return value;
+  const parsed = PipedriveGoalExtensionsSchema.safeParse(value);
   return parsed.success ? (parsed.data as PipedriveGoalExtensions) : {};
 }

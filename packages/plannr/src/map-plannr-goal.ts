@@ -123,7 +123,8 @@ function readExtension(raw: PlannrGoal, warnings: WarningList): PlannrGoalExtens
 /** Response fields this package does not know, kept verbatim for a lossless round trip. */
 function unknownFields(raw: PlannrGoal, warnings: WarningList): Record<string, Json> {
   const extra: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
     if (KNOWN_GOAL_KEYS.has(key) || value === undefined) continue;
     const safe = withoutForbiddenKeys(value, `extensions.plannr.extra.${key}`, warnings);
     if (safe !== undefined) extra[key] = safe;
