@@ -14,6 +14,7 @@ import {
   HttpClient,
   type HttpHooks,
   type HttpResponse,
+  type MappingWarning,
   type Operation,
   parseOptionsOrThrow,
   parseResponseOrThrow,
@@ -22,6 +23,7 @@ import {
   readSecret,
   reportReadWarnings,
   urlPath,
+  type WriteResult,
 } from '@goalbridge/core';
 import {
   checkGoalForPlannr,
@@ -103,7 +105,9 @@ export function createPlannrAdapter(options: PlannrAdapterOptions): PlannrAdapte
   const rules = options.rateLimits === false ? [] : (options.rateLimits ?? PLANNR_RATE_LIMITS);
   const rateLimiter =
     options.rateLimiter ??
-    (rules.length > 0 ? new RateLimiter(rules, { provider: PLANNR_PROVIDER }) : undefined);
+    (rules.length > 0
+      ? new RateLimiter(rules, { provider: PLANNR_PROVIDER, onWait: options.hooks?.onRateLimitWait })
+      : undefined);
   const accessToken = options.accessToken;
   const client = new HttpClient({
     provider: PLANNR_PROVIDER,
@@ -199,6 +203,44 @@ function createPlannrDriver(
     };
   }
 
+  async function sendCreate(
+    body: PlannrGoalWrite,
+    warnings: MappingWarning[],
+    options: CallOptions,
+  ): Promise<WriteResult> {
+    const response = await client.request({
+      method: 'POST',
+      path: 'goals',
+      json: body,
+      operation: 'create',
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    const raw = withWrittenRelations(parseGoal(response), body, 'create');
+    return { goal: toGoal(raw), warnings };
+  }
+
+  async function sendUpdate(
+    id: string,
+    body: PlannrGoalWrite,
+    warnings: MappingWarning[],
+    options: CallOptions,
+  ): Promise<WriteResult> {
+    const response = await client.request({
+      method: 'PUT',
+      path: urlPath`goals/${id}`,
+      json: body,
+      operation: 'update',
+      // A partial update repeated with the same values leaves the same goal.
+      idempotent: true,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    const written = withWrittenRelations(parseGoal(response), body, 'update');
+    const raw = lacksRelations(written) ? await fetchGoal(id, options) : written;
+    return { goal: toGoal(raw), warnings };
+  }
+
   return {
     provider: PLANNR_PROVIDER,
     capabilities,
@@ -216,35 +258,25 @@ function createPlannrDriver(
       return toGoal(await fetchGoal(id, options));
     },
 
+    // Creates and updates map the goal once: the conversion gives both the issues and the body sent.
+    prepareCreate(input) {
+      const { value: body, issues, warnings } = convertGoalToPlannr(input, { currency });
+      return { issues, send: (options) => sendCreate(body, warnings, options) };
+    },
+
+    prepareUpdate(id, patch) {
+      const { value: body, issues, warnings } = convertGoalPatchToPlannr(patch, { currency });
+      return { issues, send: (options) => sendUpdate(id, body, warnings, options) };
+    },
+
     async create(input, options) {
       const { value: body, warnings } = convertGoalToPlannr(input, { currency });
-      const response = await client.request({
-        method: 'POST',
-        path: 'goals',
-        json: body,
-        operation: 'create',
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-      });
-      const raw = withWrittenRelations(parseGoal(response), body, 'create');
-      return { goal: toGoal(raw), warnings };
+      return sendCreate(body, warnings, options);
     },
 
     async update(id, patch, options) {
       const { value: body, warnings } = convertGoalPatchToPlannr(patch, { currency });
-      const response = await client.request({
-        method: 'PUT',
-        path: urlPath`goals/${id}`,
-        json: body,
-        operation: 'update',
-        // A partial update repeated with the same values leaves the same goal.
-        idempotent: true,
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-      });
-      const written = withWrittenRelations(parseGoal(response), body, 'update');
-      const raw = lacksRelations(written) ? await fetchGoal(id, options) : written;
-      return { goal: toGoal(raw), warnings };
+      return sendUpdate(id, body, warnings, options);
     },
 
     async delete(id, options) {

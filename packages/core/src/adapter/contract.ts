@@ -90,6 +90,12 @@ export interface GoalAdapter {
   check(input: GoalInputDraft): { issues: ValidationIssue[]; warnings: MappingWarning[] };
 }
 
+/** A write checked against the provider's rules and ready to send: what it is refused for, and how to send it. */
+export interface PreparedWrite {
+  issues: ValidationIssue[];
+  send(options: CallOptions): Promise<WriteResult>;
+}
+
 /** What a provider implements. Inputs arrive parsed and validated; unimplemented operations stay absent. */
 export interface GoalDriver {
   provider: string;
@@ -100,6 +106,14 @@ export interface GoalDriver {
   checkInput?(input: GoalInput): { issues: ValidationIssue[]; warnings: MappingWarning[] };
   /** Provider-specific rules for an update; unsupported changes belong here as issues or thrown errors. */
   checkPatch?(patch: GoalPatch): { issues: ValidationIssue[]; warnings: MappingWarning[] };
+  /**
+   * A create checked once and sent with what the check computed (the provider body, mapped once). When
+   * present, creates use it instead of `checkInput` then `create`: refused with its issues before any request.
+   * `checkInput` still answers `check`.
+   */
+  prepareCreate?(input: GoalInput): PreparedWrite;
+  /** The same for updates, instead of `checkPatch` then `update`. */
+  prepareUpdate?(id: string, patch: GoalPatch): PreparedWrite;
   list?(options: ListOptions): AsyncIterable<Goal>;
   get?(id: string, options: CallOptions): Promise<Goal>;
   create?(input: GoalInput, options: CallOptions): Promise<WriteResult>;

@@ -55,8 +55,13 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     async create(draft, options = {}) {
       const create = implementation('create');
       const input = parseOrThrow(GoalInputSchema, draft, { subject: 'goal', provider });
-      const checked = driver.checkInput?.(input);
-      throwIfIssues(checked?.issues ?? [], `goal for ${provider}`);
+      const subject = `goal for ${provider}`;
+      if (driver.prepareCreate) {
+        const prepared = driver.prepareCreate(input);
+        throwIfIssues(prepared.issues, subject);
+        return prepared.send(options);
+      }
+      throwIfIssues(driver.checkInput?.(input).issues ?? [], subject);
       return create(input, options);
     },
 
@@ -64,8 +69,13 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
       const update = implementation('update');
       const goalId = requireId(id);
       const patch = parseOrThrow(GoalPatchSchema, draft, { subject: 'goal update', provider });
-      const checked = driver.checkPatch?.(patch);
-      throwIfIssues(checked?.issues ?? [], `goal update for ${provider}`);
+      const subject = `goal update for ${provider}`;
+      if (driver.prepareUpdate) {
+        const prepared = driver.prepareUpdate(goalId, patch);
+        throwIfIssues(prepared.issues, subject);
+        return prepared.send(options);
+      }
+      throwIfIssues(driver.checkPatch?.(patch).issues ?? [], subject);
       return update(goalId, patch, options);
     },
 
