@@ -9,6 +9,7 @@ export type {
   GoalDriver,
   ListOptions,
   Operation,
+  PreparedWrite,
   ProgressQuery,
   WriteResult,
 } from './adapter/contract.ts';
@@ -155,6 +156,7 @@ export {
   RateLimiter,
   type RateLimiterOptions,
   type RateLimitObservation,
+  type RateLimitPermit,
   type RateLimitRule,
   type RateLimitState,
   type RateLimitWaitEvent,

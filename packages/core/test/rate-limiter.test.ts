@@ -72,6 +72,44 @@ describe('RateLimiter', () => {
     expect((admitted[1] as number) - (admitted[0] as number)).toBe(1100);
   });
 
+  it('counts a reserved request until its answer, then for one window from the answer', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 1, windowMs: 1000 }]);
+    const first = await limiter.reserve();
+    let second: number | undefined;
+    const waiting = limiter.reserve().then((permit) => {
+      second = Date.now();
+      permit.settle();
+    });
+    // The first answer takes 5 s: the window cannot free up while it is in flight, whatever its length.
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(second).toBeUndefined();
+    const answeredAt = Date.now();
+    first.settle();
+    first.settle(); // a second settle changes nothing
+    await vi.advanceTimersByTimeAsync(999);
+    expect(second).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await waiting;
+    // No margin needed: the server has counted the request by the time it answered.
+    expect(second).toBe(answeredAt + 1000);
+  });
+
+  it('reserves without waiting when there is room, and says when there is not', async () => {
+    const limiter = new RateLimiter([
+      { name: 'burst', limit: 1, windowMs: 1000 },
+      { name: 'daily', kind: 'budget', limit: 5, windowMs: 86_400_000, unit: 'tokens' },
+    ]);
+    const permit = limiter.reserveNow({ tokens: 2 });
+    expect(permit).toBeDefined();
+    expect(limiter.reserveNow({ tokens: 2 }), 'the burst window is full').toBeUndefined();
+    permit?.settle();
+    await vi.advanceTimersByTimeAsync(1000);
+    limiter.reserveNow({ tokens: 2 })?.settle();
+    await vi.advanceTimersByTimeAsync(1000);
+    // 4 of 5 tokens spent: a request of 2 is refused at once, synchronously.
+    expect(() => limiter.reserveNow({ tokens: 2 })).toThrow(RateLimitError);
+  });
+
   it('fails fast with the reset time when a budget is spent, and refills at the reset', async () => {
     const midnight = Date.parse('2025-06-02T00:00:00Z');
     const limiter = new RateLimiter(

@@ -139,7 +139,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
   });
   const limiter = new RateLimiter(limiterRules(rules), {
     provider: PROVIDER,
-    ...(parsed.onRateLimitWait ? { onWait: parsed.onRateLimitWait } : {}),
+    onWait: parsed.hooks?.onRateLimitWait,
   });
   const burstWindowMs = rules.find((rule) => rule.name === 'burst')?.windowMs ?? PIPEDRIVE_BURST_WINDOW_MS;
   const http = new HttpClient({
@@ -316,6 +316,15 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
     checkPatch: (patch) => ({
       issues: pipedrivePatchIssues(patch),
       warnings: goalPatchToPipedriveUpdate(patch, undefined).warnings,
+    }),
+    // A write needs only the issues first: its warnings come from the one mapping that makes its body.
+    prepareCreate: (input) => ({
+      issues: pipedriveInputIssues(input, { defaultInterval }),
+      send: (call) => create(input, call),
+    }),
+    prepareUpdate: (id, patch) => ({
+      issues: pipedrivePatchIssues(patch),
+      send: (call) => update(id, patch, call),
     }),
     async *list(listOptions) {
       for await (const raw of listRaw(listOptions)) yield await toGoal(raw);

@@ -4,11 +4,9 @@
  */
 import {
   commonAdapterOptionsShape,
-  functionSchema,
   type HttpHooks,
   HttpUrlSchema,
   parseOptionsOrThrow,
-  type RateLimitWaitEvent,
   type RetryPolicy,
   readSecret,
   type SecretSource,
@@ -49,8 +47,6 @@ export interface PipedriveAdapterOptions {
   seats?: number;
   /** Change the scheduled limits (e.g. scaled down for benchmarks), or `false` to schedule nothing up front. */
   rateLimits?: PipedriveRateLimitOverride | false;
-  /** Called when a request has to wait for the rate limiter. */
-  onRateLimitWait?: (event: RateLimitWaitEvent) => void;
   /** ISO code → Pipedrive currency id. Without it, the adapter reads `GET /currencies` once and caches it. */
   currencies?: Readonly<Record<string, number>>;
   /** Interval for goals written without `schedule.recurrence`; without it such goals are refused. */
@@ -82,7 +78,6 @@ const OptionsSchema = z
         }),
       ])
       .optional(),
-    onRateLimitWait: functionSchema<(event: RateLimitWaitEvent) => void>().optional(),
     currencies: z.record(z.string(), positiveInteger).optional(),
     defaultInterval: z.enum(PIPEDRIVE_INTERVALS).optional(),
   })

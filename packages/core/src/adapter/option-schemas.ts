@@ -23,6 +23,7 @@ export const HooksSchema = z.strictObject({
   onResponse: functionSchema<NonNullable<HttpHooks['onResponse']>>().optional(),
   onRetry: functionSchema<NonNullable<HttpHooks['onRetry']>>().optional(),
   onWarning: functionSchema<NonNullable<HttpHooks['onWarning']>>().optional(),
+  onRateLimitWait: functionSchema<NonNullable<HttpHooks['onRateLimitWait']>>().optional(),
 });
 
 export const RetryPolicySchema = z.union([

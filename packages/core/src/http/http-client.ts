@@ -1,8 +1,13 @@
 /**
  * The one HTTP path every provider uses: ky for the request, p-retry as the only retry layer, the rate limiter
  * before every attempt, typed errors after every response, and redaction on everything that leaves.
+ *
+ * It is on every request's path, so it does per request only what that request needs: ky is loaded on the
+ * first request (it tests the platform when imported), headers and the retry policy are assembled once, p-retry
+ * is set up only after an attempt failed, and what only errors and hooks read (redacted URL and text) is made
+ * when first read.
  */
-import ky, { isNetworkError, isTimeoutError } from 'ky';
+import type { KyInstance } from 'ky';
 import pRetry from 'p-retry';
 import {
   AuthError,
@@ -17,7 +22,7 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import type { RateLimiter, RateLimitObservation } from '../rate-limit/rate-limiter.ts';
+import type { RateLimiter, RateLimitObservation, RateLimitWaitEvent } from '../rate-limit/rate-limiter.ts';
 import { VERSION } from '../version.ts';
 import { appendQuery, joinUrl, type QueryValue } from './path.ts';
 import { redactHeaders, redactUrl, SecretRegistry } from './redact.ts';
@@ -48,10 +53,10 @@ export interface HttpResponse {
   /** Parsed JSON, or `undefined` for an empty or non-JSON body. Not redacted: never log it whole. */
   body: unknown;
   /** The body text, redacted: safe for errors and logs. */
-  text: string;
+  readonly text: string;
   requestId: string | undefined;
   /** The request URL, redacted. */
-  url: string;
+  readonly url: string;
   request: HttpRequest;
 }
 
@@ -91,6 +96,8 @@ export interface HttpHooks {
   onResponse?: (event: HttpResponseEvent) => void;
   onRetry?: (event: HttpRetryEvent) => void;
   onWarning?: (event: WarningEvent) => void;
+  /** A request waits for the adapter's rate limiter (told once per request, with the expected wait). */
+  onRateLimitWait?: (event: RateLimitWaitEvent) => void;
 }
 
 /** Reports read warnings through `hooks.onWarning`, if anyone listens. */
@@ -144,27 +151,123 @@ const SAFE_METHODS = new Set<HttpMethod>(['GET']);
 const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-correlation-id', 'x-cap-requestid', 'cf-ray'];
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 const MAX_BODY_IN_ERROR = 2000;
-
-/** The raw text of each answer and the secrets to redact from it, for excerpts made on demand. */
-const rawTexts = new WeakMap<HttpResponse, { raw: string; secrets: SecretRegistry }>();
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Failure details the retry decision needs beside the error itself. */
 const failures = new WeakMap<GoalbridgeError, HttpResponse>();
+
+type KyModule = typeof import('ky');
+let kyModule: Promise<KyModule> | undefined;
+/** ky, imported on the first request: importing it builds a streaming Request to test the platform. */
+const loadKy = (): Promise<KyModule> => {
+  kyModule ??= import('ky');
+  return kyModule;
+};
+let kyLoaded: KyModule | undefined;
+
+/**
+ * The option that carries a request's JSON text from ky to {@link sendWith}. ky passes options it does not
+ * know to `fetch` unchanged; the request itself (URL, method, headers, abort signal, timeout) is ky's.
+ */
+const BODY_TEXT = 'goalbridgeBodyText';
+
+/**
+ * The `fetch` ky calls: the request ky built, sent as a URL and init. Handing undici ky's Request instead makes
+ * it copy that Request, pipe its body through a new stream and follow its signal once more; this is the same
+ * request for a fraction of the work.
+ */
+function sendWith(fetch: typeof globalThis.fetch) {
+  return (request: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    // ky always passes its Request; anything else goes through as given.
+    if (!(request instanceof Request)) return fetch(request, init);
+    const body = (init as Record<string, unknown> | undefined)?.[BODY_TEXT] as string | undefined;
+    return fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(body === undefined ? {} : { body }),
+      signal: request.signal,
+    });
+  };
+}
+
+/** A read answer. Its redacted text and URL are made when first read: most answers are only parsed. */
+class ReadResponse implements HttpResponse {
+  status: number;
+  headers: Headers;
+  body: unknown = undefined;
+  requestId: string | undefined;
+  request: HttpRequest;
+  readonly #raw: string;
+  readonly #secrets: SecretRegistry;
+  readonly #url: URL;
+  #text: string | undefined;
+  #redactedUrl: string | undefined;
+
+  constructor(raw: Response, rawText: string, request: HttpRequest, url: URL, client: ReadContext) {
+    this.status = raw.status;
+    this.headers = raw.headers;
+    this.request = request;
+    this.#raw = rawText;
+    this.#secrets = client.secrets;
+    this.#url = url;
+    this.requestId = undefined;
+    for (const name of client.requestIdHeaders) {
+      const value = raw.headers.get(name);
+      if (value !== null) {
+        this.requestId = value;
+        break;
+      }
+    }
+  }
+
+  get text(): string {
+    this.#text ??= this.#secrets.redact(this.#raw);
+    return this.#text;
+  }
+
+  get url(): string {
+    this.#redactedUrl ??= redactUrl(this.#url, this.#secrets.values());
+    return this.#redactedUrl;
+  }
+
+  /** The raw text and the secrets to redact from it, for excerpts made on demand. */
+  static source(response: HttpResponse): { raw: string; secrets: SecretRegistry } | undefined {
+    return #raw in response ? { raw: response.#raw, secrets: response.#secrets } : undefined;
+  }
+}
+
+interface ReadContext {
+  secrets: SecretRegistry;
+  requestIdHeaders: readonly string[];
+}
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | undefined)?.then === 'function';
 
 export class HttpClient {
   readonly provider: string;
   readonly secrets = new SecretRegistry();
   readonly #options: HttpClientOptions;
-  readonly #ky: typeof ky;
+  readonly #policy: RetryPolicy & { retries: number };
+  readonly #requestIdHeaders: readonly string[];
+  /** Lowercase names: the same header is never sent twice under two spellings. */
+  readonly #baseHeaders: Record<string, string>;
+  readonly #timeoutMs: number;
+  #ky: KyInstance | undefined;
+  /** The credential headers last seen, so unchanged ones are not registered again. */
+  #lastAuth: Record<string, string> | undefined;
 
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
     this.#options = options;
-    this.#ky = ky.create({
-      retry: 0,
-      throwHttpErrors: false,
-      timeout: false,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+    const policy = options.retry === false ? { retries: 0 } : (options.retry ?? {});
+    this.#policy = { ...policy, retries: policy.retries ?? 4 };
+    this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#baseHeaders = lowerCaseNames({
+      accept: 'application/json',
+      'user-agent': options.userAgent ?? `goalbridge/${VERSION} (${this.provider})`,
+      ...options.headers,
     });
   }
 
@@ -174,22 +277,37 @@ export class HttpClient {
 
   /** Sends the request (with retries as the policy allows) and returns a successful response or throws a typed error. */
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const policy = this.#options.retry === false ? { retries: 0 } : (this.#options.retry ?? {});
-    return pRetry((attempt) => this.#attempt(request, attempt), {
-      retries: policy.retries ?? 4,
-      minTimeout: 0,
-      factor: 1,
-      ...(request.signal ? { signal: request.signal } : {}),
-      shouldConsumeRetry: () => true,
-      shouldRetry: async ({ error, attemptNumber }) => {
-        if (!GoalbridgeError.isInstance(error)) return false;
-        const delayMs = this.#retryDelay(request, error, attemptNumber, policy);
-        if (delayMs === undefined) return false;
-        this.#emitRetry(request, attemptNumber, error, delayMs);
-        await sleep(delayMs, request.signal);
-        return true;
+    try {
+      return await this.#attempt(request, 1);
+    } catch (error) {
+      return this.#retry(request, error);
+    }
+  }
+
+  /**
+   * p-retry takes over after a failed first attempt (replayed to it as its own first attempt), so a request
+   * that succeeds at once never sets it up, and it stays the only layer that decides and waits.
+   */
+  #retry(request: HttpRequest, firstFailure: unknown): Promise<HttpResponse> {
+    const policy = this.#policy;
+    return pRetry(
+      (attempt) => (attempt === 1 ? Promise.reject(firstFailure) : this.#attempt(request, attempt)),
+      {
+        retries: policy.retries,
+        minTimeout: 0,
+        factor: 1,
+        ...(request.signal ? { signal: request.signal } : {}),
+        shouldConsumeRetry: () => true,
+        shouldRetry: async ({ error, attemptNumber }) => {
+          if (!GoalbridgeError.isInstance(error)) return false;
+          const delayMs = this.#retryDelay(request, error, attemptNumber, policy);
+          if (delayMs === undefined) return false;
+          this.#emitRetry(request, attemptNumber, error, delayMs);
+          await sleep(delayMs, request.signal);
+          return true;
+        },
       },
-    });
+    );
   }
 
   #retryDelay(
@@ -230,38 +348,31 @@ export class HttpClient {
     const url = appendQuery(joinUrl(this.#options.baseURL, request.path), request.query);
     // Credentials first: fetching a token may take a while and must not hold a rate-limit slot meanwhile.
     const headers = await this.#headers(request);
-    await this.#options.rateLimiter?.acquire({
-      tokens: request.cost ?? 1,
-      signal: request.signal,
-      operation: request.operation,
-    });
+    const send = this.#ky ?? (await this.#loadKy());
+    const limiter = this.#options.rateLimiter;
+    const admission = { tokens: request.cost ?? 1, signal: request.signal, operation: request.operation };
+    // Admitted and sent in one turn when there is room: no answer can arrive between the check and the send.
+    const permit = limiter && (limiter.reserveNow(admission) ?? (await limiter.reserve(admission)));
     const hooks = this.#options.hooks;
-    const started = performance.now();
+    const started = hooks?.onResponse ? performance.now() : 0;
     if (hooks?.onRequest) hooks.onRequest(this.#event(request, url, attempt, headers));
 
-    let raw: Response;
+    let response: HttpResponse;
     try {
-      raw = await this.#ky(url, {
-        method: request.method,
-        headers,
-        ...(request.json === undefined ? {} : { json: request.json }),
-        timeout: request.timeoutMs ?? this.#options.timeoutMs ?? 30_000,
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
-    } catch (error) {
-      throw this.#transportError(request, url, error);
-    }
-    const response = await this.#read(raw, request, url);
-    if (hooks?.onResponse) {
-      hooks.onResponse({
-        ...this.#event(request, url, attempt, headers),
-        status: response.status,
-        durationMs: performance.now() - started,
-        requestId: response.requestId,
-      });
-    }
-    for (const observation of this.#options.readRateLimits?.(response) ?? []) {
-      this.#options.rateLimiter?.observe(observation);
+      response = await this.#read(await this.#send(send, request, url, headers), request, url);
+      if (hooks?.onResponse) {
+        hooks.onResponse({
+          ...this.#event(request, url, attempt, headers),
+          status: response.status,
+          durationMs: performance.now() - started,
+          requestId: response.requestId,
+        });
+      }
+      const observe = this.#options.readRateLimits;
+      if (observe) for (const item of observe(response)) this.#options.rateLimiter?.observe(item);
+    } finally {
+      // After what the answer says about the limits is known: a request it lets in must see it.
+      permit?.settle();
     }
     const error = this.#options.classifyResponse?.(response) ?? defaultClassify(response, this.provider);
     if (error) {
@@ -272,16 +383,53 @@ export class HttpClient {
     return response;
   }
 
+  /** One request through ky; a failure to get an answer becomes a typed error. */
+  async #send(
+    send: KyInstance,
+    request: HttpRequest,
+    url: URL,
+    headers: Record<string, string>,
+  ): Promise<Response> {
+    try {
+      const body = request.json === undefined ? undefined : JSON.stringify(request.json);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      return await send(url.href, {
+        method: request.method,
+        headers,
+        ...(body === undefined ? {} : { [BODY_TEXT]: body }),
+        ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (error) {
+      throw this.#transportError(request, url, error);
+    }
+  }
+
+  async #loadKy(): Promise<KyInstance> {
+    const loaded = await loadKy();
+    kyLoaded = loaded;
+    this.#ky ??= loaded.default.create({
+      retry: 0,
+      throwHttpErrors: false,
+      timeout: this.#timeoutMs,
+      fetch: sendWith(this.#options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+    });
+    return this.#ky;
+  }
+
+  /** Fresh credential headers over the fixed ones; request headers in between. */
   async #headers(request: HttpRequest): Promise<Record<string, string>> {
-    const auth = (await this.#options.authHeaders?.()) ?? {};
-    this.secrets.addFromHeaders(auth);
-    return {
-      accept: 'application/json',
-      'user-agent': this.#options.userAgent ?? `goalbridge/${VERSION} (${this.provider})`,
-      ...this.#options.headers,
-      ...request.headers,
-      ...auth,
-    };
+    const pending = this.#options.authHeaders?.();
+    const auth = (isPromise(pending) ? await pending : pending) ?? {};
+    if (auth !== this.#lastAuth && !sameHeaders(auth, this.#lastAuth)) {
+      this.secrets.addFromHeaders(auth);
+      this.#lastAuth = auth;
+    }
+    const headers = { ...this.#baseHeaders };
+    if (request.headers)
+      for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name] as string;
+    for (const name in auth) headers[name.toLowerCase()] = auth[name] as string;
+    return headers;
   }
 
   async #read(raw: Response, request: HttpRequest, url: URL): Promise<HttpResponse> {
@@ -289,26 +437,11 @@ export class HttpClient {
     // that can end up in errors and logs, `text`, is redacted — when first asked for, since most answers are
     // only parsed and redacting every large page would be wasted work (excerpts redact only what they keep).
     const rawText = await raw.text();
-    const secrets = this.secrets;
-    let text: string | undefined;
-    const requestId =
-      (this.#options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS)
-        .map((name) => raw.headers.get(name))
-        .find((value) => value !== null) ?? undefined;
-    const response: HttpResponse = {
-      status: raw.status,
-      headers: raw.headers,
-      body: undefined,
-      get text() {
-        text ??= secrets.redact(rawText);
-        return text;
-      },
-      requestId,
-      url: redactUrl(url, this.secrets.values()),
-      request,
-    };
-    rawTexts.set(response, { raw: rawText, secrets });
-    if (rawText.trim() === '') return response;
+    const response = new ReadResponse(raw, rawText, request, url, {
+      secrets: this.secrets,
+      requestIdHeaders: this.#requestIdHeaders,
+    });
+    if (isBlank(rawText)) return response;
     try {
       response.body = JSON.parse(rawText);
     } catch {
@@ -317,7 +450,7 @@ export class HttpClient {
         throw new InvalidResponseError(`${this.provider} sent a body that is not JSON (HTTP ${raw.status})`, {
           provider: this.provider,
           status: raw.status,
-          requestId,
+          requestId: response.requestId,
           body: bodyExcerpt(response),
           retryable: safe,
           // The server accepted the write; only its answer is unreadable.
@@ -349,7 +482,7 @@ export class HttpClient {
     if (request.signal?.aborted) return request.signal.reason;
     const safe = SAFE_METHODS.has(request.method) || request.idempotent === true;
     const where = `${request.method} ${redactUrl(url, this.secrets.values())}`;
-    if (isTimeoutError(error)) {
+    if (kyLoaded?.isTimeoutError(error)) {
       return new TimeoutError(`${this.provider} did not answer in time: ${where}`, {
         provider: this.provider,
         outcomeUnknown: !safe,
@@ -358,7 +491,7 @@ export class HttpClient {
     }
     const code = errorCode(error);
     const notSent = code !== undefined && NOT_SENT_CODES.has(code);
-    if (isNetworkError(error) || code !== undefined) {
+    if (kyLoaded?.isNetworkError(error) || code !== undefined) {
       return new TransientError(
         `connection to ${this.provider} failed${code ? ` (${code})` : ''}: ${where}`,
         {
@@ -399,6 +532,28 @@ export class HttpClient {
       error: { code: error.code, message: error.message, status: error.status },
     });
   }
+}
+
+function lowerCaseNames(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name in headers) result[name.toLowerCase()] = headers[name] as string;
+  return result;
+}
+
+function sameHeaders(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
+  if (!b) return false;
+  let count = 0;
+  for (const name in a) {
+    if (a[name] !== b[name]) return false;
+    count++;
+  }
+  for (const _ in b) count--;
+  return count === 0;
+}
+
+/** True for an empty or whitespace-only text, without copying it (`trim` would copy a whole page). */
+function isBlank(text: string): boolean {
+  return /^\s*$/.test(text);
 }
 
 /** Scrubs secrets a server echoed from an error built out of its answer (message and issue messages). */
@@ -488,7 +643,7 @@ export function defaultClassify(response: HttpResponse, provider: string): Goalb
 
 /** Body text for error payloads: redacted already, cut to a readable size. */
 export function bodyExcerpt(response: HttpResponse): string {
-  const source = rawTexts.get(response);
+  const source = ReadResponse.source(response);
   if (!source || source.raw.length <= MAX_BODY_IN_ERROR) return truncate(response.text);
   const { raw, secrets } = source;
   // Redact a slice that stays longer than what is kept by more than any secret, even after redaction

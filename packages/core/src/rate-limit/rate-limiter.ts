@@ -42,13 +42,13 @@ export interface RateLimitWaitEvent {
 export interface RateLimiterOptions {
   provider?: string;
   /**
-   * Extra time added to each sliding window: requests are counted when sent but by the server when they
-   * arrive, and latency varies. Default 50 ms.
+   * For `acquire()` only: extra time added to each sliding window, since a request is counted there when it
+   * is sent but by the server when it arrives. `reserve()` needs no margin. Default 50 ms.
    */
   marginMs?: number;
   /** A budget that resets within this time is waited for rather than failed. Default 0 (fail fast). */
   maxBudgetWaitMs?: number;
-  onWait?: (event: RateLimitWaitEvent) => void;
+  onWait?: ((event: RateLimitWaitEvent) => void) | undefined;
   now?: () => number;
 }
 
@@ -59,10 +59,22 @@ export interface AcquireOptions {
   operation?: string | undefined;
 }
 
+/**
+ * One admitted request, counted in every sliding window while it is in flight. `settle()` when its answer
+ * arrives (or it fails): the server has counted it by then if it ever will, so it leaves each window one window
+ * length later — exact, whatever the latency, with no margin to guess.
+ */
+export interface RateLimitPermit {
+  /** Marks the request answered (or failed). Only the first call counts. */
+  settle(): void;
+}
+
 interface Waiter {
   tokens: number;
   operation: string | undefined;
-  resolve: () => void;
+  /** `true` for a permit that stays in flight until settled, `false` for an `acquire()` with a margin. */
+  inFlight: boolean;
+  resolve: (permit: RateLimitPermit) => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -71,11 +83,23 @@ interface Waiter {
 
 type NormalizedRule = RateLimitRule & { unit: 'requests' | 'tokens' };
 
+/** A request counted in a window until `at` (epoch ms). */
+interface Expiring {
+  at: number;
+  cost: number;
+}
+
+/**
+ * A sliding window: requests in flight count until they settle, settled ones until their expiry. Expiries
+ * arrive almost in order (settle time plus one window), so they are kept sorted with a cheap insertion.
+ */
 class SlidingWindow {
-  readonly #times: number[] = [];
-  readonly #costs: number[] = [];
+  readonly #expiring: Expiring[] = [];
   #head = 0;
-  #used = 0;
+  /** Units of the entries from `#head` on. */
+  #settled = 0;
+  /** Units admitted and not yet settled. */
+  #inFlight = 0;
   readonly rule: NormalizedRule;
   readonly marginMs: number;
 
@@ -89,52 +113,62 @@ class SlidingWindow {
   }
 
   #prune(now: number): void {
-    const span = this.rule.windowMs + this.marginMs;
-    while (this.#head < this.#times.length && (this.#times[this.#head] as number) + span <= now) {
-      this.#used -= this.#costs[this.#head] as number;
+    const expiring = this.#expiring;
+    while (this.#head < expiring.length && (expiring[this.#head] as Expiring).at <= now) {
+      this.#settled -= (expiring[this.#head] as Expiring).cost;
       this.#head++;
     }
-    if (this.#head > 1024 && this.#head * 2 > this.#times.length) {
-      this.#times.splice(0, this.#head);
-      this.#costs.splice(0, this.#head);
+    if (this.#head > 1024 && this.#head * 2 > expiring.length) {
+      expiring.splice(0, this.#head);
       this.#head = 0;
     }
   }
 
-  /** Milliseconds until a request of this cost fits in the window. */
-  delay(tokens: number, now: number): number {
-    this.#prune(now);
-    const cost = this.cost(tokens);
-    let excess = this.#used + cost - this.rule.limit;
-    if (excess <= 0) return 0;
-    for (let index = this.#head; index < this.#times.length; index++) {
-      excess -= this.#costs[index] as number;
-      if (excess <= 0) return (this.#times[index] as number) + this.rule.windowMs + this.marginMs - now;
-    }
-    return this.rule.windowMs + this.marginMs;
+  #insert(at: number, cost: number): void {
+    const expiring = this.#expiring;
+    let index = expiring.length;
+    while (index > this.#head && (expiring[index - 1] as Expiring).at > at) index--;
+    if (index === expiring.length) expiring.push({ at, cost });
+    else expiring.splice(index, 0, { at, cost });
+    this.#settled += cost;
   }
 
-  record(tokens: number, now: number): void {
+  /** Milliseconds until a request of this cost fits; `Infinity` while only a settle can make room. */
+  delay(tokens: number, now: number): number {
+    this.#prune(now);
+    let excess = this.#inFlight + this.#settled + this.cost(tokens) - this.rule.limit;
+    if (excess <= 0) return 0;
+    for (let index = this.#head; index < this.#expiring.length; index++) {
+      const entry = this.#expiring[index] as Expiring;
+      excess -= entry.cost;
+      if (excess <= 0) return entry.at - now;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** Counts an admitted request: in flight until settled, or (`acquire()`) for one window plus the margin. */
+  record(tokens: number, now: number, inFlight: boolean): void {
     const cost = this.cost(tokens);
-    this.#times.push(now);
-    this.#costs.push(cost);
-    this.#used += cost;
+    if (inFlight) this.#inFlight += cost;
+    else this.#insert(now + this.rule.windowMs + this.marginMs, cost);
+  }
+
+  settle(tokens: number, now: number): void {
+    const cost = this.cost(tokens);
+    this.#inFlight -= cost;
+    this.#insert(now + this.rule.windowMs, cost);
   }
 
   /** Server says the window is full: treat it as used up to the limit until `resetAt`. */
   fill(now: number, resetAt: number): void {
     this.#prune(now);
-    const missing = this.rule.limit - this.#used;
-    if (missing <= 0) return;
-    // An entry that expires at resetAt, placed so that the normal expiry arithmetic applies.
-    this.#times.push(resetAt - this.rule.windowMs - this.marginMs);
-    this.#costs.push(missing);
-    this.#used += missing;
+    const missing = this.rule.limit - this.#inFlight - this.#settled;
+    if (missing > 0) this.#insert(resetAt, missing);
   }
 
   remaining(now: number): number {
     this.#prune(now);
-    return Math.max(0, this.rule.limit - this.#used);
+    return Math.max(0, this.rule.limit - this.#inFlight - this.#settled);
   }
 }
 
@@ -190,6 +224,9 @@ export interface RateLimitState {
   resetAt?: number;
 }
 
+/** The permit of a request no sliding window counts in flight. */
+const SETTLED: RateLimitPermit = { settle() {} };
+
 export class RateLimiter {
   readonly rules: readonly RateLimitRule[];
   readonly #windows: SlidingWindow[] = [];
@@ -199,6 +236,8 @@ export class RateLimiter {
   readonly #now: () => number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pausedUntil = 0;
+  #draining = false;
+  #dirty = false;
 
   constructor(rules: readonly RateLimitRule[], options: RateLimiterOptions = {}) {
     this.rules = rules;
@@ -214,24 +253,58 @@ export class RateLimiter {
     }
   }
 
-  /** Resolves when the request may be sent; rejects with a `daily` RateLimitError when a budget is spent. */
-  acquire(options: AcquireOptions = {}): Promise<void> {
-    const tokens = options.tokens ?? 1;
+  /**
+   * Resolves when the request may be sent; rejects with a `daily` RateLimitError when a budget is spent. The
+   * request counts in each sliding window for one window plus the margin from now: for callers that cannot
+   * say when the answer came; `reserve()` is exact.
+   */
+  async acquire(options: AcquireOptions = {}): Promise<void> {
+    await this.#admit(options, false);
+  }
+
+  /**
+   * Resolves with a permit when the request may be sent; rejects with a `daily` RateLimitError when a budget
+   * is spent. The request counts in each sliding window until `permit.settle()` plus one window.
+   */
+  reserve(options: AcquireOptions = {}): Promise<RateLimitPermit> {
+    return this.#admit(options, true);
+  }
+
+  /**
+   * `reserve()` without waiting: the permit when the request may be sent now, `undefined` when it must wait;
+   * throws a `daily` RateLimitError when a budget is spent. A caller that sends in the same turn leaves no
+   * moment between the check and the send for a refusal to arrive in.
+   */
+  reserveNow(options: AcquireOptions = {}): RateLimitPermit | undefined {
+    return this.#admitNow(options, true);
+  }
+
+  #admit(options: AcquireOptions, inFlight: boolean): Promise<RateLimitPermit> {
     try {
-      this.#checkCost(tokens);
-      this.#checkBudgets(tokens, this.#now());
+      const permit = this.#admitNow(options, inFlight);
+      if (permit) return Promise.resolve(permit);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    if (this.#queue.length === 0 && this.#delay(tokens, this.#now()).waitMs <= 0) {
-      this.#record(tokens, this.#now());
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
+    return this.#enqueue(options, inFlight);
+  }
+
+  #admitNow(options: AcquireOptions, inFlight: boolean): RateLimitPermit | undefined {
+    const tokens = options.tokens ?? 1;
+    this.#checkCost(tokens);
+    this.#checkBudgets(tokens, this.#now());
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (this.#queue.length > 0 || this.#delay(tokens, this.#now()).waitMs > 0) return undefined;
+    return this.#record(tokens, this.#now(), inFlight);
+  }
+
+  #enqueue(options: AcquireOptions, inFlight: boolean): Promise<RateLimitPermit> {
+    const tokens = options.tokens ?? 1;
+    return new Promise<RateLimitPermit>((resolve, reject) => {
       const waiter: Waiter = {
         tokens,
         operation: options.operation,
+        inFlight,
         resolve,
         reject,
         signal: options.signal,
@@ -243,7 +316,7 @@ export class RateLimiter {
         options.signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
       this.#queue.push(waiter);
-      if (this.#timer === undefined) this.#drain();
+      if (this.#queue.length === 1) this.#drain();
     });
   }
 
@@ -315,12 +388,41 @@ export class RateLimiter {
     return result;
   }
 
-  #record(tokens: number, now: number): void {
-    for (const window of this.#windows) window.record(tokens, now);
+  #record(tokens: number, now: number, inFlight: boolean): RateLimitPermit {
+    for (const window of this.#windows) window.record(tokens, now, inFlight);
     for (const budget of this.#budgets) budget.record(tokens, now);
+    if (!inFlight || this.#windows.length === 0) return SETTLED;
+    let settled = false;
+    return {
+      settle: () => {
+        if (settled) return;
+        settled = true;
+        const at = this.#now();
+        for (const window of this.#windows) window.settle(tokens, at);
+        this.#reschedule();
+      },
+    };
   }
 
+  /** Admits queued requests in order while the limits allow; a reschedule during a drain loops once more. */
   #drain(): void {
+    if (this.#draining) {
+      this.#dirty = true;
+      return;
+    }
+    this.#draining = true;
+    try {
+      do {
+        this.#dirty = false;
+        this.#admitQueued();
+      } while (this.#dirty);
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #admitQueued(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     while (this.#queue.length > 0) {
       const head = this.#queue[0] as Waiter;
@@ -333,14 +435,16 @@ export class RateLimiter {
       }
       const { waitMs, rule } = this.#delay(head.tokens, now);
       if (waitMs > 0) {
-        this.#timer = setTimeout(() => this.#drain(), waitMs);
+        // An infinite wait ends with a settle, which drains again; only a finite one needs a timer.
+        if (Number.isFinite(waitMs)) this.#timer = setTimeout(() => this.#drain(), waitMs);
         if (!head.announced) {
           head.announced = true;
           this.#options.onWait?.({
             provider: this.#options.provider,
             operation: head.operation,
             rule,
-            waitMs,
+            // Waiting for an answer: at least one window once it comes.
+            waitMs: Number.isFinite(waitMs) ? waitMs : this.#windowOf(rule),
             queued: this.#queue.length,
           });
         }
@@ -348,15 +452,17 @@ export class RateLimiter {
       }
       this.#queue.shift();
       this.#detach(head);
-      this.#record(head.tokens, now);
-      head.resolve();
+      head.resolve(this.#record(head.tokens, now, head.inFlight));
     }
   }
 
+  #windowOf(rule: string): number {
+    return this.#windows.find((window) => window.rule.name === rule)?.rule.windowMs ?? 0;
+  }
+
+  /** Looks at the queue again: the limits changed (a settle, a server report, a pause). */
   #reschedule(): void {
-    if (this.#timer === undefined) return;
-    clearTimeout(this.#timer);
-    this.#drain();
+    if (this.#queue.length > 0) this.#drain();
   }
 
   #remove(waiter: Waiter, reason: unknown): void {
