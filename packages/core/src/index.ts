@@ -25,7 +25,7 @@ export {
   RetryPolicySchema,
   SecretSourceSchema,
 } from './adapter/option-schemas.ts';
-export { type Page, paginate, uniqueBy } from './adapter/pagination.ts';
+export { type OrderedListing, type Page, paginate, uniqueBy, uniqueInOrder } from './adapter/pagination.ts';
 export {
   AuthError,
   ConfigError,

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readSecret } from '../src/adapter/credentials.ts';
-import { paginate, uniqueBy } from '../src/adapter/pagination.ts';
+import { paginate, uniqueBy, uniqueInOrder } from '../src/adapter/pagination.ts';
 import { ConfigError } from '../src/errors.ts';
 import { parseOptionsOrThrow } from '../src/model/validate.ts';
 
@@ -37,6 +38,85 @@ describe('uniqueBy', () => {
     const ids: string[] = [];
     for await (const item of uniqueBy(items(), (x) => x.id)) ids.push(item.id);
     expect(ids).toEqual(['a', 'b', 'c']);
+  });
+});
+
+interface Listed {
+  id: string;
+  created?: string | undefined;
+}
+
+async function collect(items: AsyncIterable<Listed>): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const item of items) ids.push(item.id);
+  return ids;
+}
+
+async function* streamOf(items: readonly Listed[]): AsyncGenerator<Listed> {
+  yield* items;
+}
+
+/**
+ * A listing as shifting pages give it: the distinct items in sort order, with repeats of items already listed
+ * slipped in anywhere after them (an item listed twice, a page read again).
+ */
+const shiftedListing = fc
+  .record({
+    values: fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }),
+    repeats: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 30 }),
+    descending: fc.boolean(),
+    withoutValue: fc.array(fc.nat(), { maxLength: 5 }),
+  })
+  .map(({ values, repeats, descending, withoutValue }) => {
+    const sorted = [...values].sort((a, b) => (descending ? b - a : a - b));
+    const distinct: Listed[] = sorted.map((value, index) => ({
+      id: `g${index}`,
+      created: `2025-01-01T00:00:${String(value).padStart(2, '0')}.000Z`,
+    }));
+    for (const index of withoutValue) {
+      const item = distinct[index % Math.max(distinct.length, 1)];
+      if (item) item.created = undefined;
+    }
+    const stream = [...distinct];
+    for (const [at, pick] of repeats) {
+      if (stream.length === 0) break;
+      const position = 1 + (at % stream.length);
+      stream.splice(position, 0, stream[pick % position] as Listed);
+    }
+    return { distinct, stream, descending };
+  });
+
+describe('uniqueInOrder', () => {
+  it('passes each item of a shifting, sorted listing once, in order, as uniqueBy does', async () => {
+    await fc.assert(
+      fc.asyncProperty(shiftedListing, async ({ distinct, stream, descending }) => {
+        const ordered = uniqueInOrder(streamOf(stream), {
+          key: (item) => item.id,
+          sortValue: (item) => item.created,
+          descending,
+        });
+        const expected = distinct.map((item) => item.id);
+        expect(await collect(ordered)).toEqual(expected);
+        expect(await collect(uniqueBy(streamOf(stream), (item) => item.id))).toEqual(expected);
+      }),
+    );
+  });
+
+  it('tells apart items that share a sort value by key', async () => {
+    const same = '2025-01-01T00:00:00.000Z';
+    const later = '2025-01-01T00:00:01.000Z';
+    const listing = [
+      { id: 'a', created: same },
+      { id: 'b', created: same },
+      { id: 'a', created: same },
+      { id: 'c', created: later },
+      { id: 'b', created: same },
+      { id: 'd', created: later },
+    ];
+    const ids = await collect(
+      uniqueInOrder(streamOf(listing), { key: (item) => item.id, sortValue: (item) => item.created }),
+    );
+    expect(ids).toEqual(['a', 'b', 'c', 'd']);
   });
 });
 

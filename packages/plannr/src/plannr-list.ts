@@ -3,8 +3,8 @@
  * changes made while it runs.
  *
  * - It sorts by `created_at`, which an edit never changes: a goal updated between pages stays where it was.
- * - New goals sort last; a goal dated earlier (or any shift to the right) repeats one already listed, and
- *   `uniqueBy` drops the repeat.
+ * - New goals sort last; a goal dated earlier (or any shift to the right) repeats one already listed, and the
+ *   repeat is dropped: by order (`uniqueInOrder`, constant memory) in creation order, by id in any other.
  * - A goal deleted from a page already read moves every later goal one place back, onto that page. The
  *   paginator's `total` shows the loss, and the pages it could have moved goals onto are read again.
  */
@@ -15,6 +15,7 @@ import {
   paginate,
   parseOrThrow,
   uniqueBy,
+  uniqueInOrder,
 } from '@goalbridge/core';
 import * as z from 'zod';
 import { isPlannrUuid, PLANNR_PROVIDER } from './plannr-api.ts';
@@ -97,10 +98,18 @@ export async function* listGoalPages(
 ): AsyncGenerator<Goal> {
   const { query, perPage } = listQueryOf(options);
   const step = (cursor: Cursor) => readPage(cursor, (page) => fetchPage(query, page), perPage);
-  yield* uniqueBy(
-    paginate<Goal, Cursor>({ page: 1, total: undefined }, step, options.signal),
-    (goal) => goal.id,
-  );
+  const pages = paginate<Goal, Cursor>({ page: 1, total: undefined }, step, options.signal);
+  const sort = query.sort as PlannrSort;
+  // Creation times never change: repeats are told apart by order, in constant memory.
+  if (sort === 'created_at' || sort === '-created_at') {
+    yield* uniqueInOrder(pages, {
+      key: (goal) => goal.id,
+      sortValue: (goal) => goal.createdAt,
+      descending: sort === '-created_at',
+    });
+  } else {
+    yield* uniqueBy(pages, (goal) => goal.id);
+  }
 }
 
 /** One page, preceded by the pages already read that goals may have moved back onto since. */
