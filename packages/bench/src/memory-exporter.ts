@@ -4,6 +4,7 @@
  * as JSON. `idle` only loads the same modules and builds the adapter: the floor every run starts from.
  * `live` (run with --expose-gc; a diagnostic, not the measured run) collects garbage every 10,000 goals and
  * records the heap still in use: what the export really holds on to, apart from garbage not yet collected.
+ * Every run samples its RSS every 10,000 goals.
  *
  * Usage: memory-exporter.ts <baseURL> <outFile|idle> [live]; credentials in PLANNR_ACCESS_TOKEN and
  * PLANNR_ACCOUNT_UUID.
@@ -22,15 +23,18 @@ export interface ExportReport {
   peakRssBytes: number;
   /** Heap in use at the end, bytes. */
   heapUsedBytes: number;
+  /** Resident set size every 10,000 goals, bytes: where the peak is reached, and whether it levels off. */
+  rssBytes: number[];
   /** `live` mode: heap in use after a full collection, every 10,000 goals. */
   liveHeapBytes?: number[];
 }
 
-const LIVE_EVERY = 10_000;
+const SAMPLE_EVERY = 10_000;
 const [baseURL, out, mode] = process.argv.slice(2);
 const collect = mode === 'live' ? (globalThis as { gc?: () => void }).gc : undefined;
 if (mode === 'live' && !collect) throw new Error('live mode needs --expose-gc');
 const liveHeapBytes: number[] = [];
+const rssBytes: number[] = [];
 if (!baseURL || !out) throw new Error('usage: memory-exporter.ts <baseURL> <outFile|idle>');
 const adapter = createPlannrAdapter({
   accessToken: process.env.PLANNR_ACCESS_TOKEN ?? '',
@@ -46,9 +50,12 @@ if (out !== 'idle') {
     for await (const line of exportNdjson(adapter.list())) {
       goals++;
       bytes += Buffer.byteLength(line);
-      if (collect && goals % LIVE_EVERY === 0) {
-        collect();
-        liveHeapBytes.push(process.memoryUsage().heapUsed);
+      if (goals % SAMPLE_EVERY === 0) {
+        rssBytes.push(process.memoryUsage.rss());
+        if (collect) {
+          collect();
+          liveHeapBytes.push(process.memoryUsage().heapUsed);
+        }
       }
       yield line;
     }
@@ -61,6 +68,7 @@ const report: ExportReport = {
   durationMs: performance.now() - started,
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
   heapUsedBytes: process.memoryUsage().heapUsed,
+  rssBytes,
   ...(collect ? { liveHeapBytes } : {}),
 };
 console.log(JSON.stringify(report));
