@@ -11,6 +11,7 @@ import {
   type Goal,
   type GoalAdapter,
   GoalbridgeError,
+  type GoalField,
   GoalSchema,
   HttpClient,
   type HttpRequest,
@@ -390,36 +391,21 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     return warnings;
   }
 
+  const writable: GoalField[] = [
+    'title',
+    'description',
+    'measure',
+    'target',
+    'schedule.start',
+    'schedule.end',
+    'schedule.recurrence',
+    'schedule.periods',
+    'status',
+    'extensions',
+  ];
   const capabilities: AdapterCapabilities = {
     operations: ['list', 'get', 'create', 'update', 'delete', 'progress'],
-    fields: {
-      readable: [
-        'title',
-        'description',
-        'measure',
-        'target',
-        'schedule.start',
-        'schedule.end',
-        'schedule.recurrence',
-        'schedule.periods',
-        'status',
-        'extensions',
-        'createdAt',
-        'updatedAt',
-      ],
-      writable: [
-        'title',
-        'description',
-        'measure',
-        'target',
-        'schedule.start',
-        'schedule.end',
-        'schedule.recurrence',
-        'schedule.periods',
-        'status',
-        'extensions',
-      ],
-    },
+    fields: { readable: [...writable, 'createdAt', 'updatedAt'], writable },
     rateLimits: rules,
     pagination: settings.listEndpoint === 'milestones' ? { kind: 'page' } : { kind: 'none' },
     measureKinds: ['count', 'money'],
