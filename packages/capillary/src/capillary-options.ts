@@ -3,6 +3,7 @@
  * never a silently ignored setting. Secret values are never echoed.
  */
 import {
+  type CommonAdapterOptions,
   commonAdapterOptionsShape,
   functionSchema,
   type HttpHooks,
@@ -10,7 +11,6 @@ import {
   parseOptionsOrThrow,
   type RateLimitRule,
   RateLimitRuleSchema,
-  type RetryPolicy,
   type SecretSource,
   SecretSourceSchema,
 } from '@goalbridge/core';
@@ -57,18 +57,12 @@ export interface CapillaryOAuth {
 /** Core hooks; `onWarning` also receives the warnings Capillary returns in a read's envelope. */
 export type CapillaryHooks = HttpHooks;
 
-export interface CapillaryAdapterOptions {
+export interface CapillaryAdapterOptions extends CommonAdapterOptions {
   auth: CapillaryBasicAuth | CapillaryOAuth;
   /** Cluster whose API host to use. Default `eu` (reference §1.1 recommendation). */
   cluster?: CapillaryCluster;
   /** API origin such as `https://eu.api.capillarytech.com` (or a simulator's URL); `/v3` is appended. */
   baseURL?: string;
-  fetch?: typeof globalThis.fetch;
-  hooks?: CapillaryHooks;
-  retry?: RetryPolicy | false;
-  /** Per-request timeout in milliseconds. Default 30 s. */
-  timeoutMs?: number;
-  userAgent?: string;
   /** Limits to schedule requests under (default: 100 per minute); `false` sends without scheduling. */
   rateLimits?: readonly RateLimitRule[] | false;
   /** Till new groups are attributed to when a goal names none. */

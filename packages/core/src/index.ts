@@ -17,6 +17,7 @@ export { OPERATIONS } from './adapter/contract.ts';
 export { createGoalAdapter } from './adapter/create-goal-adapter.ts';
 export { readSecret, type SecretSource } from './adapter/credentials.ts';
 export {
+  type CommonAdapterOptions,
   commonAdapterOptionsShape,
   functionSchema,
   HooksSchema,

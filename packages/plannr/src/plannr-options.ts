@@ -3,14 +3,13 @@
  * never echoing a credential.
  */
 import {
+  type CommonAdapterOptions,
   CurrencyCodeSchema,
   commonAdapterOptionsShape,
-  type HttpHooks,
   HttpUrlSchema,
   RateLimiter,
   type RateLimitRule,
   RateLimitRuleSchema,
-  type RetryPolicy,
   type SecretSource,
   SecretSourceSchema,
 } from '@goalbridge/core';
@@ -18,19 +17,13 @@ import * as z from 'zod';
 import { isPlannrUuid } from './plannr-api.ts';
 import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
 
-export interface PlannrAdapterOptions {
+export interface PlannrAdapterOptions extends CommonAdapterOptions {
   /** Personal Access Token or OAuth2 access token, sent as `Bearer` [S13]; a function is read per request. */
   accessToken: SecretSource;
   /** UUID of the Plannr account to act as, sent as `X-PLANNR-ACCOUNT-UUID` [S14]. */
   accountUuid: string;
   /** Default `https://api.plannrcrm.com/api/v2`. */
   baseURL?: string;
-  fetch?: typeof globalThis.fetch;
-  hooks?: HttpHooks;
-  retry?: RetryPolicy | false;
-  /** Per-request timeout in milliseconds. Default 30 000. */
-  timeoutMs?: number;
-  userAgent?: string;
   /** Limits to schedule; default 500 requests per minute [S16]; `false` schedules nothing. */
   rateLimits?: readonly RateLimitRule[] | false;
   /** A limiter shared with other adapters acting for the same Plannr user (the limit is per user). */

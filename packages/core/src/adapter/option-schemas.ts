@@ -50,6 +50,19 @@ export const RateLimitRuleSchema = z.strictObject({
 /** An http(s) URL. */
 export const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/** The transport options every adapter takes; {@link commonAdapterOptionsShape} checks them. */
+export interface CommonAdapterOptions {
+  /** A custom fetch: tests, proxies, middleware. Default the global one, looked up per request. */
+  fetch?: typeof globalThis.fetch;
+  /** Observers of requests, answers, retries, read warnings and rate-limit waits; they see redacted data. */
+  hooks?: HttpHooks;
+  /** Retry policy of the core HTTP client, or `false` for none. */
+  retry?: RetryPolicy | false;
+  /** Per-attempt timeout in milliseconds. Default 30 s. */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
 /** The transport options shared by every adapter; spread into a provider's strict options schema. */
 export const commonAdapterOptionsShape = {
   fetch: functionSchema<typeof globalThis.fetch>().optional(),
