@@ -3,11 +3,10 @@
  * settings derived from it — base URL, auth headers, rate-limit rules.
  */
 import {
+  type CommonAdapterOptions,
   commonAdapterOptionsShape,
-  type HttpHooks,
   HttpUrlSchema,
   parseOptionsOrThrow,
-  type RetryPolicy,
   readSecret,
   type SecretSource,
   SecretSourceSchema,
@@ -23,7 +22,7 @@ import {
 
 export const PIPEDRIVE_DEFAULT_BASE_URL = 'https://api.pipedrive.com/v1';
 
-export interface PipedriveAdapterOptions {
+export interface PipedriveAdapterOptions extends CommonAdapterOptions {
   /** API token, sent in the `x-api-token` header (never in the URL). A function is read before each request. */
   apiToken?: SecretSource;
   /** OAuth 2.0 access token, sent as `Authorization: Bearer`; pass a function to refresh it. */
@@ -32,15 +31,8 @@ export interface PipedriveAdapterOptions {
   companyDomain?: string;
   /** Full base URL, e.g. `${api_domain}/api/v1` from an OAuth token response. Default `https://api.pipedrive.com/v1`. */
   baseURL?: string;
-  fetch?: typeof globalThis.fetch;
   /** Extra headers for every request. */
   headers?: Readonly<Record<string, string>>;
-  hooks?: HttpHooks;
-  /** Retry policy of the core HTTP client, or `false` for none. */
-  retry?: RetryPolicy | false;
-  /** Per-attempt timeout in milliseconds. Default 30 s. */
-  timeoutMs?: number;
-  userAgent?: string;
   /** The company's plan; sets the burst limit and the daily budget. Default `lite` (the most conservative). */
   plan?: PipedrivePlan;
   /** Seats on the plan; the daily budget is 30,000 × plan multiplier × seats. Default 1. */
@@ -101,7 +93,7 @@ const OptionsSchema = z
 export interface PipedriveSettings {
   baseURL: string;
   auth: PipedriveAuthKind;
-  authHeaders: () => Promise<Record<string, string>>;
+  authHeaders: () => Record<string, string> | Promise<Record<string, string>>;
   options: z.output<typeof OptionsSchema>;
 }
 
@@ -115,7 +107,23 @@ export function resolvePipedriveOptions(input: PipedriveAdapterOptions): Pipedri
   const { apiToken, accessToken } = options;
   const authHeaders =
     apiToken !== undefined
-      ? async () => ({ 'x-api-token': await readSecret(apiToken, 'apiToken', PROVIDER) })
-      : async () => ({ authorization: `Bearer ${await readSecret(accessToken, 'accessToken', PROVIDER)}` });
+      ? credentialHeaders(apiToken, 'apiToken', (token) => ({ 'x-api-token': token }))
+      : credentialHeaders(accessToken, 'accessToken', (token) => ({ authorization: `Bearer ${token}` }));
   return { baseURL, auth: apiToken !== undefined ? 'apiToken' : 'oauth', authHeaders, options };
+}
+
+/**
+ * The credential headers of every request. A fixed token (non-blank: the schema says so) gives the same headers
+ * every time, handed over without a promise; a token function is read before each request.
+ */
+function credentialHeaders(
+  source: SecretSource | undefined,
+  option: string,
+  toHeaders: (token: string) => Record<string, string>,
+): PipedriveSettings['authHeaders'] {
+  if (typeof source === 'string') {
+    const fixed = toHeaders(source);
+    return () => fixed;
+  }
+  return async () => toHeaders(await readSecret(source, option, PROVIDER));
 }

@@ -24,7 +24,7 @@ import {
 import type { MappingWarning } from '../model/warnings.ts';
 import type { RateLimiter, RateLimitObservation, RateLimitWaitEvent } from '../rate-limit/rate-limiter.ts';
 import { VERSION } from '../version.ts';
-import { appendQuery, joinUrl, type QueryValue } from './path.ts';
+import { type QueryValue, requestHref, trimBaseUrl } from './path.ts';
 import { redactHeaders, redactUrl, SecretRegistry } from './redact.ts';
 import { type BackoffOptions, backoffDelay, parseRetryAfter, sleep } from './retry-timing.ts';
 
@@ -172,68 +172,75 @@ let kyLoaded: KyModule | undefined;
 const BODY_TEXT = 'goalbridgeBodyText';
 
 /**
- * The `fetch` ky calls: the request ky built, sent as a URL and init. Handing undici ky's Request instead makes
- * it copy that Request, pipe its body through a new stream and follow its signal once more; this is the same
- * request for a fraction of the work.
+ * The `fetch` ky calls: the Request ky built (URL, method, headers, abort signal), with the JSON text as its
+ * body. ky's Request has no body of its own, so undici reads the Request's fields directly and never pipes a
+ * body stream through a copy; that is cheaper than taking the Request apart into a URL and an init.
  */
 function sendWith(fetch: typeof globalThis.fetch) {
   return (request: string | URL | Request, init?: RequestInit): Promise<Response> => {
     // ky always passes its Request; anything else goes through as given.
     if (!(request instanceof Request)) return fetch(request, init);
     const body = (init as Record<string, unknown> | undefined)?.[BODY_TEXT] as string | undefined;
-    return fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      ...(body === undefined ? {} : { body }),
-      signal: request.signal,
-    });
+    return body === undefined ? fetch(request) : fetch(request, { body });
   };
 }
 
-/** A read answer. Its redacted text and URL are made when first read: most answers are only parsed. */
+/**
+ * A read answer. Its request id, redacted text and URL are made when first read: most answers are only parsed.
+ */
 class ReadResponse implements HttpResponse {
   status: number;
   headers: Headers;
   body: unknown = undefined;
-  requestId: string | undefined;
   request: HttpRequest;
   readonly #raw: string;
-  readonly #secrets: SecretRegistry;
-  readonly #url: URL;
+  readonly #context: ReadContext;
+  readonly #url: string;
+  /** `null` until read from the headers. */
+  #requestId: string | undefined | null = null;
   #text: string | undefined;
   #redactedUrl: string | undefined;
 
-  constructor(raw: Response, rawText: string, request: HttpRequest, url: URL, client: ReadContext) {
+  constructor(raw: Response, rawText: string, request: HttpRequest, url: string, context: ReadContext) {
     this.status = raw.status;
     this.headers = raw.headers;
     this.request = request;
     this.#raw = rawText;
-    this.#secrets = client.secrets;
+    this.#context = context;
     this.#url = url;
-    this.requestId = undefined;
-    for (const name of client.requestIdHeaders) {
-      const value = raw.headers.get(name);
-      if (value !== null) {
-        this.requestId = value;
-        break;
-      }
-    }
+  }
+
+  get requestId(): string | undefined {
+    if (this.#requestId === null) this.#requestId = firstHeader(this.headers, this.#context.requestIdHeaders);
+    return this.#requestId;
+  }
+
+  set requestId(value: string | undefined) {
+    this.#requestId = value;
   }
 
   get text(): string {
-    this.#text ??= this.#secrets.redact(this.#raw);
+    this.#text ??= this.#context.secrets.redact(this.#raw);
     return this.#text;
   }
 
   get url(): string {
-    this.#redactedUrl ??= redactUrl(this.#url, this.#secrets.values());
+    this.#redactedUrl ??= redactUrl(this.#url, this.#context.secrets.values());
     return this.#redactedUrl;
   }
 
   /** The raw text and the secrets to redact from it, for excerpts made on demand. */
   static source(response: HttpResponse): { raw: string; secrets: SecretRegistry } | undefined {
-    return #raw in response ? { raw: response.#raw, secrets: response.#secrets } : undefined;
+    return #raw in response ? { raw: response.#raw, secrets: response.#context.secrets } : undefined;
   }
+}
+
+function firstHeader(headers: Headers, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = headers.get(name);
+    if (value !== null) return value;
+  }
+  return undefined;
 }
 
 interface ReadContext {
@@ -249,7 +256,9 @@ export class HttpClient {
   readonly secrets = new SecretRegistry();
   readonly #options: HttpClientOptions;
   readonly #policy: RetryPolicy & { retries: number };
-  readonly #requestIdHeaders: readonly string[];
+  /** The base URL without trailing slashes. */
+  readonly #baseUrl: string;
+  readonly #readContext: ReadContext;
   /** Lowercase names: the same header is never sent twice under two spellings. */
   readonly #baseHeaders: Record<string, string>;
   readonly #timeoutMs: number;
@@ -262,7 +271,11 @@ export class HttpClient {
     this.#options = options;
     const policy = options.retry === false ? { retries: 0 } : (options.retry ?? {});
     this.#policy = { ...policy, retries: policy.retries ?? 4 };
-    this.#requestIdHeaders = options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS;
+    this.#baseUrl = trimBaseUrl(options.baseURL);
+    this.#readContext = {
+      secrets: this.secrets,
+      requestIdHeaders: options.requestIdHeaders ?? DEFAULT_REQUEST_ID_HEADERS,
+    };
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#baseHeaders = lowerCaseNames({
       accept: 'application/json',
@@ -345,9 +358,10 @@ export class HttpClient {
   }
 
   async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
-    const url = appendQuery(joinUrl(this.#options.baseURL, request.path), request.query);
+    const url = requestHref(this.#baseUrl, request.path, request.query);
     // Credentials first: fetching a token may take a while and must not hold a rate-limit slot meanwhile.
-    const headers = await this.#headers(request);
+    const pending = this.#options.authHeaders?.();
+    const headers = this.#headers(request, (isPromise(pending) ? await pending : pending) ?? {});
     const send = this.#ky ?? (await this.#loadKy());
     const limiter = this.#options.rateLimiter;
     const admission = { tokens: request.cost ?? 1, signal: request.signal, operation: request.operation };
@@ -387,13 +401,13 @@ export class HttpClient {
   async #send(
     send: KyInstance,
     request: HttpRequest,
-    url: URL,
+    url: string,
     headers: Record<string, string>,
   ): Promise<Response> {
     try {
       const body = request.json === undefined ? undefined : JSON.stringify(request.json);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
-      return await send(url.href, {
+      return await send(url, {
         method: request.method,
         headers,
         ...(body === undefined ? {} : { [BODY_TEXT]: body }),
@@ -406,6 +420,9 @@ export class HttpClient {
   }
 
   async #loadKy(): Promise<KyInstance> {
+    // Request URLs are text joined to the base: a base that does not parse fails each request with the
+    // URL parser's TypeError, as it always did, never as a transport error. (Any path joins a valid base.)
+    new URL(this.#baseUrl);
     const loaded = await loadKy();
     kyLoaded = loaded;
     this.#ky ??= loaded.default.create({
@@ -418,9 +435,7 @@ export class HttpClient {
   }
 
   /** Fresh credential headers over the fixed ones; request headers in between. */
-  async #headers(request: HttpRequest): Promise<Record<string, string>> {
-    const pending = this.#options.authHeaders?.();
-    const auth = (isPromise(pending) ? await pending : pending) ?? {};
+  #headers(request: HttpRequest, auth: Record<string, string>): Record<string, string> {
     if (auth !== this.#lastAuth && !sameHeaders(auth, this.#lastAuth)) {
       this.secrets.addFromHeaders(auth);
       this.#lastAuth = auth;
@@ -432,15 +447,12 @@ export class HttpClient {
     return headers;
   }
 
-  async #read(raw: Response, request: HttpRequest, url: URL): Promise<HttpResponse> {
+  async #read(raw: Response, request: HttpRequest, url: string): Promise<HttpResponse> {
     // The body is parsed from the raw text (a token endpoint's answer must stay readable); only the copy
     // that can end up in errors and logs, `text`, is redacted — when first asked for, since most answers are
     // only parsed and redacting every large page would be wasted work (excerpts redact only what they keep).
     const rawText = await raw.text();
-    const response = new ReadResponse(raw, rawText, request, url, {
-      secrets: this.secrets,
-      requestIdHeaders: this.#requestIdHeaders,
-    });
+    const response = new ReadResponse(raw, rawText, request, url, this.#readContext);
     if (isBlank(rawText)) return response;
     try {
       response.body = JSON.parse(rawText);
@@ -478,7 +490,7 @@ export class HttpClient {
     reportReadWarnings(hooks, context, warnings);
   }
 
-  #transportError(request: HttpRequest, url: URL, error: unknown): unknown {
+  #transportError(request: HttpRequest, url: string, error: unknown): unknown {
     if (request.signal?.aborted) return request.signal.reason;
     const safe = SAFE_METHODS.has(request.method) || request.idempotent === true;
     const where = `${request.method} ${redactUrl(url, this.secrets.values())}`;
@@ -511,7 +523,12 @@ export class HttpClient {
     });
   }
 
-  #event(request: HttpRequest, url: URL, attempt: number, headers: Record<string, string>): HttpRequestEvent {
+  #event(
+    request: HttpRequest,
+    url: string,
+    attempt: number,
+    headers: Record<string, string>,
+  ): HttpRequestEvent {
     return {
       provider: this.provider,
       operation: request.operation,
@@ -525,7 +542,7 @@ export class HttpClient {
   #emitRetry(request: HttpRequest, attempt: number, error: GoalbridgeError, delayMs: number): void {
     const onRetry = this.#options.hooks?.onRetry;
     if (!onRetry) return;
-    const url = joinUrl(this.#options.baseURL, request.path);
+    const url = requestHref(this.#baseUrl, request.path, undefined);
     onRetry({
       ...this.#event(request, url, attempt, {}),
       delayMs,

@@ -50,5 +50,70 @@ export function appendQuery(url: URL, query: Readonly<Record<string, QueryValue>
 
 /** Absolute URL of `path` under `baseURL`, keeping the base URL's own path (`/api/v1`). */
 export function joinUrl(baseURL: string, path: string): URL {
-  return new URL(`${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+  return new URL(joinedHref(trimBaseUrl(baseURL), path));
+}
+
+/** `baseURL` without its trailing slashes: the form {@link requestHref} takes, computed once per client. */
+export function trimBaseUrl(baseURL: string): string {
+  return baseURL.replace(/\/+$/, '');
+}
+
+function joinedHref(trimmedBase: string, path: string): string {
+  return `${trimmedBase}/${path.charCodeAt(0) === 47 ? path.replace(/^\/+/, '') : path}`;
+}
+
+/**
+ * The request URL as text: what `appendQuery(joinUrl(base, path), query).href` gives, once a URL parser has
+ * read it, without building and serializing a URL object per request (the HTTP library parses it anyway).
+ */
+export function requestHref(
+  trimmedBase: string,
+  path: string,
+  query: Readonly<Record<string, QueryValue>> | undefined,
+): string {
+  const href = withoutTrailingControls(joinedHref(trimmedBase, path));
+  if (!query) return href;
+  // A query or fragment already in the URL changes how the parameters join it: the URL object knows how.
+  if (/[?#]/.test(href)) return appendQuery(new URL(href), query).href;
+  const search = queryString(query);
+  return search === '' ? href : `${href}?${search}`;
+}
+
+/** The URL parser drops C0 controls and spaces at the end of its input: a query written after them would not. */
+function withoutTrailingControls(href: string): string {
+  let end = href.length;
+  while (end > 0 && href.charCodeAt(end - 1) <= 0x20) end--;
+  return end === href.length ? href : href.slice(0, end);
+}
+
+/** `URLSearchParams` serialization of a query, with {@link appendQuery}'s rules for arrays and nullish values. */
+function queryString(query: Readonly<Record<string, QueryValue>>): string {
+  let search = '';
+  for (const name of Object.keys(query)) {
+    const value = query[name];
+    if (value === undefined || value === null) continue;
+    const key = formEncode(name);
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) search += `${search === '' ? '' : '&'}${key}=${formEncode(String(item))}`;
+  }
+  return search;
+}
+
+/** Characters `encodeURIComponent` leaves alone but the form encoding escapes; and the space, sent as `+`. */
+const FORM_EXTRA = /[!'()~]|%20/g;
+const FORM_ESCAPES: Readonly<Record<string, string>> = {
+  '!': '%21',
+  "'": '%27',
+  '(': '%28',
+  ')': '%29',
+  '~': '%7E',
+  '%20': '+',
+};
+
+/** application/x-www-form-urlencoded, as `URLSearchParams` writes it (a lone surrogate becomes U+FFFD). */
+function formEncode(text: string): string {
+  return encodeURIComponent(text.toWellFormed()).replace(
+    FORM_EXTRA,
+    (match) => FORM_ESCAPES[match] as string,
+  );
 }
