@@ -21,7 +21,7 @@ import {
   NotFoundError,
   PermissionError,
   paginate,
-  parseResponseOrThrow,
+  parseAnswerOrThrow,
   RateLimiter,
   reportReadWarnings,
   TransientError,
@@ -151,12 +151,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
   }
 
   function read<T>(response: HttpResponse, schema: z.ZodType<{ data: T | null }>, what: string): T {
-    const envelope = parseResponseOrThrow(schema, response.body, {
-      provider: PROVIDER,
-      what,
-      body: bodyExcerpt(response),
-      requestId: response.requestId,
-    });
+    const envelope = parseAnswerOrThrow(schema, response.body, response, { provider: PROVIDER, what });
     if (envelope.data === null || envelope.data === undefined) {
       throw new InvalidResponseError(`capillary sent no data for the ${what}`, {
         provider: PROVIDER,
@@ -214,15 +209,11 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     });
     // One docs example answers the by-id call with an array (reference §4.3).
     const data = read(response, AnyEnvelope, 'target group');
-    const groups = parseResponseOrThrow(
+    const groups = parseAnswerOrThrow(
       z.array(CapillaryTargetGroupSchema),
       Array.isArray(data) ? data : [data],
-      {
-        provider: PROVIDER,
-        what: 'target group',
-        body: bodyExcerpt(response),
-        requestId: response.requestId,
-      },
+      response,
+      { provider: PROVIDER, what: 'target group' },
     );
     const group = groups.find((item) => String(item.id) === id);
     if (!group) throw new NotFoundError(`capillary target group ${id} not found`, { provider: PROVIDER });

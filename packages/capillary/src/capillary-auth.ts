@@ -5,7 +5,7 @@
  *   `X-CAP-API-OAUTH-TOKEN: <token>` on every call. The token is renewed before `ttlSeconds` runs out and
  *   once more when the server calls it expired (401, or 498 from the server's TokenExpiredException).
  */
-import { AuthError, bodyExcerpt, type HttpClient, parseResponseOrThrow, readSecret } from '@goalbridge/core';
+import { AuthError, type HttpClient, parseAnswerOrThrow, readSecret } from '@goalbridge/core';
 import { envelopeSchema, OAuthTokenSchema } from './capillary-api.ts';
 import type { CapillaryBasicAuth, CapillaryOAuth } from './capillary-options.ts';
 import { md5Hex } from './md5.ts';
@@ -76,11 +76,9 @@ export function createOAuthAuthenticator(
       operation: 'token',
       idempotent: true,
     });
-    const envelope = parseResponseOrThrow(TokenEnvelopeSchema, response.body, {
+    const envelope = parseAnswerOrThrow(TokenEnvelopeSchema, response.body, response, {
       provider: 'capillary',
       what: 'OAuth token',
-      body: bodyExcerpt(response),
-      requestId: response.requestId,
     });
     if (!envelope.data) throw new AuthError('capillary issued no OAuth token', { provider: 'capillary' });
     const lifetimeMs = envelope.data.ttlSeconds * 1000;

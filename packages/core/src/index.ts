@@ -146,6 +146,7 @@ export {
 } from './model/goal.ts';
 export {
   issuePath,
+  parseAnswerOrThrow,
   parseOptionsOrThrow,
   parseOrThrow,
   parseResponseOrThrow,

@@ -1,6 +1,7 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import {
   AuthError,
   GoalbridgeError,
@@ -13,6 +14,7 @@ import {
   ValidationError,
 } from '../src/errors.ts';
 import { HttpClient, type HttpClientOptions, type HttpRetryEvent } from '../src/http/http-client.ts';
+import { parseAnswerOrThrow } from '../src/model/validate.ts';
 import { RateLimiter } from '../src/rate-limit/rate-limiter.ts';
 
 const BASE = 'https://api.example.test/v1';
@@ -337,6 +339,32 @@ describe('responses', () => {
   it('carries the request id', async () => {
     sequence('get', '/goals', status(404, { error: 'nope' }, { 'x-correlation-id': 'corr-1' }));
     expect((await failure(client().request({ method: 'GET', path: 'goals' }))).requestId).toBe('corr-1');
+  });
+
+  it('parses an answer, or refuses it with the schema issues, the redacted excerpt and the request id', async () => {
+    const Shape = z.object({ data: z.object({ id: z.number() }) });
+    sequence(
+      'get',
+      '/things',
+      () => HttpResponse.json({ data: { id: 7 } }),
+      () =>
+        HttpResponse.json({ data: { id: 'seven' }, echo: TOKEN }, { headers: { 'x-request-id': 'req-9' } }),
+    );
+    const http = client();
+    const read = async () => {
+      const response = await http.request({ method: 'GET', path: 'things' });
+      return parseAnswerOrThrow(Shape, response.body, response, { provider: 'example', what: 'thing' });
+    };
+    expect(await read()).toEqual({ data: { id: 7 } });
+    const error = await read().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({
+      message: expect.stringContaining('example sent an unexpected thing: data.id:'),
+      requestId: 'req-9',
+      issues: [{ path: 'data.id', message: expect.any(String) }],
+      body: expect.stringContaining('"seven"'),
+    });
+    expect((error as InvalidResponseError).body).not.toContain(TOKEN);
   });
 
   it('feeds server-reported limits to the rate limiter, so a spent budget stops the next request', async () => {

@@ -3,12 +3,11 @@
  * always one encoded segment), token costs from the spec, and every response checked against its schema.
  */
 import {
-  bodyExcerpt,
   type CallOptions,
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
-  parseResponseOrThrow,
+  parseAnswerOrThrow,
   type QueryValue,
   urlPath,
 } from '@goalbridge/core';
@@ -50,11 +49,9 @@ export class PipedriveGoalsClient {
       signal: call.signal,
       timeoutMs: call.timeoutMs,
     });
-    return parseResponseOrThrow(schema, response.body, {
+    return parseAnswerOrThrow(schema, response.body, response, {
       provider: PROVIDER,
       what: `${request.operation} response`,
-      body: bodyExcerpt(response),
-      requestId: response.requestId,
     });
   }
 

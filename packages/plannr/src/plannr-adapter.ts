@@ -3,7 +3,6 @@
  */
 import {
   type AdapterCapabilities,
-  bodyExcerpt,
   type CallOptions,
   createGoalAdapter,
   type Goal,
@@ -16,6 +15,7 @@ import {
   type HttpResponse,
   type MappingWarning,
   type Operation,
+  parseAnswerOrThrow,
   parseOptionsOrThrow,
   parseResponseOrThrow,
   RateLimiter,
@@ -156,11 +156,9 @@ function createPlannrDriver(
   const readsCircles = includes.circles !== undefined && include.includes(includes.circles);
 
   function parseGoal(response: HttpResponse): PlannrGoal {
-    return parseResponseOrThrow(PlannrGoalSchema, unwrapResource(response.body), {
+    return parseAnswerOrThrow(PlannrGoalSchema, unwrapResource(response.body), response, {
       provider: PLANNR_PROVIDER,
       what: 'goal',
-      body: bodyExcerpt(response),
-      requestId: response.requestId,
     });
   }
 
@@ -193,11 +191,9 @@ function createPlannrDriver(
         signal: options.signal,
         timeoutMs: options.timeoutMs,
       });
-      const body = parseResponseOrThrow(PlannrGoalPageSchema, response.body, {
+      const body = parseAnswerOrThrow(PlannrGoalPageSchema, response.body, response, {
         provider: PLANNR_PROVIDER,
         what: 'page of goals',
-        body: bodyExcerpt(response),
-        requestId: response.requestId,
       });
       return { goals: body.data.map((raw) => toGoal(raw)), meta: body.meta };
     };

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { ConfigError, InvalidResponseError, ValidationError, type ValidationIssue } from '../errors.ts';
+import { bodyExcerpt, type HttpResponse } from '../http/http-client.ts';
 
 /** Dotted path of a schema issue: ['schedule', 'periods', 2, 'end'] → "schedule.periods.2.end". */
 export function issuePath(path: readonly PropertyKey[], prefix = ''): string {
@@ -32,20 +33,50 @@ export function parseOrThrow<S extends z.ZodType>(
   });
 }
 
+interface ResponseContext {
+  provider: string;
+  what: string;
+  body?: string | undefined;
+  requestId?: string | undefined;
+}
+
 /** Parses a provider payload or throws an InvalidResponseError carrying the (already redacted) body. */
 export function parseResponseOrThrow<S extends z.ZodType>(
   schema: S,
   value: unknown,
-  options: { provider: string; what: string; body?: string | undefined; requestId?: string | undefined },
+  options: ResponseContext,
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = toValidationIssues(result.error);
+  throw responseError(result.error, options);
+}
+
+/**
+ * {@link parseResponseOrThrow} for a value read from `response`: the error carries the answer's redacted
+ * excerpt and request id, made only when the value is refused (an excerpt redacts text: not for every answer).
+ */
+export function parseAnswerOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  response: HttpResponse,
+  options: { provider: string; what: string },
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw responseError(result.error, {
+    ...options,
+    body: bodyExcerpt(response),
+    requestId: response.requestId,
+  });
+}
+
+function responseError(error: z.ZodError, options: ResponseContext): InvalidResponseError {
+  const issues = toValidationIssues(error);
   const summary = issues
     .slice(0, 5)
     .map((issue) => `${issue.path || '(root)'}: ${issue.message}`)
     .join('; ');
-  throw new InvalidResponseError(`${options.provider} sent an unexpected ${options.what}: ${summary}`, {
+  return new InvalidResponseError(`${options.provider} sent an unexpected ${options.what}: ${summary}`, {
     provider: options.provider,
     body: options.body,
     requestId: options.requestId,
