@@ -5,6 +5,7 @@
  * restores everything else a group read from Capillary had.
  */
 import {
+  copyJson,
   type DecimalString,
   decimalScale,
   decimalToNumber,
@@ -51,7 +52,7 @@ import {
   periodStartDateTime,
   recurrenceOfFrequency,
 } from './capillary-schedule.ts';
-import { CAPILLARY_PROVIDER, compact, setOwn } from './map-capillary-goal.ts';
+import { CAPILLARY_PROVIDER, compact } from './map-capillary-goal.ts';
 
 /** Decimal places Capillary keeps for target values (BigDecimal scale 3, reference §1.3). */
 export const VALUE_SCALE = 3;
@@ -466,48 +467,6 @@ export function wireDecimal(value: DecimalString): number | string {
   }
 }
 
-const NOT_PLAIN = Symbol('not plain data');
-
-/**
- * What `structuredClone` makes of plain data — primitives, objects of `Object.prototype`, arrays without
- * holes or named properties — copied in JavaScript, where each call of the clone machinery costs more than
- * mapping a period. Like `structuredClone`, a value referenced twice is copied once (so cycles work).
- * `NOT_PLAIN` when `value` holds anything else.
- */
-function copyPlain(value: unknown, copies: Map<object, unknown>): unknown {
-  if (typeof value === 'function' || typeof value === 'symbol') return NOT_PLAIN;
-  if (typeof value !== 'object' || value === null) return value;
-  const known = copies.get(value);
-  if (known !== undefined) return known;
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype === Array.prototype && Array.isArray(value)) {
-    if (Object.keys(value).length !== value.length) return NOT_PLAIN;
-    const copy: unknown[] = [];
-    copies.set(value, copy);
-    for (let index = 0; index < value.length; index++) {
-      const item = Object.hasOwn(value, index) ? copyPlain(value[index], copies) : NOT_PLAIN;
-      if (item === NOT_PLAIN) return NOT_PLAIN;
-      copy.push(item);
-    }
-    return copy;
-  }
-  if (prototype !== Object.prototype) return NOT_PLAIN;
-  const copy: Record<string, unknown> = {};
-  copies.set(value, copy);
-  for (const key of Object.keys(value)) {
-    const item = copyPlain((value as Record<string, unknown>)[key], copies);
-    if (item === NOT_PLAIN) return NOT_PLAIN;
-    setOwn(copy, key, item);
-  }
-  return copy;
-}
-
-/** `structuredClone(value)`: plain data is copied by {@link copyPlain}, anything else by the real thing. */
-export function cloneOf<T>(value: T): T {
-  const copy = copyPlain(value, new Map());
-  return copy === NOT_PLAIN ? structuredClone(value) : (copy as T);
-}
-
 export function periodRequest(period: PlannedPeriod) {
   return compact({
     startDate: periodStartDateTime(period.start),
@@ -515,14 +474,14 @@ export function periodRequest(period: PlannedPeriod) {
     refCode: period.ref,
     description: restoreDefault(period.details?.description, ''),
     active: period.details?.active ?? true,
-    ...cloneOf(period.details?.extra),
+    ...copyJson(period.details?.extra),
   });
 }
 
 /** Milestone triggers without the ids the server assigned. */
 function triggerRequests(triggers: readonly Record<string, unknown>[] | undefined) {
   if (!triggers || triggers.length === 0) return undefined;
-  return triggers.map(({ id: _id, targetRuleId: _rule, ...trigger }) => cloneOf(trigger));
+  return triggers.map(({ id: _id, targetRuleId: _rule, ...trigger }) => copyJson(trigger));
 }
 
 /** A target of the create body; `values` line up with the periods sent beside it. */
@@ -534,11 +493,11 @@ export function targetRequest(target: PlannedTarget): CapillaryTargetRequest {
     active: restoreDefault(details.active, true),
     targetEntity: target.kpi.targetEntity,
     targetType: target.kpi.targetType,
-    ...cloneOf(target.scope),
+    ...copyJson(target.scope),
     enrolmentMethod: details.enrolmentMethod ?? undefined,
     defaultValues: target.values.map((value) => ({ defaultValue: wireDecimal(value) })),
     targetMilestoneTriggers: triggerRequests(details.milestoneTriggers),
-    ...cloneOf(details.extra),
+    ...copyJson(details.extra),
   }) as CapillaryTargetRequest;
 }
 
@@ -564,11 +523,11 @@ function buildRequest(
     targets: plan.targets.map(targetRequest),
     streaks: extension.streaks?.map(({ id: _id, extra, ...streak }) => ({
       ...streak,
-      ...cloneOf(extra),
+      ...copyJson(extra),
     })),
     combinationType: extension.combinationType ?? undefined,
-    unifiedTargetExpression: cloneOf(extension.unifiedTargetExpression ?? undefined),
-    ...cloneOf(extension.extra),
+    unifiedTargetExpression: copyJson(extension.unifiedTargetExpression ?? undefined),
+    ...copyJson(extension.extra),
   }) as CapillaryTargetGroupRequest;
 }
 

@@ -12,6 +12,7 @@ import {
   type Mapped,
   parseDateTime,
   parseDecimal,
+  setOwnProperty,
   WarningList,
 } from '@goalbridge/core';
 import type {
@@ -106,19 +107,12 @@ type JsonObject = Record<string, unknown>;
 /** JSON data as the Goal stores it (scopes and extensions). */
 type GoalJson = NonNullable<Goal['measure']['scope']>;
 
-/** Sets an own property; a `"__proto__"` key from JSON data stays a key (assignment would set the prototype). */
-export function setOwn(target: JsonObject, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  else target[key] = value;
-}
-
 /** The object without `undefined` values (extensions must be plain JSON). */
 export function compact<T extends object>(value: T): T {
   const result: JsonObject = {};
   for (const key of Object.keys(value)) {
     const item = (value as JsonObject)[key];
-    if (item !== undefined) setOwn(result, key, item);
+    if (item !== undefined) setOwnProperty(result, key, item);
   }
   return result as T;
 }
@@ -129,7 +123,7 @@ function unknownFields(raw: object, known: ReadonlySet<string>): JsonObject | un
     const value = (raw as JsonObject)[key];
     if (known.has(key) || value === undefined) continue;
     unknown ??= {};
-    setOwn(unknown, key, value);
+    setOwnProperty(unknown, key, value);
   }
   return unknown && copyJson(unknown);
 }

@@ -140,6 +140,7 @@ export {
   type Recurrence,
   type Schedule,
   ScheduleSchema,
+  setOwnProperty,
   type Target,
   TargetSchema,
   toGoalInput,

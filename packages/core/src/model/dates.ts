@@ -145,7 +145,8 @@ export function parseDateTime(value: unknown): IsoDateTime | undefined {
   const { year, month, day, hour, minute, second, millis, offset } = fields;
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   // Already in UTC, as most APIs write it: the instant is the text's own fields, no arithmetic needed.
-  if (offset === 0) return `${value.slice(0, 10)}T${value.slice(11, 16)}:${pad(second, 2)}.${pad(millis, 3)}Z`;
+  if (offset === 0)
+    return `${value.slice(0, 10)}T${value.slice(11, 16)}:${pad(second, 2)}.${pad(millis, 3)}Z`;
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   return formatInstant(local - offset * 60_000);
 }

@@ -58,6 +58,13 @@ function jsonProblem(value: unknown, path: string, depth = 0): string | undefine
   return undefined;
 }
 
+/** Sets an own property: a `"__proto__"` key from JSON data stays a key (assignment would set the prototype). */
+export function setOwnProperty(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
 /**
  * A copy of JSON data taken from a provider's answer, for keeping in a goal. Keys are copied as own
  * properties (a `"__proto__"` key stays a key, never a prototype); data nested deeper than
@@ -70,10 +77,7 @@ export function copyJson<T>(value: T, depth = 0): T {
   // A loop rather than Object.fromEntries(Object.entries(…)), which allocates two arrays per key.
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const item = copyJson((value as Record<string, unknown>)[key], depth + 1);
-    if (key === '__proto__')
-      Object.defineProperty(copy, key, { value: item, writable: true, enumerable: true, configurable: true });
-    else copy[key] = item;
+    setOwnProperty(copy, key, copyJson((value as Record<string, unknown>)[key], depth + 1));
   }
   return copy as T;
 }
