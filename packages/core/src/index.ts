@@ -15,7 +15,12 @@ export type {
 } from './adapter/contract.ts';
 export { OPERATIONS } from './adapter/contract.ts';
 export { createGoalAdapter } from './adapter/create-goal-adapter.ts';
-export { readSecret, type SecretSource } from './adapter/credentials.ts';
+export {
+  type CredentialHeaders,
+  credentialHeaders,
+  readSecret,
+  type SecretSource,
+} from './adapter/credentials.ts';
 export {
   type CommonAdapterOptions,
   commonAdapterOptionsShape,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { readSecret } from '../src/adapter/credentials.ts';
+import { credentialHeaders, readSecret } from '../src/adapter/credentials.ts';
 import { paginate, uniqueBy, uniqueInOrder } from '../src/adapter/pagination.ts';
 import { ConfigError } from '../src/errors.ts';
 import { parseOptionsOrThrow } from '../src/model/validate.ts';
@@ -130,6 +130,21 @@ describe('credentials and options', () => {
     const error = await readSecret(() => '  ', 'accessToken', 'plannr').catch((e: unknown) => e);
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe('plannr: accessToken is missing or empty');
+  });
+
+  it('makes credential headers once for a fixed secret, and per request for a function', async () => {
+    const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
+    const context = { option: 'accessToken', provider: 'p' };
+    const fixed = credentialHeaders('tok', context, bearer);
+    const first = fixed();
+    expect(first).toEqual({ authorization: 'Bearer tok' });
+    expect(fixed(), 'the same headers, not a promise').toBe(first);
+    let reads = 0;
+    const rotating = credentialHeaders(() => `tok-${++reads}`, context, bearer);
+    expect(await rotating()).toEqual({ authorization: 'Bearer tok-1' });
+    expect(await rotating()).toEqual({ authorization: 'Bearer tok-2' });
+    const blank = credentialHeaders('  ', context, bearer);
+    await expect(blank()).rejects.toThrow('p: accessToken is missing or empty');
   });
 
   it('reports every bad option by name, never its value', () => {

@@ -4,10 +4,11 @@
  */
 import {
   type CommonAdapterOptions,
+  type CredentialHeaders,
   commonAdapterOptionsShape,
+  credentialHeaders,
   HttpUrlSchema,
   parseOptionsOrThrow,
-  readSecret,
   type SecretSource,
   SecretSourceSchema,
 } from '@goalbridge/core';
@@ -93,7 +94,7 @@ const OptionsSchema = z
 export interface PipedriveSettings {
   baseURL: string;
   auth: PipedriveAuthKind;
-  authHeaders: () => Record<string, string> | Promise<Record<string, string>>;
+  authHeaders: CredentialHeaders;
   options: z.output<typeof OptionsSchema>;
 }
 
@@ -107,23 +108,11 @@ export function resolvePipedriveOptions(input: PipedriveAdapterOptions): Pipedri
   const { apiToken, accessToken } = options;
   const authHeaders =
     apiToken !== undefined
-      ? credentialHeaders(apiToken, 'apiToken', (token) => ({ 'x-api-token': token }))
-      : credentialHeaders(accessToken, 'accessToken', (token) => ({ authorization: `Bearer ${token}` }));
+      ? credentialHeaders(apiToken, { option: 'apiToken', provider: PROVIDER }, (token) => ({
+          'x-api-token': token,
+        }))
+      : credentialHeaders(accessToken, { option: 'accessToken', provider: PROVIDER }, (token) => ({
+          authorization: `Bearer ${token}`,
+        }));
   return { baseURL, auth: apiToken !== undefined ? 'apiToken' : 'oauth', authHeaders, options };
-}
-
-/**
- * The credential headers of every request. A fixed token (non-blank: the schema says so) gives the same headers
- * every time, handed over without a promise; a token function is read before each request.
- */
-function credentialHeaders(
-  source: SecretSource | undefined,
-  option: string,
-  toHeaders: (token: string) => Record<string, string>,
-): PipedriveSettings['authHeaders'] {
-  if (typeof source === 'string') {
-    const fixed = toHeaders(source);
-    return () => fixed;
-  }
-  return async () => toHeaders(await readSecret(source, option, PROVIDER));
 }

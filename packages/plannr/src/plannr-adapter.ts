@@ -5,6 +5,7 @@ import {
   type AdapterCapabilities,
   type CallOptions,
   createGoalAdapter,
+  credentialHeaders,
   type Goal,
   type GoalAdapter,
   type GoalDriver,
@@ -20,7 +21,6 @@ import {
   parseResponseOrThrow,
   RateLimiter,
   type RateLimitRule,
-  readSecret,
   reportReadWarnings,
   urlPath,
   type WriteResult,
@@ -119,9 +119,13 @@ export function createPlannrAdapter(options: PlannrAdapterOptions): PlannrAdapte
       'content-type': 'application/json',
       'x-plannr-account-uuid': config.accountUuid,
     },
-    authHeaders: async () => ({
-      authorization: `Bearer ${await readSecret(accessToken, 'accessToken', PLANNR_PROVIDER)}`,
-    }),
+    authHeaders: credentialHeaders(
+      accessToken,
+      { option: 'accessToken', provider: PLANNR_PROVIDER },
+      (token) => ({
+        authorization: `Bearer ${token}`,
+      }),
+    ),
     userAgent: config.userAgent,
     timeoutMs: config.timeoutMs,
     retry: options.retry,

@@ -15,3 +15,23 @@ export async function readSecret(
   }
   return value;
 }
+
+/** Headers made of a credential, as the HTTP client asks for them before each request. */
+export type CredentialHeaders = () => Record<string, string> | Promise<Record<string, string>>;
+
+/**
+ * The credential headers of every request. A fixed secret gives the same headers every time, handed over
+ * without a promise (nothing to await on the request path); a function is read before each request, and a
+ * missing or blank secret is a ConfigError naming `option` when a request asks for it.
+ */
+export function credentialHeaders(
+  source: SecretSource | undefined,
+  context: { option: string; provider: string },
+  toHeaders: (secret: string) => Record<string, string>,
+): CredentialHeaders {
+  if (typeof source === 'string' && source.trim() !== '') {
+    const fixed = toHeaders(source);
+    return () => fixed;
+  }
+  return async () => toHeaders(await readSecret(source, context.option, context.provider));
+}
