@@ -24,7 +24,7 @@ import {
 } from '@goalbridge/pipedrive/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startSandboxes } from '../support/cli.ts';
-import { DEFAULTS_FOR, listGoals, testProvider } from '../support/providers.ts';
+import { cliDefaultFlags, DEFAULTS_FOR, listGoals, testProvider } from '../support/providers.ts';
 
 const GOALS = 60;
 const COST = { find: 20, currencies: 20, add: 10 };
@@ -194,18 +194,7 @@ describe('the real binary meets a spent budget', () => {
       'pipedrive',
       '--id-map',
       'ids.jsonl',
-      '--default-owner',
-      `person:${PIPEDRIVE_SANDBOX.userId}`,
-      '--currency',
-      'EUR',
-      '--start-date',
-      'created',
-      '--recurrence',
-      'monthly',
-      '--count-kpi',
-      'activities_completed',
-      '--money-kpi',
-      'deals_won',
+      ...cliDefaultFlags('pipedrive'),
     ];
     const first = await runCli(args, { env, cwd: dir });
     expect(first.code, first.stderr).toBe(1);

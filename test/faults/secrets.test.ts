@@ -43,7 +43,7 @@ import {
   tokenNotingFetch,
 } from '../support/canaries.ts';
 import { runCli } from '../support/cli.ts';
-import { DEFAULTS_FOR, type ProviderName } from '../support/providers.ts';
+import { cliDefaultFlags, DEFAULTS_FOR, type ProviderName } from '../support/providers.ts';
 
 /** Everything a test captured, by where it came from. */
 class Capture {
@@ -320,31 +320,9 @@ describe('the goalbridge command', () => {
   let servers: CanaryServers;
   const dir = mkdtempSync(join(tmpdir(), 'goalbridge-secrets-cli-'));
   const defaults = {
-    plannr: ['--default-owner', `account:${PLANNR_SANDBOX.clientAccounts[0].uuid}`, '--currency', 'GBP'],
-    pipedrive: [
-      '--default-owner',
-      'person:1',
-      '--currency',
-      'EUR',
-      '--start-date',
-      'created',
-      '--recurrence',
-      'monthly',
-      '--count-kpi',
-      'activities_completed',
-      '--money-kpi',
-      'deals_won',
-    ],
-    capillary: [
-      '--start-date',
-      'created',
-      '--recurrence',
-      'custom',
-      '--count-kpi',
-      'TRANSACTION/COUNT',
-      '--money-kpi',
-      'TRANSACTION/SALES',
-    ],
+    plannr: cliDefaultFlags('plannr'),
+    pipedrive: cliDefaultFlags('pipedrive'),
+    capillary: cliDefaultFlags('capillary'),
   };
   const without = (env: Record<string, string>, ...names: string[]) =>
     Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));

@@ -124,6 +124,20 @@ export const DEFAULTS_FOR: Record<ProviderName, PlanOptions> = {
   },
 };
 
+/** {@link DEFAULTS_FOR} as the CLI takes them: the plan-default flags of `plan`, `migrate` and `import`. */
+export function cliDefaultFlags(name: ProviderName): string[] {
+  const { owners, currency, start, recurrence, measure } = DEFAULTS_FOR[name].defaults ?? {};
+  const owner = owners?.[0];
+  return [
+    ...(owner ? ['--default-owner', `${owner.type}:${owner.id}`] : []),
+    ...(currency ? ['--currency', currency] : []),
+    ...(start ? ['--start-date', start] : []),
+    ...(recurrence ? ['--recurrence', recurrence] : []),
+    ...(measure?.count ? ['--count-kpi', measure.count.metric] : []),
+    ...(measure?.money ? ['--money-kpi', measure.money.metric] : []),
+  ];
+}
+
 export async function countGoals(adapter: GoalAdapter): Promise<number> {
   let total = 0;
   for await (const _goal of adapter.list()) total++;
