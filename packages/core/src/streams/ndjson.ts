@@ -7,7 +7,7 @@ import type { GoalAdapter } from '../adapter/contract.ts';
 import type { ValidationIssue } from '../errors.ts';
 import { GOAL_SCHEMA_VERSION, type Goal, GoalSchema } from '../model/goal.ts';
 import { toValidationIssues } from '../model/validate.ts';
-import { type ApplyOptions, apply } from '../sync/apply.ts';
+import { type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
 import { type PlanItem, type PlanOptions, planContext, planGoal } from '../sync/plan.ts';
 import type { MigrationSummary } from '../sync/summary.ts';
 import { splitLines } from './lines.ts';
@@ -115,14 +115,6 @@ export async function importNdjson(
   }
   return apply(
     { source: inputName, target: target.provider, items: items() },
-    {
-      target,
-      idMap: options.idMap,
-      concurrency: options.concurrency,
-      maxAttempts: options.maxAttempts,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      naturalKey: context.keyOf,
-    },
+    { ...writeSettingsOf(options), target, naturalKey: context.keyOf },
   );
 }

@@ -47,6 +47,14 @@ export interface ApplyOptions {
   naturalKey?: NaturalKeyFunction | undefined;
 }
 
+/** The settings of how to write, picked out of options that also plan (`migrate`, `importNdjson`). */
+export function writeSettingsOf(
+  options: Omit<ApplyOptions, 'target' | 'naturalKey'>,
+): Omit<ApplyOptions, 'target' | 'naturalKey'> {
+  const { idMap, concurrency, maxAttempts, signal, onProgress } = options;
+  return { idMap, concurrency, maxAttempts, signal, onProgress };
+}
+
 /** Errors after which a write certainly did not happen: the server refused it before acting. */
 function certainlyNotApplied(error: unknown): boolean {
   if (!GoalbridgeError.isInstance(error)) return false;

@@ -1,5 +1,5 @@
 import type { GoalAdapter } from '../adapter/contract.ts';
-import { type ApplyOptions, apply } from './apply.ts';
+import { type ApplyOptions, apply, writeSettingsOf } from './apply.ts';
 import { type MigrationPlan, type PlanOptions, plan } from './plan.ts';
 import type { MigrationSummary } from './summary.ts';
 
@@ -19,12 +19,8 @@ export async function migrate(
   const planned = await plan(source, target, options);
   if (options.dryRun) return { plan: planned };
   const summary = await apply(planned, {
+    ...writeSettingsOf(options),
     target,
-    idMap: options.idMap,
-    concurrency: options.concurrency,
-    maxAttempts: options.maxAttempts,
-    signal: options.signal,
-    onProgress: options.onProgress,
     naturalKey: options.naturalKey,
   });
   return { plan: planned, summary };
