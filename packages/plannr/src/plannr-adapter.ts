@@ -10,12 +10,14 @@ import {
   type GoalAdapter,
   type GoalDriver,
   type GoalField,
+  type GoalInput,
+  type GoalPatch,
   GoalSchema,
   HttpClient,
   type HttpHooks,
   type HttpResponse,
-  type MappingWarning,
   type Operation,
+  type PreparedWrite,
   parseAnswerOrThrow,
   parseOptionsOrThrow,
   parseResponseOrThrow,
@@ -203,42 +205,42 @@ function createPlannrDriver(
     };
   }
 
-  async function sendCreate(
-    body: PlannrGoalWrite,
-    warnings: MappingWarning[],
-    options: CallOptions,
-  ): Promise<WriteResult> {
-    const response = await client.request({
-      method: 'POST',
-      path: 'goals',
-      json: body,
-      operation: 'create',
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-    const raw = withWrittenRelations(parseGoal(response), body, 'create');
-    return { goal: toGoal(raw), warnings };
+  // Creates and updates map the goal once: the conversion gives both the issues and the body sent.
+  function prepareCreate(input: GoalInput): PreparedWrite {
+    const { value: body, issues, warnings } = convertGoalToPlannr(input, { currency });
+    async function send(options: CallOptions): Promise<WriteResult> {
+      const response = await client.request({
+        method: 'POST',
+        path: 'goals',
+        json: body,
+        operation: 'create',
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      });
+      const raw = withWrittenRelations(parseGoal(response), body, 'create');
+      return { goal: toGoal(raw), warnings };
+    }
+    return { issues, send };
   }
 
-  async function sendUpdate(
-    id: string,
-    body: PlannrGoalWrite,
-    warnings: MappingWarning[],
-    options: CallOptions,
-  ): Promise<WriteResult> {
-    const response = await client.request({
-      method: 'PUT',
-      path: urlPath`goals/${id}`,
-      json: body,
-      operation: 'update',
-      // A partial update repeated with the same values leaves the same goal.
-      idempotent: true,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-    const written = withWrittenRelations(parseGoal(response), body, 'update');
-    const raw = lacksRelations(written) ? await fetchGoal(id, options) : written;
-    return { goal: toGoal(raw), warnings };
+  function prepareUpdate(id: string, patch: GoalPatch): PreparedWrite {
+    const { value: body, issues, warnings } = convertGoalPatchToPlannr(patch, { currency });
+    async function send(options: CallOptions): Promise<WriteResult> {
+      const response = await client.request({
+        method: 'PUT',
+        path: urlPath`goals/${id}`,
+        json: body,
+        operation: 'update',
+        // A partial update repeated with the same values leaves the same goal.
+        idempotent: true,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+      });
+      const written = withWrittenRelations(parseGoal(response), body, 'update');
+      const raw = lacksRelations(written) ? await fetchGoal(id, options) : written;
+      return { goal: toGoal(raw), warnings };
+    }
+    return { issues, send };
   }
 
   return {
@@ -258,26 +260,10 @@ function createPlannrDriver(
       return toGoal(await fetchGoal(id, options));
     },
 
-    // Creates and updates map the goal once: the conversion gives both the issues and the body sent.
-    prepareCreate(input) {
-      const { value: body, issues, warnings } = convertGoalToPlannr(input, { currency });
-      return { issues, send: (options) => sendCreate(body, warnings, options) };
-    },
-
-    prepareUpdate(id, patch) {
-      const { value: body, issues, warnings } = convertGoalPatchToPlannr(patch, { currency });
-      return { issues, send: (options) => sendUpdate(id, body, warnings, options) };
-    },
-
-    async create(input, options) {
-      const { value: body, warnings } = convertGoalToPlannr(input, { currency });
-      return sendCreate(body, warnings, options);
-    },
-
-    async update(id, patch, options) {
-      const { value: body, warnings } = convertGoalPatchToPlannr(patch, { currency });
-      return sendUpdate(id, body, warnings, options);
-    },
+    prepareCreate,
+    prepareUpdate,
+    create: (input, options) => prepareCreate(input).send(options),
+    update: (id, patch, options) => prepareUpdate(id, patch).send(options),
 
     async delete(id, options) {
       // Any 2xx: 204 is assumed, 200 with a message is Plannr's other delete style (reference §1.5).
