@@ -20,6 +20,7 @@ import {
   PIPEDRIVE_SANDBOX,
   SANDBOX_CURRENCIES,
 } from '@goalbridge/pipedrive/testing';
+import ky from 'ky';
 import { type AddGoalRequest, type BasicGoalRequest, Configuration, GoalsApi } from 'pipedrive/v1';
 
 /** One add → find → update → delete cycle. */
@@ -148,6 +149,49 @@ export function bareFetchClient(baseURL: string): GoalsClient {
     },
     update: async (item, id) => {
       await call('PUT', `goals/${encodeURIComponent(id)}`, { title: item.newTitle });
+    },
+    delete: async (id) => {
+      await call('DELETE', `goals/${encodeURIComponent(id)}`);
+    },
+  };
+}
+
+/**
+ * What a user of the required stack writes with ky alone: one instance with the base URL and headers, `json`
+ * bodies, `searchParams`, status and `success` checked, JSON parsed. The floor under any ky-based client.
+ */
+export function bareKyClient(baseURL: string): GoalsClient {
+  const api = ky.create({
+    prefix: `${baseURL}/`,
+    headers: { 'x-api-token': PIPEDRIVE_SANDBOX.apiToken, accept: 'application/json' },
+    retry: 0,
+    throwHttpErrors: false,
+  });
+  async function call(
+    method: string,
+    path: string,
+    options: { json?: unknown; searchParams?: Record<string, string> } = {},
+  ): Promise<Record<string, unknown>> {
+    const response = await api(path, { method, ...options });
+    const json = (await response.json()) as Record<string, unknown>;
+    if (!response.ok || json.success !== true) throw new Error(`${method} ${path}: HTTP ${response.status}`);
+    return json;
+  }
+  const goalOf = (json: Record<string, unknown>) => (json.data as { goal: { id: string } }).goal;
+  return {
+    name: 'bare ky',
+    add: async (item) => goalOf(await call('POST', 'goals', { json: item.body })).id,
+    find: async (item) => {
+      const searchParams = {
+        title: item.title,
+        'assignee.type': item.assigneeType,
+        is_active: String(item.isActive),
+      };
+      const json = await call('GET', 'goals/find', { searchParams });
+      return (json.data as { goals?: unknown[] } | null)?.goals?.length ?? 0;
+    },
+    update: async (item, id) => {
+      await call('PUT', `goals/${encodeURIComponent(id)}`, { json: { title: item.newTitle } });
     },
     delete: async (id) => {
       await call('DELETE', `goals/${encodeURIComponent(id)}`);
