@@ -2,8 +2,8 @@
  * Pipedrive failures as typed errors (reference §4): an HTTP status ≥ 400 or `success: false` in the body is
  * a failure; the message is read from `error`, `error_info`, `message`, then `statusText`; non-JSON bodies
  * (the Cloudflare HTML 403 sent after repeated 429s) are read as text. A 429 is a burst refusal, retried after
- * `x-ratelimit-reset`, unless `x-daily-ratelimit-token-remaining` is 0: then the daily budget is spent and
- * the error fails fast with the reset time (§5).
+ * `x-ratelimit-reset`, unless it refuses for the daily budget (see `isDailyRefusal`): then the error fails fast
+ * with the budget's reset time (§5).
  */
 import {
   AuthError,
@@ -20,7 +20,7 @@ import {
   ValidationError,
 } from '@goalbridge/core';
 import { PROVIDER } from './pipedrive-api.ts';
-import { burstResetAt, dailyResetAt, isDailyBudgetSpent } from './pipedrive-rate-limits.ts';
+import { burstResetAt, dailyResetAt, isDailyRefusal } from './pipedrive-rate-limits.ts';
 
 const MESSAGE_FIELDS = ['error', 'error_info', 'message', 'statusText'] as const;
 
@@ -76,7 +76,7 @@ export function classifyPipedriveResponse(
   const now = options.now?.() ?? Date.now();
 
   if (status === 429) {
-    return isDailyBudgetSpent(response)
+    return isDailyRefusal(response)
       ? new RateLimitError(`${message}; the daily token budget is spent`, {
           ...common,
           kind: 'daily',

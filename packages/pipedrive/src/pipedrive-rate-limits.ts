@@ -36,10 +36,6 @@ export function pipedriveDailyTokens(plan: PipedrivePlan, seats: number): number
   return PIPEDRIVE_DAILY_TOKENS_PER_SEAT * PIPEDRIVE_PLAN_MULTIPLIERS[plan] * seats;
 }
 
-/**
- * The next midnight after `now`. Pipedrive resets at midnight "in the server time zone", which it does not
- * name; UTC is an ASSUMPTION, corrected by the server whenever a 429 names its reset time.
- */
 export interface PipedriveRateLimitOverride {
   /** Requests per burst window. Default: by plan and auth kind. */
   burstLimit?: number | undefined;
@@ -64,6 +60,8 @@ function dailyRule(limit: number): RateLimitRule {
     windowMs: DAY_MS,
     kind: 'budget',
     unit: 'tokens',
+    // Pipedrive resets at midnight "in the server time zone", which it does not name: UTC is an ASSUMPTION,
+    // corrected whenever a refusal carries Retry-After.
     nextResetAt: nextUtcMidnight,
   };
 }
@@ -110,14 +108,27 @@ function retryAfterMs(headers: Headers, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** True when a response says the daily token budget is spent (`x-daily-ratelimit-token-remaining: 0`, §5). */
-export function isDailyBudgetSpent(response: HttpResponse): boolean {
-  return numberHeader(response.headers, 'x-daily-ratelimit-token-remaining') === 0;
+/**
+ * True when a 429 refuses for the daily token budget, not the burst window (reference §5):
+ * `x-daily-ratelimit-token-remaining: 0`; or, when that undocumented header is missing (Pipedrive says it can
+ * be, for a few requests), a burst window that still has room (`x-ratelimit-remaining` ≥ 1) — the rule
+ * singer-io/tap-pipedrive uses.
+ */
+export function isDailyRefusal(response: HttpResponse): boolean {
+  if (response.status !== 429) return false;
+  const daily = numberHeader(response.headers, 'x-daily-ratelimit-token-remaining');
+  if (daily !== undefined) return daily === 0;
+  const burstRemaining = numberHeader(response.headers, 'x-ratelimit-remaining');
+  return burstRemaining !== undefined && burstRemaining >= 1;
 }
 
-/** When a spent daily budget resets: `Retry-After`, else `x-ratelimit-reset`, else the next midnight. */
+/**
+ * When a spent daily budget resets: `Retry-After` when the server sends it, else the next midnight (server time,
+ * UTC assumed). Never `x-ratelimit-reset`: that is the 2-second burst window's, and waiting it out would
+ * probe a spent budget every two seconds — what earns an API token Cloudflare's 403 block (§5).
+ */
 export function dailyResetAt(headers: Headers, now: number): number {
-  const wait = retryAfterMs(headers, now) ?? secondsHeaderMs(headers, 'x-ratelimit-reset');
+  const wait = retryAfterMs(headers, now);
   return wait === undefined ? nextUtcMidnight(now) : now + wait;
 }
 
@@ -144,7 +155,8 @@ export function readPipedriveRateLimits(
   const { headers } = response;
   const observations: RateLimitObservation[] = [];
   const burstRemaining = numberHeader(headers, 'x-ratelimit-remaining');
-  if (burstRemaining !== undefined && !(response.status === 429 && isDailyBudgetSpent(response))) {
+  const dailyRefusal = isDailyRefusal(response);
+  if (burstRemaining !== undefined && !dailyRefusal) {
     const reset = secondsHeaderMs(headers, 'x-ratelimit-reset');
     observations.push({
       rule: 'burst',
@@ -153,13 +165,10 @@ export function readPipedriveRateLimits(
     });
   }
   const dailyRemaining = numberHeader(headers, 'x-daily-ratelimit-token-remaining');
-  if (dailyRemaining !== undefined) {
-    observations.push({
-      rule: 'daily',
-      remaining: dailyRemaining,
-      // Only a refusal names the reset time; on success x-ratelimit-reset belongs to the burst window.
-      resetAt: response.status === 429 && dailyRemaining === 0 ? dailyResetAt(headers, now) : undefined,
-    });
+  if (dailyRefusal) {
+    observations.push({ rule: 'daily', remaining: 0, resetAt: dailyResetAt(headers, now) });
+  } else if (dailyRemaining !== undefined) {
+    observations.push({ rule: 'daily', remaining: dailyRemaining, resetAt: undefined });
   }
   return observations;
 }

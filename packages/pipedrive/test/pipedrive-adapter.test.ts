@@ -500,27 +500,36 @@ describe('errors', () => {
     expect(sent.map((each) => each.status)).toEqual([429, 200]);
   });
 
-  it('stops on a spent daily budget with its reset time, sends nothing more, and resumes after the reset', async () => {
-    vi.useFakeTimers({
-      toFake: ['setTimeout', 'clearTimeout', 'Date'],
-      now: Date.parse('2026-03-10T23:00:00Z'),
-    });
-    const { sim, sent, adapter } = setup();
-    sim.setDailyBudget({ remaining: 0 });
-    const error = (await rejection(adapter.find())) as RateLimitError;
-    expect([
-      RateLimitError.isInstance(error),
-      error.kind,
-      error.retryable,
-      error.resetAt?.toISOString(),
-    ]).toEqual([true, 'daily', false, '2026-03-11T00:00:00.000Z']);
-    const again = (await rejection(adapter.find())) as RateLimitError;
-    expect([again.kind, again.resetAt?.toISOString()]).toEqual(['daily', '2026-03-11T00:00:00.000Z']);
-    expect(sent).toHaveLength(1);
-    vi.setSystemTime(Date.parse('2026-03-11T00:00:01Z'));
-    await adapter.find();
-    expect(sent.map((each) => each.status)).toEqual([429, 200]);
-  });
+  it.each([
+    ['with', true],
+    ['without', false],
+  ])(
+    'stops on a spent daily budget (%s Retry-After) with its reset time, sends nothing more, and resumes after the reset',
+    async (_, retryAfterOnDailyRefusal) => {
+      vi.useFakeTimers({
+        toFake: ['setTimeout', 'clearTimeout', 'Date'],
+        now: Date.parse('2026-03-10T23:00:00Z'),
+      });
+      const { sim, sent, adapter } = setup({}, { limits: { retryAfterOnDailyRefusal } });
+      sim.setDailyBudget({ remaining: 0 });
+      const error = (await rejection(adapter.find())) as RateLimitError;
+      expect([
+        RateLimitError.isInstance(error),
+        error.kind,
+        error.retryable,
+        error.resetAt?.toISOString(),
+      ]).toEqual([true, 'daily', false, '2026-03-11T00:00:00.000Z']);
+      const again = (await rejection(adapter.find())) as RateLimitError;
+      expect([again.kind, again.resetAt?.toISOString()]).toEqual(['daily', '2026-03-11T00:00:00.000Z']);
+      // Well past the 2-second burst window the refusal also named: still nothing sent before the reset.
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(RateLimitError.isInstance(await rejection(adapter.find()))).toBe(true);
+      expect(sent).toHaveLength(1);
+      vi.setSystemTime(Date.parse('2026-03-11T00:00:01Z'));
+      await adapter.find();
+      expect(sent.map((each) => each.status)).toEqual([429, 200]);
+    },
+  );
 
   it('with rateLimits: false schedules nothing, yet still stops on a budget the server reports spent', async () => {
     const { sim, sent, adapter } = setup(

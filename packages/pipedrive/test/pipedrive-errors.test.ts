@@ -128,13 +128,40 @@ describe('classifyPipedriveResponse (reference §4)', () => {
     ]);
     expect(daily.message).toContain('daily token budget is spent');
 
-    const midnight = classify(
-      response(429, failure('Request over limit'), { 'x-daily-ratelimit-token-remaining': '0' }),
-    ) as RateLimitError;
-    expect(midnight.resetAt?.toISOString()).toBe('2026-03-11T00:00:00.000Z');
-
     const bare = classify(response(429, failure('Request over limit'))) as RateLimitError;
     expect([bare.kind, bare.resetAt?.getTime()]).toEqual(['burst', NOW + 2000]);
+  });
+
+  it('reads a daily refusal’s reset from Retry-After or the next midnight, never from the burst window', () => {
+    // x-ratelimit-reset is the 2-second burst window's: waiting it out would probe a spent budget every 2 s.
+    const midnight = classify(
+      response(429, failure('Request over limit'), {
+        'x-daily-ratelimit-token-remaining': '0',
+        'x-ratelimit-remaining': '19',
+        'x-ratelimit-reset': '2',
+      }),
+    ) as RateLimitError;
+    expect([midnight.kind, midnight.retryable, midnight.resetAt?.toISOString()]).toEqual([
+      'daily',
+      false,
+      '2026-03-11T00:00:00.000Z',
+    ]);
+  });
+
+  it('takes a 429 with room in the burst window for the daily budget when its header is missing', () => {
+    // Pipedrive: the x-daily-ratelimit-token-* headers can be missing for a few requests (reference §5).
+    const headers = { 'x-ratelimit-remaining': '19', 'x-ratelimit-reset': '1' };
+    const daily = classify(response(429, failure('Request over limit'), headers)) as RateLimitError;
+    expect([daily.kind, daily.resetAt?.toISOString()]).toEqual(['daily', '2026-03-11T00:00:00.000Z']);
+    expect(readPipedriveRateLimits(response(429, failure('Request over limit'), headers), NOW)).toEqual([
+      { rule: 'daily', remaining: 0, resetAt: Date.parse('2026-03-11T00:00:00Z') },
+    ]);
+
+    // A full window, or a budget the headers say has tokens left: a burst refusal.
+    const full = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' };
+    expect((classify(response(429, failure('Over'), full)) as RateLimitError).kind).toBe('burst');
+    const budgetLeft = { 'x-ratelimit-remaining': '5', 'x-daily-ratelimit-token-remaining': '900' };
+    expect((classify(response(429, failure('Over'), budgetLeft)) as RateLimitError).kind).toBe('burst');
   });
 });
 
@@ -163,8 +190,9 @@ describe('readPipedriveRateLimits (reference §5)', () => {
   it('names the budget reset only on a daily refusal, and tolerates missing headers', () => {
     const refused = response(429, failure('Request over limit'), {
       'x-ratelimit-remaining': '5',
-      'x-ratelimit-reset': '600',
+      'x-ratelimit-reset': '2',
       'x-daily-ratelimit-token-remaining': '0',
+      'retry-after': '600',
     });
     expect(readPipedriveRateLimits(refused, NOW)).toEqual([
       { rule: 'daily', remaining: 0, resetAt: NOW + 600_000 },

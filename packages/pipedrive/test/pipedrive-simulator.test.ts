@@ -577,12 +577,14 @@ describe('rate limits (reference §5)', () => {
     ).toBe('0');
     const refused = await call(sim, 'GET', '/v1/goals/find');
     const untilMidnight = String((Date.parse('2026-03-11T00:00:00Z') - NOW) / 1000);
+    // Retry-After names the budget's reset; x-ratelimit-reset stays the burst window's (reference §5).
     expect([
       refused.status,
       refused.headers.get('x-daily-ratelimit-token-remaining'),
       refused.headers.get('retry-after'),
+      refused.headers.get('x-ratelimit-remaining'),
       refused.headers.get('x-ratelimit-reset'),
-    ]).toEqual([429, '0', untilMidnight, untilMidnight]);
+    ]).toEqual([429, '0', untilMidnight, '18', '2']);
     expect(sim.dailyBudget()).toEqual({
       limit: 1000,
       remaining: 0,

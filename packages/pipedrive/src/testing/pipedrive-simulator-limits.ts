@@ -34,6 +34,11 @@ export interface PipedriveSimulatorLimits {
   blockAfterRefusals: number | false;
   /** How long such a block lasts. */
   blockMs: number;
+  /**
+   * Whether a refusal for the spent daily budget carries `Retry-After` (seconds to the reset). Undocumented: one
+   * sandbox-derived client fixture has it (reference §5). Default true.
+   */
+  retryAfterOnDailyRefusal: boolean;
 }
 
 export function defaultLimits(plan: PipedrivePlan, seats: number): PipedriveSimulatorLimits {
@@ -45,6 +50,7 @@ export function defaultLimits(plan: PipedrivePlan, seats: number): PipedriveSimu
     dailyWriteRequests: 10_000,
     blockAfterRefusals: false,
     blockMs: 600_000,
+    retryAfterOnDailyRefusal: true,
   };
 }
 
@@ -157,14 +163,12 @@ export class SimulatorRateLimits {
     const budget = this.budget();
     const window = this.#window(caller);
     if (budget && budget.remaining <= 0) {
-      const wait = seconds(budget.resetAt - now);
       const { remaining, resetMs } = window.peek(now);
       return this.#refuse(caller, 'daily', {
+        // x-ratelimit-reset stays the burst window's, as on every answer; only Retry-After names the budget's reset.
         ...this.#burstHeaders(window.limit, remaining, resetMs),
         ...this.#dailyHeaders(),
-        // The burst reset means nothing while the budget is spent: both headers name the budget's reset.
-        'x-ratelimit-reset': wait,
-        'retry-after': wait,
+        ...(this.#limits.retryAfterOnDailyRefusal ? { 'retry-after': seconds(budget.resetAt - now) } : {}),
       });
     }
     if (!window.hit(now).allowed) {
