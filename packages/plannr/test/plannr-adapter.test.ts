@@ -275,7 +275,9 @@ describe('errors, by status code (reference §2.5)', () => {
     const missingHeader = classifyPlannrResponse(
       response(400, { message: 'The X-PLANNR-ACCOUNT-UUID header is required.' }),
     );
-    expect(ValidationError.isInstance(missingHeader)).toBe(true);
+    expect(ConfigError.isInstance(missingHeader)).toBe(true);
+    expect(missingHeader?.message).toContain('The X-PLANNR-ACCOUNT-UUID header is required.');
+    expect(missingHeader?.message).toContain('`accountUuid`');
     expect(UnsupportedError.isInstance(classifyPlannrResponse(response(405, { message: 'no' })))).toBe(true);
     const reset = Math.ceil(Date.now() / 1000) + 30;
     const limited = classifyPlannrResponse(

@@ -2,7 +2,7 @@
  * Correcting an assumption is a one-line change in plannr-assumptions.ts, and the adapter and the simulator
  * both follow it. Here several are flipped at once, as if Plannr had answered otherwise.
  */
-import { UnsupportedError } from '@goalbridge/core';
+import { ConfigError, UnsupportedError } from '@goalbridge/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createPlannrAdapter, PLANNR_ASSUMPTIONS } from '../src/index.ts';
 import { createPlannrSimulator, PLANNR_SANDBOX } from '../src/testing/index.ts';
@@ -84,6 +84,28 @@ describe('with other assumptions', () => {
       }),
     );
     expect(refused.status).toBe(400);
+  });
+
+  it('a relation the server does not allow: a ConfigError naming what was asked and the option to change', async () => {
+    const simulator = createPlannrSimulator();
+    const adapter = createPlannrAdapter({
+      accessToken: PLANNR_SANDBOX.accessToken,
+      accountUuid: PLANNR_SANDBOX.accountUuid,
+      include: ['accounts', 'visible_to_circles'],
+      fetch: (request, init) => simulator.fetch(new Request(request, init)),
+    });
+    const { goal } = await createPlannrAdapter({
+      accessToken: PLANNR_SANDBOX.accessToken,
+      accountUuid: PLANNR_SANDBOX.accountUuid,
+      fetch: (request, init) => simulator.fetch(new Request(request, init)),
+    }).create({ ...input, owners: [...input.owners] });
+    for (const read of [() => adapter.get(goal.id), () => adapter.list()[Symbol.asyncIterator]().next()]) {
+      const error = await read().catch((caught: unknown) => caught);
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as ConfigError).status).toBe(400);
+      expect((error as ConfigError).message).toContain('include=accounts,visible_to_circles');
+      expect((error as ConfigError).message).toContain("adapter's `include` option");
+    }
   });
 
   it('shownOnCirclesInResponse and singleResourceWrapped: the flag is known from the write only', async () => {
