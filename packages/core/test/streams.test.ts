@@ -125,6 +125,30 @@ describe('NDJSON', () => {
     expect(to.goals()).toHaveLength(4);
   });
 
+  it('stops at once on abort while the input waits for its next line (stdin)', async () => {
+    const [line] = await collect(exportNdjson(createMemoryAdapter({ goals: [goal(1)] }).list()));
+    let release: () => void = () => {};
+    async function* idle() {
+      yield line as string;
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    }
+    const controller = new AbortController();
+    const to = createMemoryAdapter();
+    const importing = importNdjson(idle(), to, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(new Error('SIGINT'));
+    const summary = await Promise.race([
+      importing,
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
+    ]);
+    release();
+    expect(summary).not.toBe('still waiting');
+    expect(summary).toMatchObject({ stopped: { reason: 'stopped before finishing' } });
+    expect(to.goals()).toHaveLength(1);
+  });
+
   it('streams a large input through a bounded pipeline', async () => {
     const count = 5000;
     async function* generate() {

@@ -4,9 +4,10 @@ import { RateLimitError, TimeoutError, TransientError, ValidationError } from '.
 import { sleep } from '../src/http/retry-timing.ts';
 import { createMemoryAdapter, type MemoryAdapter } from '../src/memory/memory-adapter.ts';
 import type { GoalInputDraft } from '../src/model/goal.ts';
+import { exportNdjson, importNdjson } from '../src/streams/ndjson.ts';
 import { type ApplyEvent, apply } from '../src/sync/apply.ts';
 import { covers, diffGoal, unstoredPaths } from '../src/sync/compare.ts';
-import { MemoryIdMapStore } from '../src/sync/id-map.ts';
+import { type IdMapStore, MemoryIdMapStore } from '../src/sync/id-map.ts';
 import { migrate } from '../src/sync/migrate.ts';
 import { parseOwnerMap } from '../src/sync/owner-map.ts';
 import { plan } from '../src/sync/plan.ts';
@@ -496,6 +497,97 @@ describe('apply', () => {
     const titles = to.goals().map((g) => g.title);
     expect(titles).toHaveLength(20);
     expect(new Set(titles).size).toBe(20);
+  });
+
+  it('creates again a goal deleted in the target, though the ID map still names the deleted one', async () => {
+    const from = source(3);
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, to, { ownerMap, idMap });
+    await to.delete('t2');
+    const planned = await plan(from, to, { ownerMap, idMap });
+    expect(planned.items.find((item) => item.action === 'create')).toMatchObject({
+      source: 'origin:s2',
+      replaces: 't2',
+    });
+    const summary = await apply(planned, { target: to, idMap });
+    expect(summary.counts).toMatchObject({ created: 1, unchanged: 2 });
+    expect(summary.recovered).toBe(0);
+    expect(to.goals().map((g) => g.title)).toEqual(['Goal 1', 'Goal 3', 'Goal 2']);
+    expect((await idMap.get('origin:s2', 'destination'))?.targetId).toBe('t4');
+    expect((await plan(from, to, { ownerMap, idMap })).counts).toMatchObject({ create: 0, unchanged: 3 });
+  });
+
+  it('does not take a goal it cannot see for deleted when the target cannot list', async () => {
+    const from = source(2);
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, to, { ownerMap, idMap });
+    const blind: GoalAdapter = {
+      ...to,
+      capabilities: {
+        ...to.capabilities,
+        operations: to.capabilities.operations.filter((operation) => operation !== 'list'),
+      },
+    };
+    const planned = await plan(from, blind, { ownerMap, idMap });
+    expect(planned.items.map((item) => (item.action === 'create' ? item.replaces : item.action))).toEqual([
+      undefined,
+      undefined,
+    ]);
+    const summary = await apply(planned, { target: blind, idMap });
+    expect([summary.counts.created, summary.recovered, to.goals().length]).toEqual([2, 2, 2]);
+  });
+
+  it('never hands a lost create a target goal the stream matched to another source goal', async () => {
+    // Two source goals with the same content; the target already holds one copy. The first line matches it
+    // (unchanged), the second is created, but its answer is lost: the reconciliation must not take the copy.
+    const same = goal(1, { owners: [] });
+    const from = createMemoryAdapter({ provider: 'origin', goals: [same, same], createId: (n) => `s${n}` });
+    const to = target([same]);
+    let creates = 0;
+    const answerLostOnce: GoalAdapter = {
+      ...to,
+      async create(input, options) {
+        // The first create never reaches the target, but its outcome is unknown to the client.
+        if (++creates === 1) throw new TimeoutError('no answer', { outcomeUnknown: true });
+        return to.create(input, options);
+      },
+    };
+    const idMap = new MemoryIdMapStore();
+    const lines: string[] = [];
+    for await (const line of exportNdjson(from.list())) lines.push(line);
+    const summary = await importNdjson(lines, answerLostOnce, { idMap });
+    expect(summary.counts).toMatchObject({ unchanged: 1, created: 1, failed: 0 });
+    expect(to.goals()).toHaveLength(2);
+    const targets = (await idMap.entries('destination')).map((entry) => entry.targetId);
+    expect(new Set(targets).size).toBe(2);
+  });
+
+  it('finishes a run without creates though the ID map cannot list its entries', async () => {
+    const to = target([goal(1, { owners: [] })]);
+    const idMap = new MemoryIdMapStore();
+    const failing: IdMapStore = {
+      get: (source, to) => idMap.get(source, to),
+      set: (entry) => idMap.set(entry),
+      entries: async () => {
+        await sleep(5);
+        throw new Error('database connection reset');
+      },
+    };
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const from = createMemoryAdapter({ provider: 'origin', goals: [goal(1, { owners: [] })] });
+      const planned = await plan(from, to);
+      const summary = await apply(planned, { target: to, idMap: failing });
+      await sleep(20);
+      expect(summary.counts).toMatchObject({ unchanged: 1 });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
   });
 
   it('writes updates and counts unchanged goals', async () => {

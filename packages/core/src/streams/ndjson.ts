@@ -114,7 +114,7 @@ export async function importNdjson(
     }
   }
   return apply(
-    { source: inputName, target: target.provider, items: items() },
+    { source: inputName, target: target.provider, items: items(), claims: context.index },
     { ...writeSettingsOf(options), target, naturalKey: context.keyOf },
   );
 }

@@ -90,11 +90,22 @@ class StopRun extends Error {
   }
 }
 
+/** Target goals taken by a source goal, shared between a stream's planner and the run that writes it. */
+export interface TargetClaims {
+  claim(id: string): void;
+  isClaimed(id: string): boolean;
+}
+
 /** A plan whose items arrive as a stream (NDJSON import, streaming migrations). */
 export interface PlanStream {
   source: string;
   target: string;
   items: AsyncIterable<PlanItem>;
+  /**
+   * What the planner has matched so far (its target index). A lost create's reconciliation then never takes a
+   * goal planned for another source goal, and the planner never matches one the reconciliation took.
+   */
+  claims?: TargetClaims | undefined;
 }
 
 export async function apply(
@@ -111,7 +122,8 @@ export async function apply(
   const taken = (listed ?? []).flatMap((item) =>
     'targetId' in item && item.targetId ? [item.targetId] : [],
   );
-  const reconciler = new Reconciler(target, keyOf, idMap, taken);
+  const shared = 'claims' in plan ? plan.claims : undefined;
+  const reconciler = new Reconciler(target, keyOf, idMap, taken, shared);
   const stop = new AbortController();
   // A spent budget stops taking new work (`signal`); writes already sent still get their answers, so nothing
   // they did becomes unknown. Only the caller's own signal (Ctrl-C) cuts requests short.
@@ -146,6 +158,7 @@ export async function apply(
             code: 'validation',
           });
         case 'unchanged':
+          reconciler.claim(item.targetId);
           await remember(idMap, item.source, target.provider, item.targetId, item.key);
           return record(item, 'unchanged', { targetId: item.targetId });
         case 'create': {
@@ -159,6 +172,7 @@ export async function apply(
           });
         }
         case 'update': {
+          reconciler.claim(item.targetId);
           const result = await withAttempts(maxAttempts, requests, () =>
             target.update(item.targetId, item.patch, { signal: requests }),
           );
@@ -258,7 +272,8 @@ async function createOnce(
     key: item.key,
   };
   const entry = await idMap.get(item.source, target.provider);
-  if (entry?.state === 'done' && entry.targetId)
+  // Done already (an earlier attempt or run), unless it names the goal the plan found deleted in the target.
+  if (entry?.state === 'done' && entry.targetId && entry.targetId !== item.replaces)
     return { targetId: entry.targetId, recovered: true, warnings: [] };
   let maybeCreated = entry?.state === 'pending';
   let ticket = resume?.ticket;
@@ -280,7 +295,7 @@ async function createOnce(
     await idMap.set({ ...base, state: 'pending', at: new Date().toISOString() });
     try {
       const { goal, warnings, recovered } = await target.create(item.input, { signal });
-      await reconciler.claim(goal.id);
+      reconciler.claim(goal.id);
       await idMap.set({ ...base, state: 'done', targetId: goal.id, at: new Date().toISOString() });
       return { targetId: goal.id, recovered: recovered === true, warnings };
     } catch (error) {
@@ -354,7 +369,8 @@ async function runPool<T>(
       }
       let next: IteratorResult<T>;
       try {
-        next = await pull();
+        // A stream may wait long for its next item (stdin): a stop must not wait with it.
+        next = await untilAborted(pull(), signal);
       } catch (error) {
         failure ??= { error };
         return;
@@ -369,9 +385,22 @@ async function runPool<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   if (failure) {
-    await iterator.return?.();
+    // Closing a stream still waiting for its next item would wait as long: after a stop it closes on its own.
+    const closing = pulling.then(() => iterator.return?.());
+    if (!signal.aborted) await closing;
+    else closing.catch(() => undefined);
     throw failure.error;
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /**
@@ -384,27 +413,46 @@ class Reconciler {
   readonly #target: GoalAdapter;
   readonly #keyOf: NaturalKeyFunction;
   readonly #stored: readonly GoalField[];
-  readonly #claimed: Promise<Set<string>>;
+  readonly #idMap: IdMapStore;
+  readonly #claimed: Set<string>;
+  readonly #shared: TargetClaims | undefined;
+  /** The ID map's target goals, read when first needed: most runs never lose an answer. */
+  #mapped: Promise<void> | undefined;
   /** Reads started so far; the n-th read has number n. */
   #started = 0;
   #running: { number: number; index: Promise<Map<string, Goal[]>> } | undefined;
   #latest: { number: number; index: Map<string, Goal[]> } | undefined;
   #queued: Promise<Map<string, Goal[]>> | undefined;
 
-  constructor(target: GoalAdapter, keyOf: NaturalKeyFunction, idMap: IdMapStore, taken: Iterable<string>) {
+  constructor(
+    target: GoalAdapter,
+    keyOf: NaturalKeyFunction,
+    idMap: IdMapStore,
+    taken: Iterable<string>,
+    shared: TargetClaims | undefined,
+  ) {
     this.#target = target;
     this.#keyOf = keyOf;
     const { readable, writable } = target.capabilities.fields;
     this.#stored = writable.filter((field) => readable.includes(field));
-    const initial = new Set(taken);
-    this.#claimed = idMap.entries(target.provider).then((entries) => {
-      for (const entry of entries) if (entry.targetId) initial.add(entry.targetId);
-      return initial;
-    });
+    this.#idMap = idMap;
+    this.#claimed = new Set(taken);
+    this.#shared = shared;
   }
 
-  async claim(id: string): Promise<void> {
-    (await this.#claimed).add(id);
+  /** Marks a target goal as another source goal's: no lost create is ever matched to it. */
+  claim(id: string): void {
+    this.#claimed.add(id);
+    this.#shared?.claim(id);
+  }
+
+  #isClaimed(id: string): boolean {
+    return this.#claimed.has(id) || this.#shared?.isClaimed(id) === true;
+  }
+
+  async #claimMapped(): Promise<void> {
+    for (const entry of await this.#idMap.entries(this.#target.provider))
+      if (entry.targetId) this.#claimed.add(entry.targetId);
   }
 
   /** A ticket for a question asked now: reads numbered above it started later. */
@@ -415,15 +463,16 @@ class Reconciler {
   /** The unclaimed target goal that holds exactly what `item` wrote, from a read started after `ticket`. */
   async find(item: CreateItem, signal: AbortSignal, ticket = this.ask()): Promise<string | undefined> {
     const index = await this.#readAfter(ticket, signal);
-    const claimed = await this.#claimed;
+    this.#mapped ??= this.#claimMapped();
+    await this.#mapped;
     const goal = index
       .get(item.key)
       ?.find(
         (candidate) =>
-          !claimed.has(candidate.id) &&
+          !this.#isClaimed(candidate.id) &&
           Object.keys(diffGoal(item.input, candidate, this.#stored, item.unstored)).length === 0,
       );
-    if (goal) claimed.add(goal.id);
+    if (goal) this.claim(goal.id);
     return goal?.id;
   }
 

@@ -1,4 +1,11 @@
-export { type ApplyEvent, type ApplyOptions, apply, type ItemOutcome, type PlanStream } from './apply.ts';
+export {
+  type ApplyEvent,
+  type ApplyOptions,
+  apply,
+  type ItemOutcome,
+  type PlanStream,
+  type TargetClaims,
+} from './apply.ts';
 export { covers, diffGoal, sameValue, unstoredPaths } from './compare.ts';
 export { type IdMapEntry, type IdMapStore, MemoryIdMapStore, sourceRef } from './id-map.ts';
 export { type MigrateOptions, migrate } from './migrate.ts';

@@ -78,6 +78,11 @@ export type PlanItem =
       key: string;
       /** Goal paths the target does not store as given: ignored when recognising the created goal. */
       unstored: string[];
+      /**
+       * The target goal the ID map named for this source, gone from the target when planned (deleted there):
+       * the create makes its successor, so apply must not take that old entry for the goal already created.
+       */
+      replaces?: string;
     })
   | (ItemBase & { action: 'update'; targetId: string; patch: GoalPatch; key: string; matchedBy: MatchKind })
   | (ItemBase & { action: 'unchanged'; targetId: string; key: string; matchedBy: MatchKind })
@@ -202,7 +207,8 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   const key = context.keyOf(input);
   if (!match) {
     index.reserveTitle(input.title);
-    return { ...base, action: 'create', input, key, unstored, warnings };
+    const gone = entry?.state === 'done' && index.listed ? entry.targetId : undefined;
+    return { ...base, action: 'create', input, key, unstored, warnings, ...(gone ? { replaces: gone } : {}) };
   }
   const patch = diffGoal(input, match.goal, stored, unstored);
   const common = { ...base, targetId: match.goal.id, key, matchedBy: match.by, warnings };

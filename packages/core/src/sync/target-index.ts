@@ -20,6 +20,10 @@ export interface TargetIndex {
   match(entry: IdMapEntry | undefined, key: string, same: (goal: Goal) => boolean): TargetMatch | undefined;
   /** Marks a target goal as taken (e.g. just created). */
   claim(id: string): void;
+  /** Whether a target goal is taken: by the ID map, a match, or a {@link claim}. */
+  isClaimed(id: string): boolean;
+  /** Whether the target could be read: only then is a goal missing from the index gone from the target. */
+  readonly listed: boolean;
   /** Whether a goal in the target, or one already planned, has this title (compared normalized). */
   titleTaken(title: string): boolean;
   /** Reserves a title for a planned create. */
@@ -38,7 +42,8 @@ export async function readTargetIndex(
   const goals = new Map<string, Goal>();
   const byKey = new Map<string, Goal[]>();
   const titles = new Set<string>();
-  if (target.capabilities.operations.includes('list')) {
+  const listed = target.capabilities.operations.includes('list');
+  if (listed) {
     for await (const goal of target.list({ signal })) {
       goals.set(goal.id, goal);
       titles.add(normalizeTitle(goal.title));
@@ -54,12 +59,14 @@ export async function readTargetIndex(
   );
 
   return {
+    listed,
     get size() {
       return goals.size;
     },
     claim(id) {
       claimed.add(id);
     },
+    isClaimed: (id) => claimed.has(id),
     titleTaken: (title) => titles.has(normalizeTitle(title)),
     reserveTitle(title) {
       titles.add(normalizeTitle(title));
