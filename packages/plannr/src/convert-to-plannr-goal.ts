@@ -26,7 +26,7 @@ import {
 } from '@goalbridge/core';
 import * as z from 'zod';
 import { PLANNR_MEASURE } from './map-plannr-goal.ts';
-import { isPlannrUuid, PLANNR_PROVIDER, type PlannrGoalWrite } from './plannr-api.ts';
+import { PLANNR_PROVIDER, type PlannrGoalWrite, plannrUuidProblem } from './plannr-api.ts';
 import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
 
 /** Plannr's documented input limits [S1, S2] (reference §1.2). */
@@ -48,11 +48,14 @@ export interface PlannrConversion extends Mapped<PlannrGoalWrite> {
   issues: ValidationIssue[];
 }
 
-/** `extensions.plannr` as a write accepts it; `sharedOwnerType` and `extra` are Plannr's and are not sent. */
+/**
+ * `extensions.plannr` as a write accepts it; `sharedOwnerType` and `extra` are Plannr's and are not sent.
+ * Circle UUIDs are checked as owner UUIDs are (`Conversion.uuid`).
+ */
 const PlannrExtensionInputSchema = z.strictObject({
   timeframe: z.string().nullable().optional(),
   shownOnCircles: z.boolean('must be true or false').optional(),
-  visibleToCirclesUuids: z.array(z.string().refine(isPlannrUuid, 'must be a Plannr circle UUID')).optional(),
+  visibleToCirclesUuids: z.array(z.string()).optional(),
   sharedOwnerType: z.string().nullable().optional(),
   extra: z.record(z.string(), z.unknown()).optional(),
 });
@@ -131,6 +134,16 @@ class Conversion {
     return trimmed;
   }
 
+  /**
+   * Adds `value` to the UUIDs being `sent`, exactly as given, or reports at `path` why it cannot be sent: not a
+   * lower-case UUID (`plannrUuidProblem`), or already listed.
+   */
+  uuid(path: string, value: string, what: string, sent: string[]): void {
+    const problem = plannrUuidProblem(value, what) ?? (sent.includes(value) ? 'is listed twice' : undefined);
+    if (problem === undefined) sent.push(value);
+    else this.issue(path, problem);
+  }
+
   /** A nullable field: null clears it on update and is left out on create, where unset is the default. */
   nullable<K extends keyof PlannrGoalWrite>(key: K, value: PlannrGoalWrite[K] | null): void {
     if (value !== null || this.mode === 'update') this.body[key] = value as PlannrGoalWrite[K];
@@ -168,15 +181,10 @@ function convert(fields: GoalPatch, mode: Mode, options: PlannrConvertOptions): 
 function convertOwners(out: Conversion, owners: NonNullable<GoalPatch['owners']>): void {
   const ids: string[] = [];
   owners.forEach((owner, index) => {
-    const id = owner.id.toLowerCase(); // UUIDs compare case-insensitively; Plannr renders them lower-case.
     if (owner.type !== 'account') {
       out.issue(`owners.${index}.type`, 'Plannr goal owners are client accounts (type "account")');
-    } else if (!isPlannrUuid(owner.id)) {
-      out.issue(`owners.${index}.id`, 'must be a Plannr account UUID');
-    } else if (ids.includes(id)) {
-      out.issue(`owners.${index}.id`, 'is listed twice');
     } else {
-      ids.push(id);
+      out.uuid(`owners.${index}.id`, owner.id, 'account', ids);
     }
     if (owner.name !== undefined) {
       out.warn(`owners.${index}.name`, 'Plannr takes owner names from the account', 'ignored', owner.id);
@@ -304,11 +312,9 @@ function convertExtensions(out: Conversion, extensions: NonNullable<GoalPatch['e
   }
   if (shownOnCircles !== undefined) out.body[PLANNR_ASSUMPTIONS.shownOnCirclesWriteKey] = shownOnCircles;
   if (visibleToCirclesUuids !== undefined) {
-    const circles = visibleToCirclesUuids.map((uuid) => uuid.toLowerCase());
-    circles.forEach((uuid, index) => {
-      if (circles.indexOf(uuid) !== index) {
-        out.issue(`extensions.plannr.visibleToCirclesUuids.${index}`, 'is listed twice');
-      }
+    const circles: string[] = [];
+    visibleToCirclesUuids.forEach((uuid, index) => {
+      out.uuid(`extensions.plannr.visibleToCirclesUuids.${index}`, uuid, 'circle', circles);
     });
     out.body.visible_to_circles_uuids = circles;
   }

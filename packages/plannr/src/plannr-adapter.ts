@@ -34,13 +34,13 @@ import {
 } from './convert-to-plannr-goal.ts';
 import { plannrGoalToGoal } from './map-plannr-goal.ts';
 import {
-  isPlannrUuid,
   PLANNR_BASE_URL,
   PLANNR_PROVIDER,
   type PlannrGoal,
   PlannrGoalPageSchema,
   PlannrGoalSchema,
   type PlannrGoalWrite,
+  plannrUuidProblem,
   unwrapResource,
 } from './plannr-api.ts';
 import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
@@ -247,7 +247,7 @@ function createPlannrDriver(
     provider: PLANNR_PROVIDER,
     capabilities,
 
-    checkId: (id) => (isPlannrUuid(id) ? undefined : 'must be a Plannr goal UUID'),
+    checkId: (id) => plannrUuidProblem(id, 'goal'),
     checkInput: (input) => checkGoalForPlannr(input, { currency }),
     checkPatch: (patch) => {
       const { issues, warnings } = convertGoalPatchToPlannr(patch, { currency });

@@ -13,8 +13,20 @@ export const PLANNR_ORIGIN = 'https://api.plannrcrm.com';
 /** Any RFC 4122 UUID; Plannr's own examples include version 3 ids (reference §1.4, `6ff8f7f6-…-3525-…`). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A UUID in either case: what a read accepts, and what an id must look like before its case is checked. */
 export function isPlannrUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
+}
+
+/**
+ * Why `value` cannot be sent as the UUID of a Plannr `what` (goal, account, circle), or undefined when it can.
+ * Plannr answers UUIDs in lower case and goalbridge compares ids exactly (a sync's natural key and diff), so
+ * an id sent in any other case would never be recognised when read back: it is refused, never lower-cased.
+ */
+export function plannrUuidProblem(value: string, what: string): string | undefined {
+  if (!isPlannrUuid(value)) return `must be a Plannr ${what} UUID`;
+  const canonical = value.toLowerCase();
+  return value === canonical ? undefined : `must be a lower-case UUID, as Plannr writes it: ${canonical}`;
 }
 
 const Uuid = z.string().regex(UUID, 'must be a UUID');

@@ -238,15 +238,41 @@ describe('Goal → Plannr write', () => {
     expect(
       issues({
         owners: [
-          { type: 'account', id: 'ECDEABF7-43B0-482B-977B-C29259480484' },
+          { type: 'account', id: gareth },
           { type: 'account', id: gareth },
         ],
       }),
     ).toEqual([{ path: 'owners.1.id', message: 'is listed twice' }]);
-    expect(
-      issues({ extensions: { plannr: { visibleToCirclesUuids: [circle, circle.toUpperCase()] } } }),
-    ).toEqual([{ path: 'extensions.plannr.visibleToCirclesUuids.1', message: 'is listed twice' }]);
+    expect(issues({ owners: [{ type: 'account', id: 'gareth' }] })).toEqual([
+      { path: 'owners.0.id', message: 'must be a Plannr account UUID' },
+    ]);
+    expect(issues({ extensions: { plannr: { visibleToCirclesUuids: [circle, circle] } } })).toEqual([
+      { path: 'extensions.plannr.visibleToCirclesUuids.1', message: 'is listed twice' },
+    ]);
+    expect(issues({ extensions: { plannr: { visibleToCirclesUuids: ['jones'] } } })).toEqual([
+      { path: 'extensions.plannr.visibleToCirclesUuids.0', message: 'must be a Plannr circle UUID' },
+    ]);
     expect(() => goalToPlannrGoalWrite({ ...base, title: 'x'.repeat(256) })).toThrow(ValidationError);
+  });
+
+  it('refuses a UUID not in lower case, naming the lower-case form, instead of changing it', () => {
+    // Plannr answers lower case and a sync compares ids exactly: an id sent in upper case never matches again.
+    const upper = { type: 'account', id: gareth.toUpperCase() } as const;
+    const lowerCaseOnly = (path: string, uuid: string) => ({
+      path,
+      message: `must be a lower-case UUID, as Plannr writes it: ${uuid}`,
+    });
+    const create = convertGoalToPlannr({ ...baseInput, owners: [{ type: 'account', id: gareth }, upper] });
+    expect(create.issues).toEqual([lowerCaseOnly('owners.1.id', gareth)]);
+    expect(create.value.account_uuids).toEqual([gareth]);
+    expect(convertGoalPatchToPlannr({ owners: [upper] }).issues).toEqual([
+      lowerCaseOnly('owners.0.id', gareth),
+    ]);
+    const circles = { extensions: { plannr: { visibleToCirclesUuids: [circle.toUpperCase()] } } };
+    expect(convertGoalPatchToPlannr(circles).issues).toEqual([
+      lowerCaseOnly('extensions.plannr.visibleToCirclesUuids.0', circle),
+    ]);
+    expect(() => goalToPlannrGoalWrite({ ...base, owners: [upper] })).toThrow(ValidationError);
   });
 
   it('converts with the account currency given, in its minor units', () => {

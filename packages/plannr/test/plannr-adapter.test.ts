@@ -424,7 +424,7 @@ describe('reads and writes', () => {
     const { goal, warnings } = await adapter.create({
       ...input(),
       owners: [
-        { type: 'account', id: gareth.uuid.toUpperCase() },
+        { type: 'account', id: gareth.uuid },
         { type: 'account', id: emily.uuid },
       ],
     });
@@ -479,6 +479,39 @@ describe('reads and writes', () => {
       'title',
     ]);
     expect(sent).toHaveLength(1);
+  });
+
+  it('refuses a UUID not in lower case, as Plannr writes it, before any request, and never lower-cases it', async () => {
+    const { adapter, sent } = setup();
+    const { goal } = await adapter.create(input());
+    const upperOwner = { owners: [{ type: 'account', id: emily.uuid.toUpperCase() }] };
+    const ownerIssue = {
+      path: 'owners.0.id',
+      message: `must be a lower-case UUID, as Plannr writes it: ${emily.uuid}`,
+    };
+    expect(adapter.check({ ...input(2), ...upperOwner }).issues).toEqual([ownerIssue]);
+    for (const write of [
+      () => adapter.create({ ...input(2), ...upperOwner }),
+      () => adapter.update(goal.id, upperOwner),
+    ]) {
+      expect(((await rejection(write())) as ValidationError).issues).toEqual([ownerIssue]);
+    }
+    // Goal ids too: Plannr answers them in lower case, and a sync's ID map holds them as answered.
+    const idIssue = { path: 'id', message: `must be a lower-case UUID, as Plannr writes it: ${goal.id}` };
+    const upperId = goal.id.toUpperCase();
+    for (const call of [
+      () => adapter.get(upperId),
+      () => adapter.update(upperId, { title: 'Renamed' }),
+      () => adapter.delete(upperId),
+      () => adapter.progress(upperId),
+    ]) {
+      expect(((await rejection(call())) as ValidationError).issues).toEqual([idIssue]);
+    }
+    expect(((await rejection(adapter.get('goal-1'))) as ValidationError).issues).toEqual([
+      { path: 'id', message: 'must be a Plannr goal UUID' },
+    ]);
+    expect(sent.map((request) => request.method)).toEqual(['POST']);
+    expect((await adapter.get(goal.id)).owners).toEqual([{ type: 'account', id: gareth.uuid }]);
   });
 
   it('reads progress as the stored percentage', async () => {
