@@ -247,6 +247,33 @@ describe.each(AUTHS)('%s with canary credentials', (auth) => {
     capture.error('wrong credential', error);
     expect(capture.leaks()).toEqual([]);
   });
+
+  it('refuses a base URL that holds a credential, without repeating it', () => {
+    const capture = new Capture();
+    const baseURL = `https://user:${CANARIES.pipedriveApiToken}@api.example.com/v1`;
+    // Built here, not through canaryAdapter: its name in the stack would read as a leak.
+    const build = {
+      pipedrive: () => createPipedriveAdapter({ apiToken: 'a'.repeat(40), baseURL }),
+      plannr: () =>
+        createPlannrAdapter({
+          accessToken: 'a'.repeat(40),
+          accountUuid: PLANNR_SANDBOX.accountUuid,
+          baseURL,
+        }),
+      capillary: () =>
+        createCapillaryAdapter({ auth: { type: 'basic', username: 'till', password: 'p4ss' }, baseURL }),
+    }[providerOf(auth)];
+    let error: unknown;
+    try {
+      build();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(GoalbridgeError.isInstance(error) && error.code, String(error)).toBe('config');
+    expect(String((error as Error).message)).toContain('baseURL');
+    capture.error('base URL with a credential', error);
+    expect(capture.leaks()).toEqual([]);
+  });
 });
 
 describe('a migration between canary-authenticated providers', () => {

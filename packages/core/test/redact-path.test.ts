@@ -38,6 +38,15 @@ describe('redaction', () => {
     expect(redactText('Token 5a9c0de2b7f14e3a8d6c and basic dXNlcjpwYXNz')).toBe(
       `Token ${REDACTED} and basic ${REDACTED}`,
     );
+    // fetch's own message repeats a URL it refused, user info and all.
+    expect(
+      redactText(
+        'Request cannot be constructed from a URL that includes credentials: http://u:CANARY9@h:1/v1',
+      ),
+    ).toBe(`Request cannot be constructed from a URL that includes credentials: http://${REDACTED}@h:1/v1`);
+    expect(redactText('see https://tok3n@api.example.com/x, or mail a@b.c')).toBe(
+      `see https://${REDACTED}@api.example.com/x, or mail a@b.c`,
+    );
   });
 
   it('leaves prose that merely mentions a token readable', () => {

@@ -48,7 +48,13 @@ export const RateLimitRuleSchema = z.strictObject({
 }) as z.ZodType<RateLimitRule>;
 
 /** An http(s) URL. */
-export const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+export const HttpUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  // fetch refuses such URLs anyway, and its error would repeat the password: refused here, never echoed.
+  .refine(
+    (value) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value),
+    'must not hold credentials (user:password@); give them as the adapter’s credential options',
+  );
 
 /** The transport options every adapter takes; {@link commonAdapterOptionsShape} checks them. */
 export interface CommonAdapterOptions {

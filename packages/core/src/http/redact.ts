@@ -12,6 +12,8 @@ const INLINE_SECRETS = [
   // token budget is spent" must stay readable (the client's own credentials are caught by value anyway).
   /\b([Bb]earer|BEARER|[Bb]asic|BASIC|[Tt]oken|TOKEN)\s+(?![a-z]{1,19}(?![A-Za-z0-9._~+/=-]))[A-Za-z0-9._~+/=-]{4,}/g,
   /\b([A-Za-z_-]*(?:token|secret|password|api[-_]?key)[A-Za-z_-]*)(["']?\s*[=:]\s*["']?)([^\s"'&,;}]{2,})/gi,
+  // The user info of a URL in prose (a fetch error repeats the URL it refused): `https://user:pass@host`.
+  /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi,
 ];
 
 /** True when a header or parameter name usually carries a credential. */
@@ -35,6 +37,7 @@ export function redactText(text: string, secrets: Iterable<string> = []): string
     INLINE_SECRETS[1] as RegExp,
     (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`,
   );
+  result = result.replace(INLINE_SECRETS[2] as RegExp, (_match, scheme: string) => `${scheme}${REDACTED}@`);
   return result;
 }
 
