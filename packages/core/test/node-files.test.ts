@@ -1,7 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../src/errors.ts';
 import { FileIdMapStore } from '../src/node/file-id-map-store.ts';
@@ -28,6 +38,48 @@ const entry = (i: number, state: 'pending' | 'done' = 'done') => ({
   key: `k${i}`,
   at: '2026-01-01T00:00:00.000Z',
 });
+
+const line = (i: number) => JSON.stringify({ v: 1, ...entry(i) });
+
+/**
+ * Starts `count` processes that each try to open the map at once (they wait for a go signal after loading),
+ * and returns what each saw: 'opened' or the error message. A winner keeps the map open while the others try.
+ */
+async function raceToOpen(path: string, count: number): Promise<string[]> {
+  const moduleUrl = new URL('../src/node/file-id-map-store.ts', import.meta.url).href;
+  const go = `${path}.go`;
+  const script = `
+    import { existsSync } from 'node:fs';
+    const { FileIdMapStore } = await import(${JSON.stringify(moduleUrl)});
+    process.stdout.write('ready\\n');
+    const giveUp = Date.now() + 5000;
+    while (!existsSync(${JSON.stringify(go)}) && Date.now() < giveUp);
+    try {
+      const store = await FileIdMapStore.open(${JSON.stringify(path)});
+      await store.set({ source: 'child:' + process.pid, target: 'plannr', state: 'done', targetId: 't', at: 'now' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await store.close();
+      process.stdout.write('opened\\n');
+    } catch (error) {
+      process.stdout.write(error.message + '\\n');
+    }`;
+  let loading = count;
+  const outputs = Array.from({ length: count }, () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return new Promise<string[]>((resolve) => {
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        const wasReady = text.startsWith('ready\n');
+        text += chunk.toString();
+        if (!wasReady && text.startsWith('ready\n') && --loading === 0) writeFileSync(go, '');
+      });
+      child.on('exit', () => resolve(text.trim().split('\n')));
+    });
+  });
+  return (await Promise.all(outputs)).map((lines) => lines.at(-1) ?? '');
+}
 
 describe('FileIdMapStore', () => {
   it('keeps entries across reopening, the last write of a source winning', async () => {
@@ -98,6 +150,118 @@ describe('FileIdMapStore', () => {
       sleeper.kill('SIGKILL');
     }
   });
+
+  it('lets exactly one of several processes racing for a stale lock take it over', async () => {
+    const path = file();
+    writeFileSync(`${path}.lock`, '999999999');
+    const outcomes = await raceToOpen(path, 4);
+    expect(outcomes.filter((outcome) => outcome === 'opened')).toHaveLength(1);
+    for (const outcome of outcomes.filter((o) => o !== 'opened'))
+      expect(outcome).toMatch(/^ID map .* is in use by process \d+; wait for it to finish or stop it$/);
+    // Only the winner wrote; nobody's compaction overwrote another's entries.
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(existsSync(`${path}.lock.takeover`)).toBe(false);
+  });
+
+  it('waits for another process taking over a stale lock, and then finds it in use', async () => {
+    const path = file();
+    writeFileSync(`${path}.lock`, '999999999');
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+    try {
+      // Another process has found the lock stale too and is replacing it: its takeover lock is there.
+      writeFileSync(`${path}.lock.takeover`, String(sleeper.pid));
+      const opening = FileIdMapStore.open(path).catch((caught: unknown) => caught);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      // It finishes: its own lock in place of the stale one, then its takeover lock released.
+      writeFileSync(`${path}.lock`, String(sleeper.pid));
+      rmSync(`${path}.lock.takeover`);
+      const error = await opening;
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(new RegExp(`in use by process ${sleeper.pid}`));
+      expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(sleeper.pid));
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('takes over a lock left by a process killed while taking it over', async () => {
+    const path = file();
+    writeFileSync(`${path}.lock`, '999999999');
+    writeFileSync(`${path}.lock.takeover`, '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock.takeover`, minuteAgo, minuteAgo);
+    await openStore(path);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+    expect(existsSync(`${path}.lock.takeover`)).toBe(false);
+  });
+
+  it('knows a map is open in this process however its path is spelled', async () => {
+    const path = file();
+    const store = await FileIdMapStore.open(path);
+    for (const spelling of [`${dir}/./${path.slice(dir.length + 1)}`, relative(process.cwd(), path)])
+      await expect(FileIdMapStore.open(spelling)).rejects.toThrow(/already open in this process/);
+    await store.close();
+    await (await FileIdMapStore.open(`${dir}/./${path.slice(dir.length + 1)}`)).close();
+  });
+
+  it('keeps a whole last entry saved without a final newline', async () => {
+    const path = file();
+    writeFileSync(path, `${line(1)}\n${line(2)}`);
+    const store = await openStore(path);
+    expect(await store.entries('plannr')).toEqual([entry(1), entry(2)]);
+    expect(readFileSync(path, 'utf8')).toBe(`${line(1)}\n${line(2)}\n`);
+    await store.set(entry(3));
+    expect(readFileSync(path, 'utf8')).toBe(`${line(1)}\n${line(2)}\n${line(3)}\n`);
+  });
+
+  it('drops a last line without newline that is JSON but not an entry', async () => {
+    const path = file();
+    writeFileSync(path, `${line(1)}\n{"v":1,"source":"pipedrive:2"}`);
+    const store = await openStore(path);
+    expect(await store.entries('plannr')).toEqual([entry(1)]);
+    expect(readFileSync(path, 'utf8')).toBe(`${line(1)}\n`);
+  });
+
+  it('keeps writing when compaction fails, and close releases the map before reporting it', async () => {
+    const path = file();
+    const store = await FileIdMapStore.open(path);
+    // A folder where compaction writes its temporary file makes every compaction fail (EISDIR).
+    mkdirSync(`${path}.${process.pid}.tmp`);
+    for (let i = 0; i < 1100; i++) await store.set(entry(i % 5, 'pending'));
+    await store.set(entry(9));
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1101);
+
+    const error = await store.close().catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `could not compact ID map ${path} while closing it (EISDIR); the lock is released and the journal is left as it was`,
+    );
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    rmdirSync(`${path}.${process.pid}.tmp`);
+    const again = await openStore(path);
+    expect(await again.get('pipedrive:0', 'plannr')).toEqual(entry(0, 'pending'));
+    expect(await again.get('pipedrive:9', 'plannr')).toEqual(entry(9));
+  });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'removes the temporary file of a failed compaction and compacts again later',
+    async () => {
+      const path = file();
+      const store = await openStore(path);
+      const temporary = `${path}.${process.pid}.tmp`;
+      // Writing through this link fails with ENOSPC, as on a full disk, after the file was opened.
+      symlinkSync('/dev/full', temporary);
+      for (let i = 0; i < 1001; i++) await store.set(entry(i % 5));
+      expect(existsSync(temporary)).toBe(false);
+      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1001);
+      // Not retried at once, but once the journal has grown again; then it succeeds.
+      for (let i = 0; i < 1000; i++) await store.set(entry(i % 5));
+      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2001);
+      await store.set(entry(0));
+      expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(5);
+    },
+  );
 
   it('loses nothing recorded before the process is killed (SIGKILL mid-run)', async () => {
     const path = file();

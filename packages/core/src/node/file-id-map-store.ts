@@ -2,11 +2,14 @@
  * The file-backed ID map: a journal of JSON lines, one per change, appended before `set` resolves. A crash
  * can at worst leave a torn last line, which is recognised and dropped on the next open; the journal is
  * compacted by writing a temporary file, syncing it and renaming it over the old one, so the file is
- * always either the old map or the new one. A lock file keeps two runs from writing the same map; a lock
- * left by a killed process is taken over.
+ * always either the old map or the new one. Compaction only saves space: when it fails, writes go on and it
+ * is tried again later. A lock file keeps two runs from writing the same map; a lock left by a killed
+ * process is taken over, by one process only.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type FileHandle, open, readFile, rename } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import type { IdMapEntry, IdMapStore } from '../sync/id-map.ts';
@@ -23,6 +26,9 @@ const EntrySchema = z.strictObject({
 
 const keyOf = (entry: Pick<IdMapEntry, 'source' | 'target'>) => `${entry.target}\u0000${entry.source}`;
 
+/** Compaction is due once the journal has more lines than this, and over three times as many as entries. */
+const COMPACTION_MIN_LINES = 1000;
+
 export interface FileIdMapStoreOptions {
   /** Sync every append to disk (survives power loss, slower). Default false: a process crash never loses data. */
   durable?: boolean;
@@ -32,8 +38,11 @@ export class FileIdMapStore implements IdMapStore {
   readonly path: string;
   readonly #entries: Map<string, IdMapEntry>;
   readonly #options: FileIdMapStoreOptions;
+  /** The journal, open for appending; undefined after a compaction until the next append reopens it. */
   #handle: FileHandle | undefined;
   #journalLines: number;
+  /** Journal length past which compaction is next tried; moved on after a failed one. */
+  #compactAfter = COMPACTION_MIN_LINES;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -51,13 +60,13 @@ export class FileIdMapStore implements IdMapStore {
 
   /** Opens (or creates) the map at `path`, taking its lock. Throws a ConfigError naming the file and line for a corrupt map. */
   static async open(path: string, options: FileIdMapStoreOptions = {}): Promise<FileIdMapStore> {
-    acquireLock(path);
+    await acquireLock(path);
     try {
-      const { entries, lines, torn } = await load(path);
+      const { entries, lines, unterminated } = await load(path);
       const store = new FileIdMapStore(path, entries, lines, options);
-      // Compacting a torn journal already reopens it for appending.
-      if (torn) await store.#compact();
-      store.#handle ??= await open(path, 'a');
+      // Rewritten whole, so that the next append starts a line of its own.
+      if (unterminated) await store.#compact();
+      store.#handle = await open(path, 'a');
       return store;
     } catch (error) {
       releaseLock(path);
@@ -76,68 +85,134 @@ export class FileIdMapStore implements IdMapStore {
       .map((entry) => ({ ...entry }));
   }
 
+  /** Resolves once the entry is appended to the journal (and synced, when durable). */
   set(entry: IdMapEntry): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`ID map ${this.path} is closed`));
     const record = { ...entry };
     const job = this.#queue.then(async () => {
+      await this.#append(record);
       this.#entries.set(keyOf(record), record);
-      await (this.#handle as FileHandle).write(`${JSON.stringify({ v: 1, ...stripUndefined(record) })}\n`);
-      if (this.#options.durable) await (this.#handle as FileHandle).datasync();
       this.#journalLines++;
-      if (this.#journalLines > 1000 && this.#journalLines > this.#entries.size * 3) await this.#compact();
+      await this.#compactIfDue();
     });
     this.#queue = job.catch(() => undefined);
     return job;
   }
 
-  /** Compacts the journal, syncs it and releases the lock. */
+  /**
+   * Compacts the journal, syncs it and releases the lock. The lock is released whatever happens; a failed
+   * compaction is reported after that, and leaves the journal as it was.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#queue;
-    await this.#compact();
-    await this.#handle?.close();
-    this.#handle = undefined;
-    releaseLock(this.path);
+    let failure: unknown;
+    try {
+      await this.#queue;
+      await this.#compact();
+    } catch (error) {
+      failure = error;
+    } finally {
+      await this.#closeJournal().catch((error: unknown) => {
+        failure ??= error;
+      });
+      releaseLock(this.path);
+    }
+    if (failure !== undefined) {
+      throw new ConfigError(
+        `could not compact ID map ${this.path} while closing it (${reason(failure)}); the lock is released and the journal is left as it was`,
+        { cause: failure },
+      );
+    }
   }
 
-  /** Rewrites the journal as one line per entry, atomically. */
+  async #append(record: IdMapEntry): Promise<void> {
+    this.#handle ??= await open(this.path, 'a');
+    await this.#handle.write(journalLine(record));
+    if (this.#options.durable) await this.#handle.datasync();
+  }
+
+  /** A failed compaction does not fail the write that triggered it: the journal is still whole. */
+  async #compactIfDue(): Promise<void> {
+    if (this.#journalLines <= this.#compactAfter || this.#journalLines <= this.#entries.size * 3) return;
+    try {
+      await this.#compact();
+      this.#compactAfter = COMPACTION_MIN_LINES;
+    } catch {
+      // Not at every write (a full disk stays full for a while), but once the journal has grown again.
+      this.#compactAfter = this.#journalLines + COMPACTION_MIN_LINES;
+    }
+  }
+
+  /** Rewrites the journal as one line per entry, atomically. Leaves it closed: the next append reopens it. */
   async #compact(): Promise<void> {
     const temporary = `${this.path}.${process.pid}.tmp`;
-    const text = [...this.#entries.values()]
-      .map((entry) => `${JSON.stringify({ v: 1, ...stripUndefined(entry) })}\n`)
-      .join('');
-    const file = await open(temporary, 'w');
+    await writeSynced(temporary, [...this.#entries.values()].map(journalLine).join(''));
     try {
-      await file.writeFile(text);
-      await file.sync();
-    } finally {
-      await file.close();
+      // Closed first, so that no append goes to the file being replaced.
+      await this.#closeJournal();
+      await rename(temporary, this.path);
+    } catch (error) {
+      await removeFile(temporary);
+      throw error;
     }
-    await this.#handle?.close();
-    await rename(temporary, this.path);
     this.#journalLines = this.#entries.size;
-    if (!this.#closed) this.#handle = await open(this.path, 'a');
   }
+
+  async #closeJournal(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close();
+  }
+}
+
+function journalLine(entry: IdMapEntry): string {
+  return `${JSON.stringify({ v: 1, ...stripUndefined(entry) })}\n`;
 }
 
 function stripUndefined(entry: IdMapEntry): Record<string, unknown> {
   return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
 }
 
+function reason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);
+}
+
+/** Writes and syncs a file; on failure removes what it wrote, so no temporary file is left behind. */
+async function writeSynced(path: string, text: string): Promise<void> {
+  try {
+    const file = await open(path, 'w');
+    try {
+      await file.writeFile(text);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    await removeFile(path);
+    throw error;
+  }
+}
+
+/** Removes a file if it is there. Never a folder (`rm` without `recursive` refuses one), and never throws. */
+async function removeFile(path: string): Promise<void> {
+  await rm(path, { force: true }).catch(() => undefined);
+}
+
 async function load(
   path: string,
-): Promise<{ entries: Map<string, IdMapEntry>; lines: number; torn: boolean }> {
+): Promise<{ entries: Map<string, IdMapEntry>; lines: number; unterminated: boolean }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { entries: new Map(), lines: 0, torn: false };
+      return { entries: new Map(), lines: 0, unterminated: false };
     throw new ConfigError(`cannot read ID map ${path}: ${(error as Error).message}`);
   }
   const lines = text.split('\n');
-  // The last element is '' when the file ends with a newline; anything else there is a torn final write.
+  // The last element is '' when the file ends with a newline. Anything else there is kept if it is a whole
+  // entry (a file saved without a final newline) and otherwise dropped as a write torn by a crash.
   const tail = lines.pop() ?? '';
   const entries = new Map<string, IdMapEntry>();
   lines.forEach((line, index) => {
@@ -148,7 +223,10 @@ async function load(
     }
     entries.set(keyOf(entry), entry);
   });
-  return { entries, lines: lines.length, torn: tail.trim() !== '' };
+  const unterminated = tail.trim() !== '';
+  const last = unterminated ? parseLine(tail) : undefined;
+  if (last) entries.set(keyOf(last), last);
+  return { entries, lines: lines.length + (last ? 1 : 0), unterminated };
 }
 
 function parseLine(line: string): IdMapEntry | undefined {
@@ -162,6 +240,137 @@ function parseLine(line: string): IdMapEntry | undefined {
   }
 }
 
+// The lock: `<map>.lock` holds the pid of the process that has the map open.
+
+/**
+ * How long a takeover lock, or a lock file that does not hold a pid yet, may stand before it is deemed left
+ * by a killed process. Both normally last microseconds.
+ */
+const ABANDONED_AFTER_MS = 5_000;
+const RETRY_MS = 10;
+
+/** Maps opened by this process, by resolved path: a lock file holding our own pid cannot tell them apart. */
+const openHere = new Set<string>();
+
+async function acquireLock(path: string): Promise<void> {
+  const key = resolve(path);
+  if (openHere.has(key)) throw new ConfigError(`ID map ${path} is already open in this process`);
+  // Claimed before any wait, so that a second open() in this process is refused rather than racing this one.
+  openHere.add(key);
+  try {
+    await takeLockFile(`${path}.lock`, path);
+  } catch (error) {
+    openHere.delete(key);
+    throw error;
+  }
+}
+
+function releaseLock(path: string): void {
+  openHere.delete(resolve(path));
+  const lock = `${path}.lock`;
+  try {
+    // Only our own: a lock taken over from a process wrongly presumed dead belongs to the new holder.
+    if (readLock(lock)?.pid === process.pid) rmSync(lock, { force: true });
+  } catch {
+    // An unreadable lock is not ours to remove.
+  }
+}
+
+async function takeLockFile(lock: string, path: string): Promise<void> {
+  const deadline = Date.now() + 2 * ABANDONED_AFTER_MS;
+  while (Date.now() < deadline) {
+    if (createExclusive(lock, path)) return;
+    const state = lockState(lock);
+    if (typeof state === 'object') {
+      throw new ConfigError(
+        `ID map ${path} is in use by process ${state.heldBy}; wait for it to finish or stop it`,
+      );
+    }
+    if (state === 'free') continue;
+    if (state === 'stale') {
+      const outcome = takeOver(lock, path);
+      if (outcome === 'taken') return;
+      if (outcome === 'changed') continue;
+    }
+    // Another process is taking over, or has just created the lock and not yet written its pid into it.
+    await sleep(RETRY_MS);
+  }
+  throw new ConfigError(`cannot lock ID map ${path}`);
+}
+
+/**
+ * Replaces a stale lock with ours. Several processes may find the same stale lock: the takeover lock lets
+ * one at a time replace it, and each looks again under it, so none deletes a lock another has just taken.
+ */
+function takeOver(lock: string, path: string): 'taken' | 'changed' | 'busy' {
+  const guard = `${lock}.takeover`;
+  if (!createExclusive(guard, path)) {
+    removeIfAbandoned(guard);
+    return 'busy';
+  }
+  try {
+    if (lockState(lock) !== 'stale') return 'changed';
+    rmSync(lock, { force: true });
+    return createExclusive(lock, path) ? 'taken' : 'changed';
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+/** A takeover lock older than any takeover takes was left by a process killed in the middle of one. */
+function removeIfAbandoned(guard: string): void {
+  const age = readLock(guard)?.ageMs;
+  // Two processes could both find it abandoned and the second delete the first's new one; that needs a kill
+  // mid-takeover and then this exact interleaving, which is accepted.
+  if (age !== undefined && age > ABANDONED_AFTER_MS) rmSync(guard, { force: true });
+}
+
+/**
+ * 'free': no lock file. 'settling': just created, no pid in it yet. 'stale': left by a process that is gone.
+ * Otherwise the live process holding it.
+ */
+function lockState(lock: string): 'free' | 'settling' | 'stale' | { heldBy: number } {
+  const seen = readLock(lock);
+  if (seen === undefined) return 'free';
+  if (seen.pid === undefined) return seen.ageMs > ABANDONED_AFTER_MS ? 'stale' : 'settling';
+  // Our own pid names no map of ours (openHere said so): a process before us had the same pid.
+  if (seen.pid !== process.pid && isAlive(seen.pid)) return { heldBy: seen.pid };
+  return 'stale';
+}
+
+/**
+ * Creates `file` holding our pid, or returns false if it exists. Other failures (no such folder, no
+ * permission) are a problem with the map's path, and named as one.
+ */
+function createExclusive(file: string, path: string): boolean {
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw new ConfigError(`cannot create ID map ${path}: ${code ?? String(error)}`);
+  }
+}
+
+/** The pid in a lock file (undefined until written) and the file's age; undefined when there is no file. */
+function readLock(file: string): { pid: number | undefined; ageMs: number } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const pid = Number(readFileSync(fd, 'utf8').trim());
+    return {
+      pid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
+      ageMs: Date.now() - fstatSync(fd).mtimeMs,
+    };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`cannot read ID map lock ${file}: ${reason(error)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -169,46 +378,4 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function lockHolder(lock: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Maps opened by this process, which a lock file holding our own pid cannot tell apart. */
-const openHere = new Set<string>();
-
-function acquireLock(path: string): void {
-  const lock = `${path}.lock`;
-  if (openHere.has(path)) throw new ConfigError(`ID map ${path} is already open in this process`);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      openHere.add(path);
-      return;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // No such folder, no permission: a problem with the path given, named like any other.
-      if (code !== 'EEXIST') throw new ConfigError(`cannot create ID map ${path}: ${code ?? String(error)}`);
-    }
-    const holder = lockHolder(lock);
-    if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
-      throw new ConfigError(
-        `ID map ${path} is in use by process ${holder}; wait for it to finish or stop it`,
-      );
-    }
-    // The process that held the lock is gone (e.g. killed): the map itself is consistent, so take over.
-    rmSync(lock, { force: true });
-  }
-  throw new ConfigError(`cannot lock ID map ${path}`);
-}
-
-function releaseLock(path: string): void {
-  openHere.delete(path);
-  rmSync(`${path}.lock`, { force: true });
 }
