@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../src/memory/memory-adapter.ts';
 import type { GoalInputDraft } from '../src/model/goal.ts';
-import { splitLines } from '../src/streams/lines.ts';
+import { readLines, splitLines } from '../src/streams/lines.ts';
 import {
   exportNdjson,
   GOAL_RECORD_SCHEMA,
@@ -41,6 +41,30 @@ describe('splitLines', () => {
         ),
       ),
     ).toEqual(['a✓b', 'second', '', 'last']);
+  });
+
+  it('names a line that is not UTF-8 instead of patching it with U+FFFD', async () => {
+    const latin1 = Uint8Array.from([0x52, 0x65, 0x6e, 0xe9]); // "René" in Latin-1
+    const lines = async function* () {
+      yield new TextEncoder().encode('first\n');
+      yield latin1;
+      yield new TextEncoder().encode('\nthird: \uFFFD is fine when written as UTF-8\n');
+    };
+    expect(await collect(readLines(lines()))).toEqual([
+      { text: 'first' },
+      { invalidUtf8: true },
+      { text: 'third: \uFFFD is fine when written as UTF-8' },
+    ]);
+    await expect(collect(splitLines(lines()))).rejects.toThrow('line 2 is not valid UTF-8');
+  });
+
+  it('keeps a line split between text and byte chunks whole', async () => {
+    const chunks = async function* () {
+      yield 'one\ntw';
+      yield new TextEncoder().encode('o ✓\nthree');
+      yield '\r\n';
+    };
+    expect(await collect(splitLines(chunks()))).toEqual(['one', 'two ✓', 'three']);
   });
 });
 
@@ -111,6 +135,30 @@ describe('NDJSON', () => {
     expect(error).toBeInstanceOf(InvalidLineError);
     expect((error as InvalidLineError).message).toMatch(/^in\.ndjson line 2: \(line\): not JSON/);
     expect(to.goals().map((g) => g.title)).toEqual(['Goal 1 — ünïcødé ✓']);
+  });
+
+  it('reports a line saved in another encoding by its number and imports the others', async () => {
+    const lines = await collect(
+      exportNdjson(createMemoryAdapter({ provider: 'src', goals: [1, 2, 3].map(goal) }).list()),
+    );
+    const bytes = lines.map((line) => new TextEncoder().encode(line));
+    // The second line as Latin-1: every character of it one byte, "ü" and friends not UTF-8.
+    bytes[1] = Uint8Array.from([...(lines[1] as string)].map((char) => char.charCodeAt(0) & 0xff));
+    const to = createMemoryAdapter();
+    const events: unknown[] = [];
+    const summary = await importNdjson(bytes, to, {
+      inputName: 'goals.ndjson',
+      onProgress: (event) => events.push(event),
+    });
+    expect(summary.counts).toMatchObject({ created: 2, failed: 1 });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        source: 'goals.ndjson:2',
+        outcome: 'failed',
+        reason: 'goal: not UTF-8 text (saved in another encoding?): nothing of it is read',
+      }),
+    );
+    expect(to.goals().map((g) => g.title)).toEqual(['Goal 1 — ünïcødé ✓', 'Goal 3 — ünïcødé ✓']);
   });
 
   it('resumes an import with the ID map: a second run creates nothing', async () => {

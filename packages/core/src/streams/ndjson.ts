@@ -10,7 +10,7 @@ import { toValidationIssues } from '../model/validate.ts';
 import { type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
 import { type PlanItem, type PlanOptions, planContext, planGoal } from '../sync/plan.ts';
 import type { MigrationSummary } from '../sync/summary.ts';
-import { splitLines } from './lines.ts';
+import { readLines } from './lines.ts';
 
 export const GOAL_RECORD_SCHEMA = `goalbridge/goal@${GOAL_SCHEMA_VERSION}`;
 
@@ -28,11 +28,17 @@ export type NdjsonLine = { line: number; goal: Goal } | { line: number; issues: 
 
 /** Reads NDJSON goals; each line comes back as a goal or as the issues that make it unusable. Blank lines are skipped. */
 export async function* readNdjson(
-  chunks: AsyncIterable<string | Uint8Array> | Iterable<string>,
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ): AsyncGenerator<NdjsonLine> {
   let line = 0;
-  for await (const text of splitLines(chunks)) {
+  for await (const read of readLines(chunks)) {
     line++;
+    if ('invalidUtf8' in read) {
+      const message = 'not UTF-8 text (saved in another encoding?): nothing of it is read';
+      yield { line, issues: [{ path: '', message }] };
+      continue;
+    }
+    const text = read.text;
     if (text.trim() === '') continue;
     let value: unknown;
     try {
@@ -91,7 +97,7 @@ export class InvalidLineError extends Error {
  * and resume guarantees as a migration. Memory grows with the target's size (for matching), not the input's.
  */
 export async function importNdjson(
-  chunks: AsyncIterable<string | Uint8Array> | Iterable<string>,
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   target: GoalAdapter,
   options: ImportOptions = {},
 ): Promise<MigrationSummary> {
