@@ -161,6 +161,16 @@ describe('NDJSON', () => {
     expect(to.goals().map((g) => g.title)).toEqual(['Goal 1 — ünïcødé ✓', 'Goal 3 — ünïcødé ✓']);
   });
 
+  it('counts a goal listed twice in one input (files concatenated) as written once', async () => {
+    const lines = await collect(
+      exportNdjson(createMemoryAdapter({ provider: 'src', goals: [1, 2, 3].map(goal) }).list()),
+    );
+    const to = createMemoryAdapter();
+    const summary = await importNdjson([...lines, ...lines], to, { idMap: new MemoryIdMapStore() });
+    expect([summary.counts.created, summary.counts.unchanged, summary.recovered]).toEqual([3, 3, 0]);
+    expect(to.goals()).toHaveLength(3);
+  });
+
   it('resumes an import with the ID map: a second run creates nothing', async () => {
     const lines = await collect(
       exportNdjson(createMemoryAdapter({ provider: 'src', goals: [1, 2, 3, 4].map(goal) }).list()),

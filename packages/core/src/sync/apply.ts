@@ -135,6 +135,7 @@ export async function apply(
     target,
     idMap,
     reconciler,
+    written: new Set(),
     maxAttempts,
     signal: requests,
     defer: (deferral) => deferred.push(deferral),
@@ -165,6 +166,10 @@ export async function apply(
           const result = await createOnce(item, creating, resume);
           // Set aside until the target has been read again; its round records it.
           if (!result) return;
+          if (result.again) {
+            const reason = 'listed again: written earlier in this run';
+            return record(item, 'unchanged', { targetId: result.targetId, reason });
+          }
           return record(item, 'created', {
             targetId: result.targetId,
             recovered: result.recovered,
@@ -250,9 +255,20 @@ interface CreateContext {
   target: GoalAdapter;
   idMap: IdMapStore;
   reconciler: Reconciler;
+  /** Sources this run has written: one listed twice (concatenated inputs) is not counted as created twice. */
+  written: Set<string>;
   maxAttempts: number;
   signal: AbortSignal;
   defer: (deferral: Deferral) => void;
+}
+
+interface CreateResult {
+  targetId: string;
+  /** Created by an earlier attempt or run, whose answer was lost. */
+  recovered: boolean;
+  /** The source came earlier in this run and was written then. */
+  again?: boolean;
+  warnings: MappingWarning[];
 }
 
 /**
@@ -264,8 +280,12 @@ async function createOnce(
   item: CreateItem,
   context: CreateContext,
   resume?: Deferral,
-): Promise<{ targetId: string; recovered: boolean; warnings: MappingWarning[] } | undefined> {
+): Promise<CreateResult | undefined> {
   const { target, idMap, reconciler, signal } = context;
+  const done = (result: CreateResult): CreateResult => {
+    context.written.add(item.source);
+    return result;
+  };
   const base: Omit<IdMapEntry, 'state' | 'at'> = {
     source: item.source,
     target: target.provider,
@@ -273,8 +293,10 @@ async function createOnce(
   };
   const entry = await idMap.get(item.source, target.provider);
   // Done already (an earlier attempt or run), unless it names the goal the plan found deleted in the target.
-  if (entry?.state === 'done' && entry.targetId && entry.targetId !== item.replaces)
-    return { targetId: entry.targetId, recovered: true, warnings: [] };
+  if (entry?.state === 'done' && entry.targetId && entry.targetId !== item.replaces) {
+    const again = context.written.has(item.source);
+    return { targetId: entry.targetId, recovered: !again, again, warnings: [] };
+  }
   let maybeCreated = entry?.state === 'pending';
   let ticket = resume?.ticket;
   if (maybeCreated && !resume) {
@@ -289,7 +311,7 @@ async function createOnce(
       ticket = undefined;
       if (found) {
         await idMap.set({ ...base, state: 'done', targetId: found, at: new Date().toISOString() });
-        return { targetId: found, recovered: true, warnings: [] };
+        return done({ targetId: found, recovered: true, warnings: [] });
       }
     }
     await idMap.set({ ...base, state: 'pending', at: new Date().toISOString() });
@@ -297,7 +319,7 @@ async function createOnce(
       const { goal, warnings, recovered } = await target.create(item.input, { signal });
       reconciler.claim(goal.id);
       await idMap.set({ ...base, state: 'done', targetId: goal.id, at: new Date().toISOString() });
-      return { targetId: goal.id, recovered: recovered === true, warnings };
+      return done({ targetId: goal.id, recovered: recovered === true, warnings });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const notApplied = certainlyNotApplied(error);
@@ -312,7 +334,7 @@ async function createOnce(
           const found = await reconciler.find(item, signal).catch(() => undefined);
           if (found) {
             await idMap.set({ ...base, state: 'done', targetId: found, at: new Date().toISOString() });
-            return { targetId: found, recovered: true, warnings: [] };
+            return done({ targetId: found, recovered: true, warnings: [] });
           }
         }
         throw error;

@@ -207,7 +207,8 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   const key = context.keyOf(input);
   if (!match) {
     index.reserveTitle(input.title);
-    const gone = entry?.state === 'done' && index.listed ? entry.targetId : undefined;
+    const gone =
+      entry?.state === 'done' && entry.targetId && index.isGone(entry.targetId) ? entry.targetId : undefined;
     return { ...base, action: 'create', input, key, unstored, warnings, ...(gone ? { replaces: gone } : {}) };
   }
   const patch = diffGoal(input, match.goal, stored, unstored);

@@ -22,8 +22,11 @@ export interface TargetIndex {
   claim(id: string): void;
   /** Whether a target goal is taken: by the ID map, a match, or a {@link claim}. */
   isClaimed(id: string): boolean;
-  /** Whether the target could be read: only then is a goal missing from the index gone from the target. */
-  readonly listed: boolean;
+  /**
+   * Whether the target goal an ID-map entry named when the target was read is gone from it (deleted there).
+   * Never for a goal created since, nor when the target cannot be listed.
+   */
+  isGone(id: string): boolean;
   /** Whether a goal in the target, or one already planned, has this title (compared normalized). */
   titleTaken(title: string): boolean;
   /** Reserves a title for a planned create. */
@@ -54,12 +57,14 @@ export async function readTargetIndex(
     }
   }
   for (const list of byKey.values()) list.sort(byId);
-  const claimed = new Set(
-    mapped.flatMap((entry) => (entry.state === 'done' && entry.targetId ? [entry.targetId] : [])),
+  const mappedIds = mapped.flatMap((entry) =>
+    entry.state === 'done' && entry.targetId ? [entry.targetId] : [],
   );
+  const claimed = new Set(mappedIds);
+  const gone = new Set(listed ? mappedIds.filter((id) => !goals.has(id)) : []);
 
   return {
-    listed,
+    isGone: (id) => gone.has(id),
     get size() {
       return goals.size;
     },
