@@ -436,6 +436,39 @@ describe('redaction', () => {
   });
 });
 
+describe('hooks that throw', () => {
+  it('change nothing: every request answers, and no rate-limit permit is leaked', async () => {
+    sequence('get', '/goals', ok);
+    const limiter = new RateLimiter([{ name: 'burst', limit: 2, windowMs: 60_000 }], { marginMs: 0 });
+    const broken = () => {
+      throw new Error('metrics sink down');
+    };
+    const http = client({
+      rateLimiter: limiter,
+      hooks: { onRequest: broken, onResponse: broken, onWarning: broken },
+    });
+    for (let n = 0; n < 2; n++)
+      expect((await http.request({ method: 'GET', path: 'goals' })).status).toBe(200);
+    // Both answers came, so both permits were settled: the window holds exactly the two requests made.
+    expect(limiter.state()[0]).toMatchObject({ rule: 'burst', remaining: 0 });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('of a retry or a rate-limit wait do not escape from a timer either', async () => {
+    sequence('get', '/goals', status(503), ok);
+    const broken = () => {
+      throw new Error('metrics sink down');
+    };
+    const limiter = new RateLimiter([{ name: 'burst', limit: 1, windowMs: 30 }], {
+      marginMs: 0,
+      onWait: broken,
+    });
+    const http = client({ rateLimiter: limiter, hooks: { onRetry: broken } });
+    const answers = await Promise.all([1, 2, 3].map(() => http.request({ method: 'GET', path: 'goals' })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+  });
+});
+
 describe('prototype keys in answers', () => {
   it('tells observers of every "__proto__" key an answer holds, escaped or not, at any depth', async () => {
     const deep = `${'{"a":'.repeat(5000)}{"__proto__":1}${'}'.repeat(5000)}`;

@@ -128,8 +128,13 @@ describe('retry timing', () => {
     expect(parseRetryAfter('0.5', now)).toBe(500);
     expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('Wednesday, 01-Jan-25 00:01:00 GMT', now)).toBe(60_000);
+    expect(parseRetryAfter('Wed Jan  1 00:00:10 2025', now)).toBe(10_000);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
+    // Not HTTP dates, though V8's Date.parse reads them as some date: the usual backoff applies instead.
+    for (const junk of ['-1', '5 minutes', '1/1/2025', 'Wed, 01 Jan 2025'])
+      expect(parseRetryAfter(junk, now), junk).toBeUndefined();
   });
 
   it('backs off exponentially up to the cap, with full jitter', () => {

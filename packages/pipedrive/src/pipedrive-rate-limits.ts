@@ -6,6 +6,7 @@
 import {
   type HttpResponse,
   nextUtcMidnight,
+  parseRetryAfter,
   type RateLimitObservation,
   type RateLimitRule,
 } from '@goalbridge/core';
@@ -98,15 +99,8 @@ function numberHeader(headers: Headers, name: string): number | undefined {
   return Number.isFinite(number) && number >= 0 ? number : undefined;
 }
 
-/** Seconds from `Retry-After` (seconds or an HTTP date). */
-function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  const seconds = numberHeader(headers, 'retry-after');
-  if (seconds !== undefined) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+/** Milliseconds from `Retry-After` (seconds or an HTTP date). */
+const retryAfterMs = (headers: Headers, now: number) => parseRetryAfter(headers.get('retry-after'), now);
 
 /**
  * True when a 429 refuses for the daily token budget, not the burst window (reference §5):

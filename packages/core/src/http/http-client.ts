@@ -24,6 +24,7 @@ import {
 import type { MappingWarning } from '../model/warnings.ts';
 import type { RateLimiter, RateLimitObservation, RateLimitWaitEvent } from '../rate-limit/rate-limiter.ts';
 import { VERSION } from '../version.ts';
+import { notify } from './notify.ts';
 import { type QueryValue, requestHref, trimBaseUrl } from './path.ts';
 import { redactHeaders, redactUrl, SecretRegistry } from './redact.ts';
 import { type BackoffOptions, backoffDelay, parseRetryAfter, sleep } from './retry-timing.ts';
@@ -91,6 +92,7 @@ export interface WarningEvent extends MappingWarning {
  * Observability hooks, passed to every adapter. They see redacted data only, and cost nothing when absent.
  * (Warnings of writes come back in `WriteResult.warnings`; `onWarning` reports those of reads.)
  */
+/** Observers of a client's traffic. They see redacted data; an exception thrown by one is dropped (`notify`). */
 export interface HttpHooks {
   onRequest?: (event: HttpRequestEvent) => void;
   onResponse?: (event: HttpResponseEvent) => void;
@@ -108,7 +110,7 @@ export function reportReadWarnings(
 ): void {
   const onWarning = hooks?.onWarning;
   if (!onWarning) return;
-  for (const warning of warnings) onWarning({ ...warning, ...context });
+  for (const warning of warnings) notify(onWarning, { ...warning, ...context });
 }
 
 export interface RetryPolicy extends BackoffOptions {
@@ -152,6 +154,12 @@ const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-correlation-id', 'x-cap-r
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 const MAX_BODY_IN_ERROR = 2000;
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** What a body read that outlived the attempt's time limit resolves to. */
+const BODY_STALLED = Symbol('body stalled');
+
+/** Whether sending the request again cannot do anything twice. */
+const isSafe = (request: HttpRequest) => SAFE_METHODS.has(request.method) || request.idempotent === true;
 
 /** Failure details the retry decision needs beside the error itself. */
 const failures = new WeakMap<GoalbridgeError, HttpResponse>();
@@ -369,13 +377,13 @@ export class HttpClient {
     const permit = limiter && (limiter.reserveNow(admission) ?? (await limiter.reserve(admission)));
     const hooks = this.#options.hooks;
     const started = hooks?.onResponse ? performance.now() : 0;
-    if (hooks?.onRequest) hooks.onRequest(this.#event(request, url, attempt, headers));
+    if (hooks?.onRequest) notify(hooks.onRequest, this.#event(request, url, attempt, headers));
 
     let response: HttpResponse;
     try {
       response = await this.#read(await this.#send(send, request, url, headers), request, url);
       if (hooks?.onResponse) {
-        hooks.onResponse({
+        notify(hooks.onResponse, {
           ...this.#event(request, url, attempt, headers),
           status: response.status,
           durationMs: performance.now() - started,
@@ -451,7 +459,7 @@ export class HttpClient {
     // The body is parsed from the raw text (a token endpoint's answer must stay readable); only the copy
     // that can end up in errors and logs, `text`, is redacted — when first asked for, since most answers are
     // only parsed and redacting every large page would be wasted work (excerpts redact only what they keep).
-    const rawText = await raw.text();
+    const rawText = await this.#bodyText(raw, request, url);
     const response = new ReadResponse(raw, rawText, request, url, this.#readContext);
     if (isBlank(rawText)) return response;
     try {
@@ -490,10 +498,41 @@ export class HttpClient {
     reportReadWarnings(hooks, context, warnings);
   }
 
+  /**
+   * The answer's body, within the attempt's time limit (ky's ends when the headers arrive: a server that stalls
+   * in the middle of a body would hold the request for undici's five minutes). A connection lost while the body
+   * arrives is typed as one lost before it: retried for reads, outcome unknown for writes.
+   */
+  async #bodyText(raw: Response, request: HttpRequest, url: string): Promise<string> {
+    const text = raw.text();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<typeof BODY_STALLED>((resolve) => {
+      timer = setTimeout(() => resolve(BODY_STALLED), request.timeoutMs ?? this.#timeoutMs);
+    });
+    try {
+      const body = await Promise.race([text, stalled]);
+      if (body !== BODY_STALLED) return body;
+      text.catch(() => undefined);
+      throw new TimeoutError(`${this.provider} stopped sending its answer: ${this.#where(request, url)}`, {
+        provider: this.provider,
+        outcomeUnknown: !isSafe(request),
+        retryable: true,
+      });
+    } catch (error) {
+      throw GoalbridgeError.isInstance(error) ? error : this.#transportError(request, url, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #where(request: HttpRequest, url: string): string {
+    return `${request.method} ${redactUrl(url, this.secrets.values())}`;
+  }
+
   #transportError(request: HttpRequest, url: string, error: unknown): unknown {
     if (request.signal?.aborted) return request.signal.reason;
-    const safe = SAFE_METHODS.has(request.method) || request.idempotent === true;
-    const where = `${request.method} ${redactUrl(url, this.secrets.values())}`;
+    const safe = isSafe(request);
+    const where = this.#where(request, url);
     if (kyLoaded?.isTimeoutError(error)) {
       return new TimeoutError(`${this.provider} did not answer in time: ${where}`, {
         provider: this.provider,
@@ -543,7 +582,7 @@ export class HttpClient {
     const onRetry = this.#options.hooks?.onRetry;
     if (!onRetry) return;
     const url = requestHref(this.#baseUrl, request.path, undefined);
-    onRetry({
+    notify(onRetry, {
       ...this.#event(request, url, attempt, {}),
       delayMs,
       error: { code: error.code, message: error.message, status: error.status },

@@ -5,6 +5,7 @@
  * waiting for hours.
  */
 import { RateLimitError } from '../errors.ts';
+import { notify } from '../http/notify.ts';
 
 export interface RateLimitRule {
   /** Short name used in events and errors: `burst`, `daily`, `per-minute`. */
@@ -439,7 +440,7 @@ export class RateLimiter {
         if (Number.isFinite(waitMs)) this.#timer = setTimeout(() => this.#drain(), waitMs);
         if (!head.announced) {
           head.announced = true;
-          this.#options.onWait?.({
+          notify(this.#options.onWait, {
             provider: this.#options.provider,
             operation: head.operation,
             rule,

@@ -1,0 +1,71 @@
+/**
+ * Answers that break off after their headers, from a real HTTP server (a mocked fetch ends a broken body
+ * cleanly): ky's time limit ends with the headers, so the body's arrival needs its own.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TimeoutError, TransientError } from '../src/errors.ts';
+import { HttpClient } from '../src/http/http-client.ts';
+
+let server: Server;
+let baseURL = '';
+const calls: string[] = [];
+
+/** `/stall` sends half a body and stops; `/reset` sends half a body and drops the connection; `/ok` answers. */
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    calls.push(`${request.method} ${request.url}`);
+    if (request.url === '/ok') return void response.end('{"ok":true}');
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+    response.write('{"id":"g-1",');
+    if (request.url === '/reset') setTimeout(() => request.socket.destroy(), 20);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** A client with a short time limit and two retries. */
+function client(timeoutMs = 150) {
+  return new HttpClient({ provider: 'example', baseURL, timeoutMs, retry: { retries: 2, baseDelayMs: 1 } });
+}
+
+describe('an answer that breaks off after its headers', () => {
+  it('times out when its body stops arriving, within the attempt time limit', async () => {
+    calls.length = 0;
+    const started = Date.now();
+    const error = await client()
+      .request({ method: 'GET', path: 'stall' })
+      .catch((caught: unknown) => caught);
+    expect(TimeoutError.isInstance(error), String(error)).toBe(true);
+    expect(calls).toEqual(['GET /stall', 'GET /stall', 'GET /stall']);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('is retried when the connection drops mid-body on a read, and typed', async () => {
+    calls.length = 0;
+    const error = await client()
+      .request({ method: 'GET', path: 'reset' })
+      .catch((caught: unknown) => caught);
+    expect(TransientError.isInstance(error), String(error)).toBe(true);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('leaves a write whose answer broke off with an unknown outcome, sent once', async () => {
+    for (const path of ['reset', 'stall']) {
+      calls.length = 0;
+      const error = (await client()
+        .request({ method: 'POST', path, json: {} })
+        .catch((caught: unknown) => caught)) as TransientError;
+      expect([error.code, error.outcomeUnknown, calls.length], path).toEqual([
+        path === 'stall' ? 'timeout' : 'transient',
+        true,
+        1,
+      ]);
+    }
+  });
+});
