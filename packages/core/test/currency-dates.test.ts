@@ -77,6 +77,14 @@ describe('dates', () => {
     'yesterday',
     1.5,
     Number.NaN,
+    // Beyond what Date formats, or years it could not read back.
+    9e15,
+    -62_000_000_000_000,
+    '0100-01-01T00:30:00+01:00',
+    // Offsets outside RFC 3339's ±23:59.
+    '2025-01-01T00:00:00+99:99',
+    '2025-01-01T00:00:00-24:00',
+    '2025-01-01T00:00:00+05:60',
   ])('refuses %p', (input) => {
     expect(parseDateTime(input)).toBeUndefined();
   });

@@ -17,7 +17,8 @@ import {
 
 const RUNS = { numRuns: 5000 };
 
-// --- The reference: dates.ts before the fast paths, verbatim. -----------------------------------------------
+// --- The reference: dates.ts before the fast paths, verbatim but for the two rules added since: offsets in
+// RFC 3339's range, and only instants that read back (years 100–9999). -----------------------------------------
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/;
@@ -32,17 +33,21 @@ function referenceIsIsoDate(value: unknown): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-function referenceOffsetMinutes(zone: string): number {
+function referenceOffsetMinutes(zone: string): number | undefined {
   if (zone === 'Z' || zone === 'z') return 0;
   const digits = zone.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  const [hours, minutesPart] = [Number(digits.slice(0, 2)), Number(digits.slice(2) || '0')];
+  if (hours > 23 || minutesPart > 59) return undefined;
+  const minutes = hours * 60 + minutesPart;
   return zone.startsWith('-') ? -minutes : minutes;
 }
 
+const READABLE = { from: Date.UTC(100, 0, 1), to: Date.UTC(9999, 11, 31, 23, 59, 59, 999) };
+const readable = (time: number) =>
+  time >= READABLE.from && time <= READABLE.to ? new Date(time).toISOString() : undefined;
+
 function referenceParseDateTime(value: unknown): string | undefined {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) ? new Date(value).toISOString() : undefined;
-  }
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? readable(value) : undefined;
   if (typeof value !== 'string') return undefined;
   const match = DATE_TIME.exec(value);
   if (!match) return undefined;
@@ -51,7 +56,8 @@ function referenceParseDateTime(value: unknown): string | undefined {
     return undefined;
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
   const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis);
-  return new Date(local - referenceOffsetMinutes(zone) * 60_000).toISOString();
+  const offset = referenceOffsetMinutes(zone);
+  return offset === undefined ? undefined : readable(local - offset * 60_000);
 }
 
 function referenceLocalDateOf(value: string): string | undefined {
@@ -91,6 +97,9 @@ const zone = fc.oneof(
     .tuple(fc.constantFrom('+', '-'), digits(2, 23), fc.constantFrom('', ':'), digits(2, 59))
     .map(([sign, h, colon, m]) => `${sign}${h}${colon}${m}`),
   fc.tuple(fc.constantFrom('+', '-'), digits(2)).map(([sign, h]) => `${sign}${h}`),
+  fc
+    .tuple(fc.constantFrom('+', '-'), digits(2), fc.constantFrom('', ':'), digits(2))
+    .map(([sign, h, colon, m]) => `${sign}${h}${colon}${m}`),
   junk,
 );
 const timePart = fc
@@ -183,6 +192,16 @@ describe('dates: fast paths agree with the Date-based reference', () => {
     fc.assert(
       fc.property(epochMillis, (time) => {
         expect(outcome(() => parseDateTime(time))).toEqual(outcome(() => referenceParseDateTime(time)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('parseDateTime: every instant it gives reads back as itself', () => {
+    fc.assert(
+      fc.property(fc.oneof(epochMillis, dateTimeText), (value) => {
+        const instant = parseDateTime(value);
+        if (instant !== undefined) expect(parseDateTime(instant)).toBe(instant);
       }),
       RUNS,
     );

@@ -161,6 +161,17 @@ describe('NDJSON', () => {
     expect(to.goals().map((g) => g.title)).toEqual(['Goal 1 — ünïcødé ✓', 'Goal 3 — ünïcødé ✓']);
   });
 
+  it('reports a line with an instant beyond any calendar by its number, importing the others', async () => {
+    const line = (createdAt: unknown) =>
+      `${JSON.stringify({ schema: GOAL_RECORD_SCHEMA, goal: { id: `g-${createdAt}`, provider: 'src', title: `T ${createdAt}`, owners: [], measure: { kind: 'count', metric: 'calls' }, target: null, schedule: {}, status: 'active', extensions: {}, createdAt } })}\n`;
+    const to = createMemoryAdapter();
+    const summary = await importNdjson(
+      [line('2025-01-01T00:00:00Z'), line(9e15), line(1_750_000_000_000)],
+      to,
+    );
+    expect(summary.counts).toMatchObject({ created: 2, failed: 1 });
+  });
+
   it('counts a goal listed twice in one input (files concatenated) as written once', async () => {
     const lines = await collect(
       exportNdjson(createMemoryAdapter({ provider: 'src', goals: [1, 2, 3].map(goal) }).list()),

@@ -12,6 +12,14 @@ const DAY_MS = 86_400_000;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** Instants whose ISO text has a four-digit year: 0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z. */
 const FOUR_DIGIT_YEARS = { from: -62_167_219_200_000, to: 253_402_300_799_999 };
+/**
+ * Instants this module reads back as it writes them: from 0100-01-01T00:00:00.000Z (see `isCalendarDate`) to
+ * the last four-digit year. Anything else is refused, so no accepted instant fails when read again.
+ */
+const READABLE_INSTANTS = { from: -59_011_459_200_000, to: FOUR_DIGIT_YEARS.to };
+
+const isReadableInstant = (time: number) =>
+  Number.isSafeInteger(time) && time >= READABLE_INSTANTS.from && time <= READABLE_INSTANTS.to;
 
 /**
  * A day of the proleptic Gregorian calendar, as `Date` counts them. Years 0–99 are refused: `Date.UTC` reads
@@ -92,7 +100,8 @@ function zoneOffset(text: string, at: number): number | undefined {
   if (length === 3) minutes = 0;
   else if (length === 5) minutes = digitsAt(text, at + 3, 2);
   else if (length === 6 && text[at + 3] === ':') minutes = digitsAt(text, at + 4, 2);
-  if (hours === -1 || minutes === -1) return undefined;
+  // RFC 3339: hours 00–23, minutes 00–59; `+99:99` is no offset, not a 4-day shift.
+  if (hours === -1 || minutes === -1 || hours > 23 || minutes > 59) return undefined;
   return (sign === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
@@ -136,9 +145,7 @@ function formatInstant(time: number): IsoDateTime {
  * (their meaning depends on a server time zone nobody told us).
  */
 export function parseDateTime(value: unknown): IsoDateTime | undefined {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) ? formatInstant(value) : undefined;
-  }
+  if (typeof value === 'number') return isReadableInstant(value) ? formatInstant(value) : undefined;
   if (typeof value !== 'string') return undefined;
   const fields = readDateTime(value);
   if (!fields) return undefined;
@@ -147,8 +154,8 @@ export function parseDateTime(value: unknown): IsoDateTime | undefined {
   // Already in UTC, as most APIs write it: the instant is the text's own fields, no arithmetic needed.
   if (offset === 0)
     return `${value.slice(0, 10)}T${value.slice(11, 16)}:${pad(second, 2)}.${pad(millis, 3)}Z`;
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  return formatInstant(local - offset * 60_000);
+  const instant = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000;
+  return isReadableInstant(instant) ? formatInstant(instant) : undefined;
 }
 
 /** True when `value` is already a normalized UTC instant. */
