@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { credentialHeaders, readSecret } from '../src/adapter/credentials.ts';
+import { commonAdapterOptionsShape, HttpUrlSchema } from '../src/adapter/option-schemas.ts';
 import { paginate, uniqueBy, uniqueInOrder } from '../src/adapter/pagination.ts';
 import { ConfigError } from '../src/errors.ts';
 import { parseOptionsOrThrow } from '../src/model/validate.ts';
@@ -166,5 +167,24 @@ describe('credentials and options', () => {
     expect(error?.message).toContain('extra: unknown field');
     expect(error?.message).not.toContain('short-secret');
     expect(error?.message).not.toContain('not a url');
+  });
+
+  it('refuses a time limit no timer can wait, and a base URL holding credentials', () => {
+    const schema = z.strictObject({ ...commonAdapterOptionsShape, baseURL: HttpUrlSchema.optional() });
+    const message = (options: object) => {
+      try {
+        parseOptionsOrThrow(schema, options, 'p');
+      } catch (caught) {
+        return (caught as ConfigError).message;
+      }
+    };
+    expect(message({ timeoutMs: 2 ** 31 })).toBe(
+      'invalid p options: timeoutMs: must be at most 2147483647 (about 24.8 days)',
+    );
+    expect(message({ timeoutMs: 2 ** 31 - 1 })).toBeUndefined();
+    expect(message({ baseURL: 'https://me:hunter22@api.example.com' })).toMatch(
+      /baseURL: must not hold credentials/,
+    );
+    expect(message({ baseURL: 'https://me:hunter22@api.example.com' })).not.toContain('hunter22');
   });
 });

@@ -74,6 +74,12 @@ export const commonAdapterOptionsShape = {
   fetch: functionSchema<typeof globalThis.fetch>().optional(),
   hooks: HooksSchema.optional(),
   retry: RetryPolicySchema.optional(),
-  timeoutMs: z.number().int().positive().optional(),
+  // A timer cannot wait longer (2^31 − 1 ms, about 24.8 days): beyond it every request would fail as a timeout.
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647, 'must be at most 2147483647 (about 24.8 days)')
+    .optional(),
   userAgent: z.string().min(1).optional(),
 };
