@@ -121,34 +121,43 @@ export function officialClient(basePath: string): GoalsClient {
   };
 }
 
-/** What a careful user writes with nothing but `fetch`: status and `success` checked, JSON parsed. */
-export function bareFetchClient(baseURL: string): GoalsClient {
-  const headers = { 'x-api-token': PIPEDRIVE_SANDBOX.apiToken, accept: 'application/json' };
-  async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${baseURL}/${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+/** How a baseline sends one request: a JSON body or a query, nothing else. */
+type Send = (
+  method: string,
+  path: string,
+  options: { body?: unknown; query?: Record<string, string> },
+) => Promise<Response>;
+
+/**
+ * A baseline client as a careful user writes it: status and `success` checked, JSON parsed, raw JSON returned.
+ * The baselines differ only in how they send.
+ */
+function rawJsonClient(name: string, send: Send): GoalsClient {
+  async function call(
+    method: string,
+    path: string,
+    options: Parameters<Send>[2] = {},
+  ): Promise<Record<string, unknown>> {
+    const response = await send(method, path, options);
     const json = (await response.json()) as Record<string, unknown>;
     if (!response.ok || json.success !== true) throw new Error(`${method} ${path}: HTTP ${response.status}`);
     return json;
   }
   const goalOf = (json: Record<string, unknown>) => (json.data as { goal: { id: string } }).goal;
   return {
-    name: 'bare fetch',
-    add: async (item) => goalOf(await call('POST', 'goals', item.body)).id,
+    name,
+    add: async (item) => goalOf(await call('POST', 'goals', { body: item.body })).id,
     find: async (item) => {
-      const query = new URLSearchParams({
+      const query = {
         title: item.title,
         'assignee.type': item.assigneeType,
         is_active: String(item.isActive),
-      });
-      const json = await call('GET', `goals/find?${query}`);
+      };
+      const json = await call('GET', 'goals/find', { query });
       return (json.data as { goals?: unknown[] } | null)?.goals?.length ?? 0;
     },
     update: async (item, id) => {
-      await call('PUT', `goals/${encodeURIComponent(id)}`, { title: item.newTitle });
+      await call('PUT', `goals/${encodeURIComponent(id)}`, { body: { title: item.newTitle } });
     },
     delete: async (id) => {
       await call('DELETE', `goals/${encodeURIComponent(id)}`);
@@ -156,9 +165,21 @@ export function bareFetchClient(baseURL: string): GoalsClient {
   };
 }
 
+/** What a careful user writes with nothing but `fetch`. */
+export function bareFetchClient(baseURL: string): GoalsClient {
+  const headers = { 'x-api-token': PIPEDRIVE_SANDBOX.apiToken, accept: 'application/json' };
+  return rawJsonClient('bare fetch', (method, path, { body, query }) =>
+    fetch(`${baseURL}/${path}${query ? `?${new URLSearchParams(query)}` : ''}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+  );
+}
+
 /**
  * What a user of the required stack writes with ky alone: one instance with the base URL and headers, `json`
- * bodies, `searchParams`, status and `success` checked, JSON parsed. The floor under any ky-based client.
+ * bodies, `searchParams`. The floor under any ky-based client.
  */
 export function bareKyClient(baseURL: string): GoalsClient {
   const api = ky.create({
@@ -167,36 +188,13 @@ export function bareKyClient(baseURL: string): GoalsClient {
     retry: 0,
     throwHttpErrors: false,
   });
-  async function call(
-    method: string,
-    path: string,
-    options: { json?: unknown; searchParams?: Record<string, string> } = {},
-  ): Promise<Record<string, unknown>> {
-    const response = await api(path, { method, ...options });
-    const json = (await response.json()) as Record<string, unknown>;
-    if (!response.ok || json.success !== true) throw new Error(`${method} ${path}: HTTP ${response.status}`);
-    return json;
-  }
-  const goalOf = (json: Record<string, unknown>) => (json.data as { goal: { id: string } }).goal;
-  return {
-    name: 'bare ky',
-    add: async (item) => goalOf(await call('POST', 'goals', { json: item.body })).id,
-    find: async (item) => {
-      const searchParams = {
-        title: item.title,
-        'assignee.type': item.assigneeType,
-        is_active: String(item.isActive),
-      };
-      const json = await call('GET', 'goals/find', { searchParams });
-      return (json.data as { goals?: unknown[] } | null)?.goals?.length ?? 0;
-    },
-    update: async (item, id) => {
-      await call('PUT', `goals/${encodeURIComponent(id)}`, { json: { title: item.newTitle } });
-    },
-    delete: async (id) => {
-      await call('DELETE', `goals/${encodeURIComponent(id)}`);
-    },
-  };
+  return rawJsonClient('bare ky', (method, path, { body, query }) =>
+    api(path, {
+      method,
+      ...(body === undefined ? {} : { json: body }),
+      ...(query ? { searchParams: query } : {}),
+    }),
+  );
 }
 
 /** One cycle; fails when the find did not see exactly the goal just added. */
