@@ -27,7 +27,6 @@ import {
   TransientError,
   todayUtc,
   toValidationIssues,
-  uniqueBy,
   urlPath,
   ValidationError,
   type WriteResult,
@@ -37,6 +36,7 @@ import {
   type CapillaryPeriod,
   CapillaryPeriodSchema,
   type CapillaryTargetGroup,
+  type CapillaryTargetGroupRequest,
   CapillaryTargetGroupSchema,
   CapillaryUserTargetGroupsSchema,
   envelopeSchema,
@@ -220,36 +220,43 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     return withPeriods(group, call);
   }
 
-  async function* listMilestones(pageSize: number, call: CallOptions): AsyncGenerator<CapillaryTargetGroup> {
-    let total = 0;
-    let seen = 0;
+  /** Every group `GET /v3/milestones` finds for `filters`, page by page (reference §4.7). */
+  async function* searchMilestones(
+    filters: Record<string, string | boolean | undefined>,
+    pageSize: number,
+    operation: string,
+    call: CallOptions,
+  ): AsyncGenerator<CapillaryTargetGroup> {
+    let total: number | undefined;
+    const ids = new Set<string>();
     const pages = paginate(
       0,
       async (page: number) => {
         const response = await send({
           method: 'GET',
           path: 'milestones',
-          query: { limit: pageSize, offset: page, 'require-periods': true },
-          operation: 'list',
+          query: { ...filters, limit: pageSize, offset: page, 'require-periods': true },
+          operation,
           signal: call.signal,
           timeoutMs: call.timeoutMs,
         });
         const items = read(response, GroupListEnvelope, 'milestone page');
+        const fresh = items.filter((item) => !ids.has(String(item.id)));
+        for (const item of fresh) ids.add(String(item.id));
         const envelope = response.body as { pagination?: { total?: number } };
         total = envelope.pagination?.total ?? total;
-        // `offset` is a page index and `total` counts groups (reference §1.6, ASSUMPTION).
-        const more = items.length === pageSize && (page + 1) * pageSize < total;
-        return { items, next: more ? page + 1 : undefined };
+        // `offset` is a page index and `total` counts groups (reference §1.6, ASSUMPTION). A short page is
+        // the last, and so is one with nothing new (a server that ignores offset).
+        const full = items.length === pageSize && fresh.length > 0;
+        const more = full && (total === undefined || (page + 1) * pageSize < total);
+        return { items: fresh, next: more ? page + 1 : undefined };
       },
       call.signal,
     );
-    for await (const group of uniqueBy(pages, (item) => String(item.id))) {
-      seen++;
-      yield group;
-    }
-    if (seen < total) {
+    yield* pages;
+    if (total !== undefined && ids.size < total) {
       throw new InvalidResponseError(
-        `capillary listed ${seen} of ${total} target groups: GET /v3/milestones did not page as documented`,
+        `capillary listed ${ids.size} of ${total} target groups: GET /v3/milestones did not page as documented`,
         { provider: PROVIDER },
       );
     }
@@ -267,17 +274,20 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     yield* read(response, GroupListEnvelope, 'target group list');
   }
 
-  async function findByName(name: string, call: CallOptions): Promise<CapillaryTargetGroup | undefined> {
-    const response = await send({
-      method: 'GET',
-      path: 'milestones',
-      query: { name, limit: DEFAULT_PAGE_SIZE, offset: 0, 'require-periods': true },
-      operation: 'find',
-      signal: call.signal,
-      timeoutMs: call.timeoutMs,
-    });
-    const groups = read(response, GroupListEnvelope, 'milestone page');
-    return groups.find((group) => group.name.toLowerCase() === name.toLowerCase());
+  /**
+   * The group named exactly `name`. The search matches parts of names, so every page is read until it is
+   * found; user-created groups are listed only on request (reference §4.7).
+   */
+  async function findByName(
+    name: string,
+    userCreated: boolean,
+    call: CallOptions,
+  ): Promise<CapillaryTargetGroup | undefined> {
+    const filters = { name, includeUserCreatedTargetGroups: userCreated || undefined };
+    for await (const group of searchMilestones(filters, DEFAULT_PAGE_SIZE, 'find', call)) {
+      if (group.name === name) return group;
+    }
+    return undefined;
   }
 
   /**
@@ -286,8 +296,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
    * not found, it never happened and is sent once more.
    */
   async function createGroup(
-    body: object,
-    name: string,
+    body: CapillaryTargetGroupRequest,
     call: CallOptions,
   ): Promise<{ group: CapillaryTargetGroup; response?: HttpResponse; reconciled: boolean }> {
     const post = () =>
@@ -306,7 +315,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       const unknown =
         GoalbridgeError.isInstance(error) && (error.outcomeUnknown || TransientError.isInstance(error));
       if (!unknown) throw error;
-      const existing = await findByName(name, call);
+      const existing = await findByName(body.name, body.userCreated === true, call);
       if (existing) return { group: existing, reconciled: true };
       response = await post();
     }
@@ -417,7 +426,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     async *list(list) {
       const groups =
         settings.listEndpoint === 'milestones'
-          ? listMilestones(list.pageSize ?? settings.pageSize ?? DEFAULT_PAGE_SIZE, list)
+          ? searchMilestones({}, list.pageSize ?? settings.pageSize ?? DEFAULT_PAGE_SIZE, 'list', list)
           : listAll(list);
       for await (const group of groups) yield toGoal(await withPeriods(group, list));
     },
@@ -430,7 +439,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       const { value: body, warnings } = goalToCapillaryTargetGroup(input, {
         preferredTillId: settings.preferredTillId,
       });
-      const created = await createGroup(body, body.name, call);
+      const created = await createGroup(body, call);
       const extra: MappingWarning[] = created.response ? serverWarnings(created.response) : [];
       const goal = toGoal(await withPeriods(created.group, call));
       // A lost answer is not a mapping warning: the goal holds what was asked, and `recovered` says how it came.

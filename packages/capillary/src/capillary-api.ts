@@ -9,6 +9,8 @@ import * as z from 'zod';
 
 /** `trackingType` as payloads spell it; the OpenAPI enum says `STREAK` (reference §2.1, §10.6). */
 export const TRACKING_TYPES = ['DEFAULT', 'UNIFIED', 'STREAKS', 'NON_CONTINUOUS_STREAKS', 'CAPPING'] as const;
+/** The tracking of a plain milestone group (reference §7 minimal payload, §4.1 create example). */
+export const DEFAULT_TRACKING_TYPE = 'DEFAULT';
 export const EVALUATION_TYPES = ['FIXED_CALENDAR_WINDOW', 'CYCLIC_WINDOW', 'PERIOD_AGNOSTIC_WINDOW'] as const;
 export const FREQUENCY_TYPES = [
   'DAILY',
@@ -218,10 +220,26 @@ export const CapillaryUserTargetGroupsSchema = z.looseObject({
   ),
 });
 
-export const OAuthTokenSchema = z.looseObject({
-  accessToken: z.string().min(1),
-  ttlSeconds: z.number().positive(),
-});
+const tokenLifetime = z.number().positive();
+
+/**
+ * The token answer, read as `{accessToken, ttlSeconds}`. The docs give `ttlSeconds` (reference §4.12, an
+ * ASSUMPTION there); newer client code reads `expiresIn` and `tokenType` instead, so either lifetime is
+ * taken, `expiresIn` in seconds as in OAuth 2 (ASSUMPTION).
+ */
+export const OAuthTokenSchema = z
+  .looseObject({
+    accessToken: z.string().min(1),
+    ttlSeconds: tokenLifetime.optional(),
+    expiresIn: tokenLifetime.optional(),
+    tokenType: z.string().nullish(),
+  })
+  .transform((token, context) => {
+    const ttlSeconds = token.ttlSeconds ?? token.expiresIn;
+    if (ttlSeconds !== undefined) return { accessToken: token.accessToken, ttlSeconds };
+    context.addIssue({ code: 'custom', path: ['ttlSeconds'], message: 'needs ttlSeconds or expiresIn' });
+    return z.NEVER;
+  });
 
 // Requests. Loose, like the examples they must read: ids and server fields appear in edit bodies.
 

@@ -1,9 +1,9 @@
 /**
  * Credential headers for both of Capillary's schemes (reference §1.2):
  * - Basic: `Authorization: Basic base64(<till username>:<md5 hex of password>)`;
- * - OAuth: `POST /v3/oauth/token/generate {key, secret}` → `{accessToken, ttlSeconds}`, then
- *   `X-CAP-API-OAUTH-TOKEN: <token>` on every call. The token is renewed before `ttlSeconds` runs out and
- *   once more when the server calls it expired (401, or 498 from the server's TokenExpiredException).
+ * - OAuth: `POST /v3/oauth/token/generate {key, secret}` → `{accessToken, ttlSeconds}` (or `expiresIn`, see
+ *   OAuthTokenSchema), then `X-CAP-API-OAUTH-TOKEN: <token>` on every call. The token is renewed before its
+ *   lifetime runs out and once more when the server calls it expired (401, or 498 from TokenExpiredException).
  */
 import { AuthError, type HttpClient, parseAnswerOrThrow, readSecret } from '@goalbridge/core';
 import { envelopeSchema, OAuthTokenSchema } from './capillary-api.ts';

@@ -80,10 +80,13 @@ export const CapillaryExtensionSchema = z.strictObject({
     .optional(),
   targetEvaluationType: z.enum(EVALUATION_TYPES).nullable().optional(),
   frequencyType: z.enum(FREQUENCY_TYPES).nullable().optional(),
-  frequency: z.number().int().min(0).nullable().optional(),
+  // Ranges are what the API answers, so a read group writes back: the docs' groups have frequency -10,
+  // recurringCycles -1 and 0 (reference §2.1), and preferredTillId 0 and -1 (get-target-groups-all).
+  frequency: z.number().int().nullable().optional(),
   recurringCycles: z.number().int().min(-1).max(100).nullable().optional(),
   totalPeriods: z.number().int().min(0).nullable().optional(),
-  preferredTillId: z.number().int().positive().nullable().optional(),
+  /** Any id JSON holds exactly: one beyond 2^53 was rounded on reading and is refused. */
+  preferredTillId: z.number().int().nullable().optional(),
   userCreated: z.boolean().nullable().optional(),
   leaderboardEnabled: z.boolean().nullable().optional(),
   timeZoneName: z.string().min(1).nullable().optional(),

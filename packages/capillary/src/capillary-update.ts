@@ -5,6 +5,7 @@
  * group DELETE (§4.5). Everything else Capillary cannot change is refused here, before any write.
  */
 import {
+  type DecimalString,
   type Goal,
   type GoalInput,
   type GoalPatch,
@@ -21,6 +22,7 @@ import { CapillaryExtensionSchema } from './capillary-extension.ts';
 import { periodEndDateTime, periodStartDateTime } from './capillary-schedule.ts';
 import {
   type CapillaryPlan,
+  missingValuesIssue,
   type PlannedPeriod,
   type PlannedTarget,
   planCapillaryTargetGroup,
@@ -43,10 +45,12 @@ export interface PeriodChange {
   period: PlannedPeriod;
 }
 
-/** A target change for `PUT /targetGroups/{id}/targets/{targetId}`; values name periods by ref. */
+/** A target change for `PUT /targetGroups/{id}/targets/{targetId}`. */
 export interface TargetChange {
   targetId: number;
   target: PlannedTarget;
+  /** The value to send per planned period; `undefined` leaves a period that has none without one. */
+  values: (DecimalString | undefined)[];
   /** Default-value ids by period id, so existing rows are updated rather than added. */
   valueIds: ReadonlyMap<number, number>;
 }
@@ -187,6 +191,52 @@ function currentTargetRequest(target: CapillaryTarget): Record<string, unknown> 
   };
 }
 
+/** How a target's values line up with the planned periods, and what the reader showed for the gaps. */
+interface ValueContext {
+  periods: readonly PlannedPeriod[];
+  /** The current period each planned one matched, if any. */
+  matches: readonly (CapillaryPeriod | undefined)[];
+  /** The target's current value per planned period; `undefined` for new periods and periods without one. */
+  current: readonly (string | undefined)[];
+  /** What the reader showed for a period without a value: the goal's target, for the first target only. */
+  filledIn: string | undefined;
+}
+
+/**
+ * What to send for each period of target number `index`, and whether anything changes. A period without a
+ * value keeps none while the goal still shows what the reader filled in for it: only another value is a
+ * change. New periods and periods that have a value need one (ValidationError before any write).
+ */
+function planTargetValues(target: PlannedTarget, index: number, context: ValueContext) {
+  const { periods, matches, current, filledIn } = context;
+  const values = target.values.map((value, period) => {
+    const keepsNone = matches[period] !== undefined && current[period] === undefined;
+    return keepsNone && value === filledIn ? undefined : value;
+  });
+  const missing = periods.filter(
+    (_, period) =>
+      values[period] === undefined && (matches[period] === undefined || current[period] !== undefined),
+  );
+  if (missing.length > 0) {
+    const refs = missing.map((period) => period.ref);
+    throw new ValidationError([missingValuesIssue(index, refs)], {
+      subject: 'goal update for capillary',
+      provider: PROVIDER,
+    });
+  }
+  const changed = values.some((value, period) => value !== undefined && value !== current[period]);
+  return { values, changed };
+}
+
+function valueIdsByPeriod(target: CapillaryTarget): Map<number, number> {
+  const valueIds = new Map<number, number>();
+  for (const value of target.defaultValues ?? []) {
+    if (value.periodId !== undefined && value.periodId !== null && typeof value.id === 'number')
+      valueIds.set(value.periodId, value.id);
+  }
+  return valueIds;
+}
+
 function matchTarget(
   target: PlannedTarget,
   index: number,
@@ -211,7 +261,8 @@ export function planCapillaryUpdate(
 ): CapillaryUpdatePlan {
   const currentGoal = capillaryTargetGroupToGoal(current).value;
   const desired = desiredGoal(currentGoal, patch);
-  const checked = planCapillaryTargetGroup(desired);
+  // Periods without a value are allowed here; which may stay so is decided per target below.
+  const checked = planCapillaryTargetGroup(desired, { allowMissingValues: true });
   if (!checked.plan)
     throw new ValidationError(checked.issues, { subject: 'goal update for capillary', provider: PROVIDER });
   const plan = checked.plan;
@@ -271,18 +322,17 @@ export function planCapillaryUpdate(
         }),
       );
     }
-    const values = targetValuesByPeriod(match, currentPeriods);
-    const valuesDiffer = periods.some((_period, periodIndex) => {
-      const matched = matches[periodIndex];
-      return !matched || values[currentPeriods.indexOf(matched)] !== target.values[periodIndex];
+    const byCurrentPeriod = targetValuesByPeriod(match, currentPeriods);
+    const { values, changed } = planTargetValues(target, index, {
+      periods,
+      matches,
+      current: matches.map((period) =>
+        period ? byCurrentPeriod[currentPeriods.indexOf(period)] : undefined,
+      ),
+      filledIn: index === 0 ? (currentGoal.target?.value ?? undefined) : undefined,
     });
-    if (valuesDiffer || TARGET_PUT_FIELDS.some(differs)) {
-      const valueIds = new Map<number, number>();
-      for (const value of match.defaultValues ?? []) {
-        if (value.periodId !== undefined && value.periodId !== null && typeof value.id === 'number')
-          valueIds.set(value.periodId, value.id);
-      }
-      changedTargets.push({ targetId: match.id, target, valueIds });
+    if (changed || TARGET_PUT_FIELDS.some(differs)) {
+      changedTargets.push({ targetId: match.id, target, values, valueIds: valueIdsByPeriod(match) });
     }
   });
   const dropped = currentTargets.filter((target) => !matchedTargets.has(target));
@@ -379,29 +429,28 @@ export function newPeriodBody(periods: readonly PlannedPeriod[]) {
   );
 }
 
-/** The PUT target body: the whole target, with one default value per period addressed by period id. */
+/**
+ * The PUT target body: the whole target, with a default value per period addressed by period id. A period
+ * that has no value and keeps none is left out, as it is from the group.
+ */
 export function targetUpdateBody(
   change: TargetChange,
   periods: readonly PlannedPeriod[],
   periodIds: ReadonlyMap<string, number>,
 ) {
-  const { defaultValues: _values, ...target } = targetRequest(change.target);
   return {
-    ...target,
+    ...targetRequest(change.target),
     id: change.targetId,
-    defaultValues: periods.map((period, index) => {
+    defaultValues: periods.flatMap((period, index) => {
+      const value = change.values[index];
+      if (value === undefined) return [];
       const periodId = periodIds.get(period.ref.toLowerCase());
       if (periodId === undefined) {
         throw new InvalidResponseError(`capillary did not list period ${period.ref} after adding it`, {
           provider: PROVIDER,
         });
       }
-      const valueId = change.valueIds.get(periodId);
-      return compact({
-        id: valueId,
-        periodId,
-        defaultValue: wireDecimal(change.target.values[index] as string),
-      });
+      return [compact({ id: change.valueIds.get(periodId), periodId, defaultValue: wireDecimal(value) })];
     }),
   };
 }

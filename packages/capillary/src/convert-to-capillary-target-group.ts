@@ -24,6 +24,7 @@ import {
   type CapillaryTargetGroupRequest,
   type CapillaryTargetRequest,
   canonicalEnum,
+  DEFAULT_TRACKING_TYPE,
   EXPRESSION_JSON_TRUE,
   EXPRESSION_TRUE,
   MAX_DESCRIPTION_LENGTH,
@@ -75,8 +76,19 @@ export interface PlannedTarget {
   name: string;
   scope: CapillaryScope;
   details: CapillaryTargetDetails;
-  /** The target's value for each planned period, in period order. */
-  values: DecimalString[];
+  /**
+   * The target's value for each planned period, in period order; `undefined` only in update plans, for a
+   * period left without a value (see {@link PlanOptions}).
+   */
+  values: (DecimalString | undefined)[];
+}
+
+export interface PlanOptions {
+  /**
+   * Let periods go without a target value instead of refusing the goal. Update plans do: periods added
+   * through `POST …/targetPeriods` have none (reference §4.8), and the update planner decides per period.
+   */
+  allowMissingValues?: boolean;
 }
 
 /** A goal resolved into what a target group holds: the base for creates and for update plans. */
@@ -228,13 +240,27 @@ function expandWindows(
   return expansion.periods;
 }
 
+/** The issue for periods without a value: for the goal's own target (index 0), or a further one. */
+export function missingValuesIssue(targetIndex: number, refs: readonly string[]): ValidationIssue {
+  if (targetIndex === 0) {
+    return {
+      path: 'target',
+      message: 'Capillary needs a target value for every period: set target, or a target on each period',
+    };
+  }
+  return {
+    path: `extensions.capillary.additionalTargets.${targetIndex - 1}.values`,
+    message: `needs a value for period ${refs.join(', ')}`,
+  };
+}
+
 function checkScale(value: DecimalString | undefined, path: string, found: Findings): void {
   if (value !== undefined && decimalScale(value) > VALUE_SCALE) {
     found.issue(path, `Capillary keeps ${VALUE_SCALE} decimal places; ${value} has more`);
   }
 }
 
-function planPeriods(goal: GoalData, extension: CapillaryExtension, found: Findings) {
+function planPeriods(goal: GoalData, extension: CapillaryExtension, options: PlanOptions, found: Findings) {
   const windows = resolveWindows(goal.schedule, found);
   const explicit = (goal.schedule.periods?.length ?? 0) > 0;
   const seen = new Set<string>();
@@ -264,12 +290,8 @@ function planPeriods(goal: GoalData, extension: CapillaryExtension, found: Findi
     if (!seen.has(ref.toLowerCase()))
       found.issue(`extensions.capillary.periods.${ref}`, 'no period has this ref');
   }
-  if (windows.length > 0 && values.some((value) => value === undefined)) {
-    found.issue(
-      'target',
-      'Capillary needs a target value for every period: set target, or a target on each period',
-    );
-  }
+  const missing = periods.filter((_, index) => values[index] === undefined).map((period) => period.ref);
+  if (!options.allowMissingValues && missing.length > 0) found.issues.push(missingValuesIssue(0, missing));
   return { periods, values };
 }
 
@@ -314,7 +336,12 @@ function planKpi(metric: string, path: string, found: Findings): CapillaryKpi | 
   return kpi;
 }
 
-function planAdditionalTargets(extension: CapillaryExtension, periods: PlannedPeriod[], found: Findings) {
+function planAdditionalTargets(
+  extension: CapillaryExtension,
+  periods: PlannedPeriod[],
+  options: PlanOptions,
+  found: Findings,
+): PlannedTarget[] {
   return (extension.additionalTargets ?? []).flatMap((target, index) => {
     const path = `extensions.capillary.additionalTargets.${index}`;
     const kpi = planKpi(target.metric, `${path}.metric`, found);
@@ -325,26 +352,20 @@ function planAdditionalTargets(extension: CapillaryExtension, periods: PlannedPe
       if (!refs.has(ref)) found.issue(`${path}.values.${ref}`, 'no period has this ref');
       else checkScale(value, `${path}.values.${ref}`, found);
     }
-    const missing = periods
-      .filter((period) => target.values[period.ref] === undefined)
-      .map((period) => period.ref);
-    if (missing.length > 0) found.issue(`${path}.values`, `needs a value for period ${missing.join(', ')}`);
-    if (!kpi || !target.name || missing.length > 0) return [];
-    const { metric: _metric, scope: _scope, values, ...details } = target;
-    return [
-      {
-        kpi,
-        name: target.name,
-        scope,
-        details,
-        values: periods.map((period) => values[period.ref] as string),
-      },
-    ];
+    const values = periods.map((period) => target.values[period.ref]);
+    const missing = periods.filter((_, index) => values[index] === undefined).map((period) => period.ref);
+    if (!options.allowMissingValues && missing.length > 0) {
+      found.issues.push(missingValuesIssue(index + 1, missing));
+      return [];
+    }
+    if (!kpi || !target.name) return [];
+    const { metric: _metric, scope: _scope, values: _values, ...details } = target;
+    return [{ kpi, name: target.name, scope, details, values }];
   });
 }
 
 function checkGroupSettings(extension: CapillaryExtension, targetCount: number, found: Findings): void {
-  const tracking = canonicalEnum(extension.trackingType ?? 'DEFAULT');
+  const tracking = canonicalEnum(extension.trackingType ?? DEFAULT_TRACKING_TYPE);
   const evaluation = extension.targetEvaluationType ?? 'FIXED_CALENDAR_WINDOW';
   const fixedOnly = STREAK_TRACKING.has(tracking) || tracking === 'UNIFIED';
   if (STREAK_TRACKING.has(tracking) && !(extension.streaks?.length ?? 0)) {
@@ -391,12 +412,12 @@ function planFrequency(goal: GoalData, periodCount: number, extension: Capillary
 }
 
 /** Every issue Capillary would refuse the goal for, the warnings of the mapping, and the resolved plan. */
-export function planCapillaryTargetGroup(goal: GoalData): CapillaryCheck {
+export function planCapillaryTargetGroup(goal: GoalData, options: PlanOptions = {}): CapillaryCheck {
   const found = new Findings();
   checkText(goal, found);
   const extension = readExtension(goal, found);
   warnUnstored(goal, found.warnings);
-  const { periods, values } = planPeriods(goal, extension, found);
+  const { periods, values } = planPeriods(goal, extension, options, found);
   const kpi = planKpi(goal.measure.metric, 'measure.metric', found);
   if (kpi && measureKindOf(kpi.targetType) !== goal.measure.kind) {
     found.issue(
@@ -405,7 +426,7 @@ export function planCapillaryTargetGroup(goal: GoalData): CapillaryCheck {
     );
   }
   const scope = planScope(goal.measure.scope, kpi, 'measure.scope', found);
-  const additional = planAdditionalTargets(extension, periods, found);
+  const additional = planAdditionalTargets(extension, periods, options, found);
   checkGroupSettings(extension, 1 + additional.length, found);
   const frequency = planFrequency(goal, periods.length, extension, found);
   const warnings = found.warnings.items;
@@ -416,7 +437,7 @@ export function planCapillaryTargetGroup(goal: GoalData): CapillaryCheck {
     name: details.name ?? goal.title,
     scope,
     details,
-    values: values as DecimalString[],
+    values,
   };
   return { issues: [], warnings, plan: { periods, targets: [primary, ...additional], frequency, extension } };
 }
@@ -484,7 +505,7 @@ function triggerRequests(triggers: readonly Record<string, unknown>[] | undefine
   return triggers.map(({ id: _id, targetRuleId: _rule, ...trigger }) => copyJson(trigger));
 }
 
-/** A target of the create body; `values` line up with the periods sent beside it. */
+/** A target in request form, without its values: creates and updates send those each their own way. */
 export function targetRequest(target: PlannedTarget): CapillaryTargetRequest {
   const { details } = target;
   return compact({
@@ -495,10 +516,19 @@ export function targetRequest(target: PlannedTarget): CapillaryTargetRequest {
     targetType: target.kpi.targetType,
     ...copyJson(target.scope),
     enrolmentMethod: details.enrolmentMethod ?? undefined,
-    defaultValues: target.values.map((value) => ({ defaultValue: wireDecimal(value) })),
     targetMilestoneTriggers: triggerRequests(details.milestoneTriggers),
     ...copyJson(details.extra),
   }) as CapillaryTargetRequest;
+}
+
+/**
+ * A target's values in period order, matched to the periods by position as the server does on create
+ * (reference §4.1). Every period has one: planning refuses a create that leaves one without.
+ */
+function createValues(target: PlannedTarget) {
+  return target.values.flatMap((value) =>
+    value === undefined ? [] : [{ defaultValue: wireDecimal(value) }],
+  );
 }
 
 function buildRequest(
@@ -507,20 +537,23 @@ function buildRequest(
   options: CapillaryWriteOptions,
 ): CapillaryTargetGroupRequest {
   const { extension } = plan;
-  const trackingType = restoreDefault(extension.trackingType, 'DEFAULT');
   return compact({
     name: goal.title,
     description: goal.description ?? undefined,
     active: goal.status === 'active',
     preferredTillId: extension.preferredTillId ?? options.preferredTillId,
-    trackingType: trackingType === undefined ? undefined : canonicalEnum(trackingType),
+    // Required by the create schema, so sent even for legacy groups read without one (null).
+    trackingType: canonicalEnum(extension.trackingType ?? DEFAULT_TRACKING_TYPE),
     targetEvaluationType: restoreDefault(extension.targetEvaluationType, 'FIXED_CALENDAR_WINDOW'),
     ...plan.frequency,
     userCreated: restoreDefault(extension.userCreated, false),
     leaderboardEnabled: restoreDefault(extension.leaderboardEnabled, false),
     timeZoneName: extension.timeZoneName ?? undefined,
     periods: plan.periods.map(periodRequest),
-    targets: plan.targets.map(targetRequest),
+    targets: plan.targets.map((target) => ({
+      ...targetRequest(target),
+      defaultValues: createValues(target),
+    })),
     streaks: extension.streaks?.map(({ id: _id, extra, ...streak }) => ({
       ...streak,
       ...copyJson(extra),

@@ -15,11 +15,12 @@ import {
   setOwnProperty,
   WarningList,
 } from '@goalbridge/core';
-import type {
-  CapillaryPeriod,
-  CapillaryStreak,
-  CapillaryTarget,
-  CapillaryTargetGroup,
+import {
+  type CapillaryPeriod,
+  type CapillaryStreak,
+  type CapillaryTarget,
+  type CapillaryTargetGroup,
+  DEFAULT_TRACKING_TYPE,
 } from './capillary-api.ts';
 import {
   type CapillaryAdditionalTarget,
@@ -287,7 +288,10 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
   );
 
   const extension: CapillaryExtension = compact({
-    trackingType: keepUnlessDefault(group.trackingType, 'DEFAULT') as CapillaryExtension['trackingType'],
+    trackingType: keepUnlessDefault(
+      group.trackingType,
+      DEFAULT_TRACKING_TYPE,
+    ) as CapillaryExtension['trackingType'],
     targetEvaluationType: keepUnlessDefault(
       group.targetEvaluationType,
       'FIXED_CALENDAR_WINDOW',

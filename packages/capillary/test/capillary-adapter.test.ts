@@ -13,7 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { basicAuthorization } from '../src/capillary-auth.ts';
 import { createCapillaryAdapter } from '../src/index.ts';
 import { CAPILLARY_SANDBOX } from '../src/testing/index.ts';
-import { type Exchange, kit, NOW, quarterly } from './capillary-test-kit.ts';
+import { callApi, type Exchange, kit, NOW, quarterly, seededGroup } from './capillary-test-kit.ts';
 
 type Window = { start: string; end: string; ref?: string | undefined; target?: string | undefined };
 
@@ -148,6 +148,36 @@ describe('authentication (reference §1.2)', () => {
     advance(2_000);
     await adapter.get(goal.id);
     expect(count('POST', /oauth/)).toBe(2);
+  });
+
+  it.each([
+    ['ttlSeconds (documented)', { ttlSeconds: 300 }],
+    ['expiresIn and tokenType (newer clients)', { expiresIn: 300, tokenType: 'Bearer' }],
+  ])('OAuth: reads the token lifetime from %s and renews before it runs out', async (_name, lifetime) => {
+    const tokenAnswer = (exchange: Exchange, body: unknown) => {
+      if (!exchange.path.endsWith('/oauth/token/generate')) return body;
+      const { accessToken } = (body as { data: { accessToken: string } }).data;
+      return { data: { accessToken, ...lifetime }, errors: null };
+    };
+    const { adapter, count, advance } = kit({ auth: CAPILLARY_SANDBOX.oauth, rewrite: tokenAnswer });
+    const { goal } = await adapter.create(quarterly());
+    advance(269_000);
+    await adapter.get(goal.id);
+    expect(count('POST', /oauth/)).toBe(1);
+    advance(2_000);
+    await adapter.get(goal.id);
+    expect(count('POST', /oauth/)).toBe(2);
+  });
+
+  it('OAuth: a token answer without a lifetime is an InvalidResponseError', async () => {
+    const noLifetime = (exchange: Exchange, body: unknown) =>
+      exchange.path.endsWith('/oauth/token/generate')
+        ? { data: { accessToken: 'eyJabc', tokenType: 'Bearer' }, errors: null }
+        : body;
+    const { adapter } = kit({ auth: CAPILLARY_SANDBOX.oauth, rewrite: noLifetime });
+    const error = await failure(adapter.get('2301'));
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/ttlSeconds/);
   });
 
   it.each([498, 401] as const)(
@@ -304,6 +334,40 @@ describe('create', () => {
     expect(writes()).toEqual(['POST /v3/targetGroups']);
   });
 
+  it('finds a lost create on a later page of the name search, which matches parts of names (reference §4.7)', async () => {
+    const { adapter, simulator, writes, log } = kit();
+    simulator.seedGroups(Array.from({ length: 60 }, (_, n) => seededGroup(`Spend ${n}`)));
+    simulator.faults.schedule({ kind: 'reset-after', match: (request) => request.method === 'POST' });
+    const { goal, recovered } = await adapter.create(quarterly('Spend'));
+    expect(recovered).toBe(true);
+    expect(goal.title).toBe('Spend');
+    expect(simulator.targetGroups().filter((group) => group.name === 'Spend')).toHaveLength(1);
+    expect(writes()).toEqual(['POST /v3/targetGroups']);
+    const searches = log.filter((exchange) => exchange.path === '/v3/milestones');
+    expect(searches.map((exchange) => exchange.url.searchParams.get('offset'))).toEqual(['0', '1']);
+  });
+
+  it('finds a lost user-created group, which the search lists only on request', async () => {
+    const { adapter, simulator, writes, log } = kit();
+    simulator.faults.schedule({ kind: 'reset-after', match: (request) => request.method === 'POST' });
+    const mine = quarterly('My challenge', { extensions: { capillary: { userCreated: true } } });
+    const { goal, recovered } = await adapter.create(mine);
+    expect(recovered).toBe(true);
+    expect(goal.extensions.capillary?.userCreated).toBe(true);
+    expect(simulator.targetGroups().filter((group) => group.name === 'My challenge')).toHaveLength(1);
+    expect(writes()).toEqual(['POST /v3/targetGroups']);
+    const search = log.find((exchange) => exchange.path === '/v3/milestones');
+    expect(search?.url.searchParams.get('includeUserCreatedTargetGroups')).toBe('true');
+  });
+
+  it('does not take a group whose name differs in case for a lost create: that name is taken (310069)', async () => {
+    const { adapter, simulator, writes } = kit();
+    simulator.seedGroups([seededGroup('spend')]);
+    simulator.faults.schedule({ kind: 'reset-after', match: (request) => request.method === 'POST' });
+    expect(ConflictError.isInstance(await failure(adapter.create(quarterly('Spend'))))).toBe(true);
+    expect(writes()).toEqual(['POST /v3/targetGroups', 'POST /v3/targetGroups']);
+  });
+
   it('a create refused before the server acted (reset, 5xx) is looked up, not found, and sent once more', async () => {
     const { adapter, simulator, writes } = kit();
     simulator.faults.schedule({ kind: 'server-error', match: (request) => request.method === 'POST' });
@@ -388,6 +452,110 @@ describe('update: the edit endpoint changes name, description and expressions on
     expect(updated.schedule.end).toBe('2026-05-31');
     expect(updated.target).toEqual({ value: '5000' });
     expect(updated.schedule.periods?.every((period) => period.target === undefined)).toBe(true);
+  });
+
+  describe('a period added through the API has no value (reference §4.8)', () => {
+    const twoMonths = { start: '2026-01-01', end: '2026-02-28', recurrence: 'monthly' } as const;
+    const march = {
+      refCode: 'Cycle_3',
+      description: '',
+      startDate: '2026-03-01T00:00:00.000',
+      endDate: '2026-03-31T23:59:59.999',
+    };
+    const unified = quarterly('Spend and visit', {
+      schedule: twoMonths,
+      extensions: {
+        capillary: {
+          trackingType: 'UNIFIED',
+          combinationType: 'ALL',
+          additionalTargets: [
+            { name: 'Visits', metric: 'TRANSACTION/VISIT', values: { Cycle_1: '2', Cycle_2: '3' } },
+          ],
+        },
+      },
+    });
+    const valuesOnServer = (simulator: ReturnType<typeof kit>['simulator'], id: string) =>
+      simulator
+        .targetGroups()
+        .find((group) => String(group.id) === id)
+        ?.targets.map((target) => target.defaultValues.map((value) => value.defaultValue));
+
+    it.each([
+      ['a DEFAULT group', quarterly('Spend', { schedule: twoMonths }), [[5000, 5000]]],
+      [
+        'a UNIFIED group',
+        unified,
+        [
+          [5000, 5000],
+          [2, 3],
+        ],
+      ],
+    ])('renaming %s leaves it without one: no PUT target', async (_name, draft, values) => {
+      const { adapter, simulator, writes } = kit();
+      const { goal } = await adapter.create(draft);
+      const added = await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      expect(added.status).toBe(200);
+      const { goal: renamed } = await adapter.update(goal.id, { title: 'Renamed' });
+      expect(writes().slice(1)).toEqual([`PUT /v3/targetGroups/editTargetGroup/${goal.id}`]);
+      expect(valuesOnServer(simulator, goal.id)).toEqual(values);
+      expect(renamed.title).toBe('Renamed');
+      expect(renamed.schedule.periods?.map((period) => period.ref)).toEqual([
+        'Cycle_1',
+        'Cycle_2',
+        'Cycle_3',
+      ]);
+    });
+
+    it('a new goal target is a change: every period gets it, the new one too', async () => {
+      const { adapter, simulator, writes } = kit();
+      const { goal } = await adapter.create(quarterly('Spend', { schedule: twoMonths }));
+      await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      await adapter.update(goal.id, { target: { value: '6000' } });
+      expect(writes().slice(1)).toEqual([expect.stringMatching(/^PUT .*\/targets\/\d+$/)]);
+      expect(valuesOnServer(simulator, goal.id)).toEqual([[6000, 6000, 6000]]);
+    });
+
+    it('a further target without a value for a period the update adds is refused before any write', async () => {
+      const { adapter, simulator, writes } = kit();
+      const { goal } = await adapter.create(unified);
+      await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      const error = await failure(
+        adapter.update(goal.id, {
+          schedule: { start: '2026-01-01', end: '2026-04-30', recurrence: 'monthly' },
+        }),
+      );
+      expect((error as ValidationError).issues).toEqual([
+        {
+          path: 'extensions.capillary.additionalTargets.0.values',
+          message: 'needs a value for period Cycle_4',
+        },
+      ]);
+      expect(writes()).toEqual(['POST /v3/targetGroups']);
+    });
+
+    it('a value for the new period of a further target is sent; the others stay as they are', async () => {
+      const { adapter, simulator, log } = kit();
+      const { goal } = await adapter.create(unified);
+      await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      const read = await adapter.get(goal.id);
+      const extension = read.extensions.capillary as { additionalTargets: { values: object }[] };
+      const [visits] = extension.additionalTargets;
+      log.length = 0;
+      await adapter.update(goal.id, {
+        extensions: {
+          capillary: {
+            ...extension,
+            additionalTargets: [{ ...visits, values: { ...visits?.values, Cycle_3: '4' } }],
+          },
+        },
+      });
+      const puts = log.filter((exchange) => exchange.method === 'PUT');
+      expect(puts).toHaveLength(1);
+      expect(valuesOnServer(simulator, goal.id)).toEqual([
+        [5000, 5000],
+        [2, 3, 4],
+      ]);
+    });
   });
 
   it('extends a recurrence without renaming the periods it already has', async () => {
@@ -550,21 +718,7 @@ describe('delete and list', () => {
     };
     const { adapter, simulator } = kit({ pageSize: 2, listEndpoint: 'milestones', rewrite: itemOffsets });
     groups = () => simulator.targetGroups();
-    simulator.seedGroups(
-      Array.from({ length: 5 }, (_, n) => ({
-        name: `Seeded ${n}`,
-        trackingType: 'DEFAULT',
-        periods: [{ startDate: '2026-01-01', endDate: '2026-01-31', refCode: 'Cycle_1' }],
-        targets: [
-          {
-            name: `Seeded ${n}`,
-            targetEntity: 'TRANSACTION',
-            targetType: 'COUNT',
-            defaultValues: [{ defaultValue: 1 }],
-          },
-        ],
-      })),
-    );
+    simulator.seedGroups(Array.from({ length: 5 }, (_, n) => seededGroup(`Seeded ${n}`)));
     const seen: string[] = [];
     const error = await (async () => {
       for await (const goal of adapter.list()) seen.push(goal.id);

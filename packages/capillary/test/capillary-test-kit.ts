@@ -1,8 +1,10 @@
 /** Shared setup for the adapter tests: a simulator on a fixed clock, an adapter, and a log of every exchange. */
 import type { GoalInputDraft } from '@goalbridge/core';
+import { basicAuthorization } from '../src/capillary-auth.ts';
 import { type CapillaryAdapterOptions, createCapillaryAdapter } from '../src/index.ts';
 import {
   CAPILLARY_SANDBOX,
+  type CapillarySimulator,
   type CapillarySimulatorOptions,
   createCapillarySimulator,
 } from '../src/testing/index.ts';
@@ -93,4 +95,29 @@ export function quarterly(title = 'Q1 spend', extra: Partial<GoalInputDraft> = {
     schedule: { start: '2026-01-01', end: '2026-03-31', recurrence: 'monthly' },
     ...extra,
   };
+}
+
+/** A one-period count group in create-request form, for `simulator.seedGroups`. */
+export function seededGroup(name: string) {
+  return {
+    name,
+    trackingType: 'DEFAULT',
+    periods: [{ startDate: '2026-01-01', endDate: '2026-01-31', refCode: 'Cycle_1' }],
+    targets: [
+      { name, targetEntity: 'TRANSACTION', targetType: 'COUNT', defaultValues: [{ defaultValue: 1 }] },
+    ],
+  };
+}
+
+/** A call to the simulated API as the sandbox till, outside the adapter (what another client would do). */
+export async function callApi(simulator: CapillarySimulator, method: string, path: string, body?: unknown) {
+  const { username, password } = CAPILLARY_SANDBOX.basic;
+  const response = await simulator.fetch(
+    new Request(`${CAPILLARY_SANDBOX.origin}/v3/${path}`, {
+      method,
+      headers: { authorization: basicAuthorization(username, password), 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+  );
+  return { status: response.status, body: await response.json() };
 }
