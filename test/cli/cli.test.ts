@@ -1,5 +1,5 @@
 /** The real `goalbridge` binary against the provider sandboxes: every command, exit codes, bad input. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROVIDERS } from '@goalbridge/cli';
@@ -76,6 +76,17 @@ describe('help and usage', () => {
       /--start-date must be YYYY-MM-DD/,
     ],
     [['export', '--from', 'pipedrive', '--format', 'csv'], /--format must be one of ndjson, singer/],
+    [['help', 'frobnicate'], /unknown command "frobnicate"/],
+    [
+      ['plan', '--from', 'pipedrive', '--to', 'capillary', '--count-kpi='],
+      /--count-kpi must be a metric such as TRANSACTION\/COUNT, got ""/,
+    ],
+    [
+      ['migrate', '--from', 'pipedrive', '--to', 'capillary', '--money-kpi', ' '],
+      /--money-kpi must be a metric such as TRANSACTION\/SALES, got " "/,
+    ],
+    [['plan', '--from', 'pipedrive', '--to', 'plannr', '--id-map='], /--id-map must be a file name/],
+    [['export', '--from', 'pipedrive', '--out='], /--out must be a file name/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const result = await runCli(args, { env: sandbox.env });
     expect(result.code).toBe(2);
@@ -182,6 +193,60 @@ describe('list, export and import', () => {
     expect(await count('plannr')).toBe(before);
   });
 
+  it('stops an import at a bad line with --stop-on-invalid, summing up what it wrote before it', async () => {
+    const exported = await runCli(['export', '--from', 'pipedrive'], { env: sandbox.env });
+    const lines = exported.stdout.trim().split('\n').slice(10, 16);
+    writeFileSync(join(dir, 'stop.ndjson'), [...lines.slice(0, 5), 'not json', lines[5]].join('\n'));
+    const before = await count('capillary');
+    const result = await runCli(
+      [
+        ...['import', '--to', 'capillary', '--in', 'stop.ndjson', '--stop-on-invalid', '--concurrency', '1'],
+        ...['--count-kpi', 'TRANSACTION/COUNT', '--money-kpi', 'TRANSACTION/SALES'],
+      ],
+      { env: sandbox.env, cwd: dir },
+    );
+    expect(result.code).toBe(1);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const reason = 'stop.ndjson line 6 is invalid; nothing from it on was written';
+    expect(events.at(-2)).toEqual({ event: 'stopped', reason });
+    expect(events.at(-1)).toMatchObject({ event: 'summary', counts: { created: 5 }, stopped: { reason } });
+    expect(result.stderr).toMatch(/^goalbridge: stop\.ndjson line 6: \(line\): not JSON/);
+    expect(await count('capillary'), 'nothing after the bad line').toBe(before + 5);
+  });
+
+  it('refuses a Singer state that is not one, naming --state and the field, before any goal is read', async () => {
+    const cases = [
+      ['{"bookmarks":null}', /bookmarks: .*expected object, received null/],
+      ['{"bookmarks":{"goals":{"updatedAt":"garbage"}}}', /bookmarks\.goals\.updatedAt: must be an ISO 8601/],
+    ] as const;
+    for (const [text, field] of cases) {
+      writeFileSync(join(dir, 'state.json'), text);
+      const result = await runCli(
+        ['export', '--from', 'pipedrive', '--format', 'singer', '--state', 'state.json'],
+        { env: sandbox.env, cwd: dir },
+      );
+      expect(result.code, text).toBe(2);
+      expect(result.stderr).toMatch(/^goalbridge: --state state\.json: expected a Singer state value/);
+      expect(result.stderr).toMatch(field);
+      expect(result.stdout).toBe('');
+    }
+    // A good one is taken, its bookmark in UTC like the goals' (Pipedrive goals carry no update time).
+    writeFileSync(
+      join(dir, 'state.json'),
+      '{"bookmarks":{"goals":{"updatedAt":"2026-01-01T02:00:00+02:00"}}}',
+    );
+    const next = await runCli(
+      ['export', '--from', 'pipedrive', '--format', 'singer', '--state', 'state.json'],
+      { env: sandbox.env, cwd: dir },
+    );
+    expect(next.code, next.stderr).toBe(0);
+    const state = JSON.parse(next.stdout.trim().split('\n').at(-1) as string);
+    expect(state.value.bookmarks.goals).toEqual({ count: 40, updatedAt: '2026-01-01T00:00:00.000Z' });
+  });
+
   it('streams a Singer tap', async () => {
     const result = await runCli(['export', '--from', 'pipedrive', '--format', 'singer'], {
       env: sandbox.env,
@@ -234,6 +299,26 @@ describe('plan and migrate', () => {
     });
     expect(badIds.code).toBe(2);
     expect(badIds.stderr).toContain(`ID map ${ids} line 1 is not a valid entry`);
+  });
+
+  it('creates no ID map for a usage error, a plan or a dry run', async () => {
+    const ids = join(dir, 'untouched-ids.jsonl');
+    const usageErrors = [
+      ['plan', '--from', 'pipedrive', '--to', 'capillary', '--id-map', ids, '--conflict', 'bogus'],
+      ['migrate', '--from', 'pipedrive', '--to', 'capillary', '--id-map', ids, '--count-kpi='],
+    ];
+    const readOnly = [
+      ['plan', '--from', 'pipedrive', '--to', 'plannr', '--id-map', ids, ...TO_PLANNR],
+      ['migrate', '--from', 'pipedrive', '--to', 'plannr', '--id-map', ids, '--dry-run', ...TO_PLANNR],
+      ['import', '--to', 'plannr', '--in', '-', '--id-map', ids, '--dry-run', ...TO_PLANNR],
+    ];
+    for (const args of [...usageErrors, ...readOnly]) {
+      const result = await runCli(args, { env: sandbox.env });
+      const codes = usageErrors.includes(args) ? [2] : [0, 1];
+      expect(codes, `${args.join(' ')}: ${result.stderr}`).toContain(result.code);
+      expect(existsSync(ids), args.join(' ')).toBe(false);
+      expect(existsSync(`${ids}.lock`), args.join(' ')).toBe(false);
+    }
   });
 
   it('migrates with an ID map, and a second run creates nothing', async () => {

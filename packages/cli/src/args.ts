@@ -1,4 +1,5 @@
 /** Command-line parsing on node:util parseArgs, with errors that say what was wrong and how to get help. */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './io.ts';
 
@@ -40,6 +41,21 @@ export function required(options: ParsedOptions, name: string, command: string):
   const value = options[name];
   if (typeof value !== 'string' || value === '') throw new UsageError(`${command}: --${name} is required`);
   return value;
+}
+
+/** A text option, when given: a blank one (`--count-kpi=`) is a usage error naming the flag. */
+export function optionalText(options: ParsedOptions, name: string, expected: string): string | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError(`--${name} must be ${expected}, got "${String(value)}"`);
+  return value;
+}
+
+/** A file option resolved against `cwd`, when given; a blank one would name the folder itself. */
+export function fileOption(options: ParsedOptions, name: string, cwd: string): string | undefined {
+  const file = optionalText(options, name, 'a file name');
+  return file === undefined ? undefined : resolve(cwd, file);
 }
 
 /** A positive integer option with a default and an upper bound. */

@@ -13,7 +13,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { planCommand } from './commands/plan.ts';
 import { providersCommand } from './commands/providers.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
-import { EXIT, type ExitCode, type Io, UsageError } from './io.ts';
+import { EXIT, type ExitCode, type Io, OutputClosed, UsageError } from './io.ts';
 import { type ProviderEntry, settingFlags } from './provider-registry.ts';
 import { PROVIDERS } from './providers/index.ts';
 
@@ -66,9 +66,10 @@ export async function run(
   providers: readonly ProviderEntry[] = PROVIDERS,
 ): Promise<ExitCode> {
   const [name, ...rest] = argv;
+  // `help COMMAND` is `COMMAND --help`, so an unknown COMMAND is the same usage error as running it.
+  if (name === 'help' && rest[0] !== undefined) return run([rest[0], '--help'], io, providers);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
-    io.stdout.write(topic ? commandHelp(topic, providers) : mainHelp(providers));
+    io.stdout.write(mainHelp(providers));
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
@@ -104,7 +105,8 @@ function report(error: unknown, io: Io): ExitCode {
     return EXIT.usage;
   }
   if (io.signal.aborted && !GoalbridgeError.isInstance(error)) {
-    io.stderr.write('goalbridge: stopped\n');
+    // Nobody reads standard output any more (`| head`): stopping is all that is left to do.
+    if (!(io.signal.reason instanceof OutputClosed)) io.stderr.write('goalbridge: stopped\n');
     return EXIT.failures;
   }
   if (GoalbridgeError.isInstance(error)) {

@@ -37,3 +37,11 @@ export function wantsJson(options: ParsedOptions, io: Io): boolean {
 export const JSON_OPTION: OptionSpecs = {
   json: { type: 'boolean', description: 'JSON/NDJSON output even on a terminal' },
 };
+
+/** Writes lines to stdout as fast as its reader takes them; a Ctrl-C or a closed pipe stops it at once. */
+export async function writeLines(io: Io, lines: AsyncIterable<string>): Promise<void> {
+  for await (const line of lines) {
+    await io.stdout.write(line);
+    io.signal.throwIfAborted();
+  }
+}

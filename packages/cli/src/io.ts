@@ -1,6 +1,11 @@
 /** What a command may touch of the outside world; the binary passes the real process, tests a fake. */
 export interface Output {
-  write(text: string): void;
+  /**
+   * Writes `text`. The real process returns a promise while the stream's buffer is full, resolved once it
+   * drains: commands that stream many lines await it, so a slow reader slows them instead of filling memory.
+   * It never rejects: an output whose reader went away drops what is written.
+   */
+  write(text: string): void | Promise<void>;
   readonly isTTY: boolean;
   /** Terminal width, when known. */
   readonly columns?: number | undefined;
@@ -10,7 +15,7 @@ export interface Io {
   stdout: Output;
   stderr: Output;
   env: Readonly<Record<string, string | undefined>>;
-  /** Aborted on Ctrl-C / SIGTERM. */
+  /** Aborted on Ctrl-C / SIGTERM, and with an OutputClosed when standard output's reader went away. */
   signal: AbortSignal;
   /** Bytes of standard input, for `import --in -`. */
   stdin: () => AsyncIterable<Uint8Array>;
@@ -26,5 +31,13 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** Why the run stops when standard output's reader went away (`| head`): a stop like Ctrl-C, not an error. */
+export class OutputClosed extends Error {
+  constructor(cause: Error) {
+    super('standard output closed', { cause });
+    this.name = 'OutputClosed';
   }
 }

@@ -1,13 +1,20 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConfigError, exportNdjson, exportSinger, GoalbridgeError, type SingerState } from '@goalbridge/core';
+import {
+  ConfigError,
+  exportNdjson,
+  exportSinger,
+  type Goal,
+  GoalbridgeError,
+  type SingerState,
+  ValidationError,
+} from '@goalbridge/core';
 import { readJsonFile } from '@goalbridge/core/node';
-import { oneOf } from '../args.ts';
-import { type Command, openAdapter } from '../command.ts';
-import { EXIT, UsageError } from '../io.ts';
+import { fileOption, oneOf, type ParsedOptions } from '../args.ts';
+import { type Command, openAdapter, writeLines } from '../command.ts';
+import { EXIT, type Io, UsageError } from '../io.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -37,37 +44,48 @@ export const exportCommand: Command = {
     const format = oneOf(options, 'format', ['ndjson', 'singer'], 'ndjson');
     if (options.state !== undefined && format !== 'singer')
       throw new UsageError('--state applies to --format singer only');
-    const state =
-      typeof options.state === 'string'
-        ? ((await readJsonFile(resolve(io.cwd, options.state))) as SingerState)
-        : undefined;
-    if (
-      state !== undefined &&
-      (typeof state !== 'object' || state === null || typeof state.bookmarks !== 'object')
-    ) {
-      throw new UsageError(
-        `--state ${String(options.state)}: expected a Singer state value {"bookmarks": {...}}`,
-      );
-    }
+    const out = fileOption(options, 'out', io.cwd);
     const adapter = openAdapter(options, context, 'from');
     const goals = adapter.list({ signal: io.signal });
-    const lines = format === 'singer' ? exportSinger(goals, { state }) : exportNdjson(goals);
-    if (typeof options.out !== 'string') {
-      for await (const line of lines) io.stdout.write(line);
-      return EXIT.ok;
-    }
-    const path = resolve(io.cwd, options.out);
-    const temporary = `${path}.partial`;
-    try {
-      // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
-      await pipeline(Readable.from(lines), createWriteStream(temporary));
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      if (GoalbridgeError.isInstance(error)) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ConfigError(`cannot write ${path}: ${code ?? (error as Error).message}`);
-    }
+    const lines = format === 'singer' ? await singerLines(goals, options, io) : exportNdjson(goals);
+    if (out === undefined) await writeLines(io, lines);
+    else await writeWhole(out, lines, io);
     return EXIT.ok;
   },
 };
+
+/** The Singer messages, from the bookmark of `--state` when given; a bad state is a usage error naming it. */
+async function singerLines(
+  goals: AsyncIterable<Goal>,
+  options: ParsedOptions,
+  io: Io,
+): Promise<AsyncIterable<string>> {
+  const file = fileOption(options, 'state', io.cwd);
+  const state = file === undefined ? undefined : await readJsonFile(file);
+  try {
+    // exportSinger checks the state now, before any goal is read.
+    return exportSinger(goals, { state: state as SingerState | undefined });
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error;
+    const issues = error.issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
+    throw new UsageError(
+      `--state ${String(options.state)}: expected a Singer state value {"bookmarks": {"goals": {"updatedAt": DATETIME}}}; ${issues}`,
+    );
+  }
+}
+
+/** Writes `path` whole or not at all: into `path.partial`, renamed when complete, removed on any failure. */
+async function writeWhole(path: string, lines: AsyncIterable<string>, io: Io): Promise<void> {
+  const temporary = `${path}.partial`;
+  try {
+    // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
+    await pipeline(Readable.from(lines), createWriteStream(temporary));
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    // A stop (Ctrl-C) or a provider's error is reported as such; only the rest is about the file.
+    if (io.signal.aborted || GoalbridgeError.isInstance(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot write ${path}: ${code ?? (error as Error).message}`);
+  }
+}

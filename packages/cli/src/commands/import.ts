@@ -1,9 +1,17 @@
 import { resolve } from 'node:path';
-import { importNdjson, planContext, planGoal, readNdjson } from '@goalbridge/core';
+import {
+  type GoalAdapter,
+  InvalidLineError,
+  importNdjson,
+  type PlanOptions,
+  planContext,
+  planGoal,
+  readNdjson,
+} from '@goalbridge/core';
 import { fileChunks } from '@goalbridge/core/node';
 import { positiveInteger, required } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
-import { EXIT } from '../io.ts';
+import { EXIT, type ExitCode, type Io } from '../io.ts';
 import { table } from '../render/format.ts';
 import { progressFor, reportSummary } from './migration-output.ts';
 import { PLAN_OPTIONS, planSetup } from './plan-options.ts';
@@ -32,42 +40,55 @@ export const importCommand: Command = {
     const concurrency = positiveInteger(options, 'concurrency', 4, 64);
     const target = openAdapter(options, context, 'to');
     const chunks = input === '-' ? io.stdin() : fileChunks(resolve(io.cwd, input));
-    const inputName = input === '-' ? 'stdin' : input;
     const json = wantsJson(options, io);
-    const setup = await planSetup(options, io);
+    const dryRun = options['dry-run'] === true;
+    const setup = await planSetup(options, io, dryRun ? 'read' : 'write');
     try {
-      if (options['dry-run']) {
-        const plan = await planContext(target, setup.options);
-        const counts: Record<string, number> = {};
-        const problems: { line: number; reason: string }[] = [];
-        for await (const entry of readNdjson(chunks)) {
-          const item = 'goal' in entry ? await planGoal(entry.goal, plan) : undefined;
-          const action = item?.action ?? 'invalid';
-          counts[action] = (counts[action] ?? 0) + 1;
-          const issues = 'issues' in entry ? entry.issues : item?.action === 'invalid' ? item.issues : [];
-          if (issues.length)
-            problems.push({
-              line: entry.line,
-              reason: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-            });
-        }
-        if (json) io.stdout.write(`${JSON.stringify({ counts, problems })}\n`);
-        else
-          io.stdout.write(
-            `${table(Object.entries(counts).map(([action, goals]) => ({ action, goals })))}${problems.length ? table(problems, 90) : ''}`,
-          );
-        return problems.length ? EXIT.failures : EXIT.ok;
-      }
+      if (dryRun) return await checkLines(chunks, target, setup.options, io, json);
       const summary = await importNdjson(chunks, target, {
         ...setup.options,
-        inputName,
+        inputName: input === '-' ? 'stdin' : input,
         concurrency,
         stopOnInvalid: options['stop-on-invalid'] === true,
         onProgress: progressFor(io, json, `import → ${target.provider}`),
       });
       return reportSummary(io, json, summary);
+    } catch (error) {
+      // --stop-on-invalid: what was written before the bad line is summed up first; the line's error follows.
+      if (error instanceof InvalidLineError && error.summary) reportSummary(io, json, error.summary);
+      throw error;
     } finally {
       await setup.idMap?.close();
     }
   },
 };
+
+/** --dry-run: every line validated and planned, counted by action, with the problems by line; nothing written. */
+async function checkLines(
+  chunks: AsyncIterable<Uint8Array>,
+  target: GoalAdapter,
+  options: PlanOptions,
+  io: Io,
+  json: boolean,
+): Promise<ExitCode> {
+  const plan = await planContext(target, options);
+  const counts: Record<string, number> = {};
+  const problems: { line: number; reason: string }[] = [];
+  for await (const entry of readNdjson(chunks)) {
+    const item = 'goal' in entry ? await planGoal(entry.goal, plan) : undefined;
+    const action = item?.action ?? 'invalid';
+    counts[action] = (counts[action] ?? 0) + 1;
+    const issues = 'issues' in entry ? entry.issues : item?.action === 'invalid' ? item.issues : [];
+    if (issues.length)
+      problems.push({
+        line: entry.line,
+        reason: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+      });
+  }
+  if (json) io.stdout.write(`${JSON.stringify({ counts, problems })}\n`);
+  else
+    io.stdout.write(
+      `${table(Object.entries(counts).map(([action, goals]) => ({ action, goals })))}${problems.length ? table(problems, 90) : ''}`,
+    );
+  return problems.length ? EXIT.failures : EXIT.ok;
+}

@@ -36,8 +36,10 @@ export const listCommand: Command = {
     const rows: ReturnType<typeof row>[] = [];
     let count = 0;
     for await (const goal of adapter.list({ signal: io.signal })) {
-      if (json) io.stdout.write(goalToNdjson(goal));
+      // Awaited: a slow reader holds the listing back instead of piling lines up in memory.
+      if (json) await io.stdout.write(goalToNdjson(goal));
       else rows.push(row(goal));
+      io.signal.throwIfAborted();
       if (++count >= limit) break;
     }
     if (!json) io.stdout.write(`${table(rows)}${count} goals\n`);

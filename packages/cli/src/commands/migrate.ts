@@ -31,7 +31,7 @@ export const migrateCommand: Command = {
     const source = openAdapter(options, context, 'from');
     const target = openAdapter(options, context, 'to');
     const json = wantsJson(options, io);
-    const setup = await planSetup(options, io);
+    const setup = await planSetup(options, io, options['dry-run'] ? 'read' : 'write');
     try {
       const planned = await plan(source, target, setup.options);
       if (!json) io.stdout.write(planSummary(planned));

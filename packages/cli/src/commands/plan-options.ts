@@ -1,18 +1,19 @@
 /** Options shared by `plan`, `migrate` and `import`: owner map, ID map, defaults, conflict policy. */
 
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import {
   type ConflictPolicy,
   isCurrencyCode,
   isIsoDate,
   type Owner,
   OwnerSchema,
+  type PlanDefaults,
   type PlanOptions,
   RECURRENCES,
   type Recurrence,
 } from '@goalbridge/core';
 import { FileIdMapStore, readOwnerMapFile } from '@goalbridge/core/node';
-import { type OptionSpecs, oneOf, type ParsedOptions } from '../args.ts';
+import { fileOption, type OptionSpecs, oneOf, optionalText, type ParsedOptions } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 
 export const PLAN_OPTIONS: OptionSpecs = {
@@ -68,6 +69,12 @@ export interface PlanSetup {
   idMap?: FileIdMapStore;
 }
 
+/**
+ * What a command does with `--id-map`: `write` opens it (created if missing) for a run that writes goals;
+ * `read` is for plans and dry runs, which only consult a map that exists and never create one.
+ */
+export type IdMapUse = 'write' | 'read';
+
 function parseOwner(value: string): Owner {
   const colon = value.indexOf(':');
   const parsed = OwnerSchema.safeParse(
@@ -78,23 +85,20 @@ function parseOwner(value: string): Owner {
   return parsed.data;
 }
 
-export async function planSetup(options: ParsedOptions, io: Io): Promise<PlanSetup> {
-  const file = (name: string) =>
-    typeof options[name] === 'string' ? resolve(io.cwd, options[name] as string) : undefined;
-  const ownerMapFile = file('owner-map');
-  const idMapFile = file('id-map');
-  const defaults: NonNullable<PlanOptions['defaults']> = {};
+/** The plan defaults from their flags; a bad value is a usage error naming the flag. */
+function planDefaults(options: ParsedOptions): PlanDefaults {
+  const defaults: PlanDefaults = {};
   if (typeof options.currency === 'string') {
     if (!isCurrencyCode(options.currency))
       throw new UsageError(`--currency must be an ISO 4217 code such as EUR, got "${options.currency}"`);
     defaults.currency = options.currency;
   }
-  const count = options['count-kpi'];
-  const money = options['money-kpi'];
-  if (typeof count === 'string' || typeof money === 'string') {
+  const count = optionalText(options, 'count-kpi', 'a metric such as TRANSACTION/COUNT');
+  const money = optionalText(options, 'money-kpi', 'a metric such as TRANSACTION/SALES');
+  if (count !== undefined || money !== undefined) {
     defaults.measure = {
-      ...(typeof count === 'string' ? { count: { metric: count } } : {}),
-      ...(typeof money === 'string' ? { money: { metric: money } } : {}),
+      ...(count !== undefined ? { count: { metric: count } } : {}),
+      ...(money !== undefined ? { money: { metric: money } } : {}),
     };
   }
   if (typeof options['default-owner'] === 'string') defaults.owners = [parseOwner(options['default-owner'])];
@@ -107,12 +111,30 @@ export async function planSetup(options: ParsedOptions, io: Io): Promise<PlanSet
   }
   if (options.recurrence !== undefined)
     defaults.recurrence = oneOf<Recurrence>(options, 'recurrence', RECURRENCES, 'none');
+  return defaults;
+}
+
+/** A plan that finds no map file plans as if it were empty: the store has no read-only mode, and creates one. */
+async function openIdMap(path: string, use: IdMapUse): Promise<FileIdMapStore | undefined> {
+  if (use === 'read' && !existsSync(path)) return undefined;
+  return FileIdMapStore.open(path);
+}
+
+/**
+ * The plan options of `plan`, `migrate` and `import`. Every flag is checked before any file is read, and the
+ * ID map is opened last: a usage error never leaves a map file or its lock behind. The caller closes `idMap`.
+ */
+export async function planSetup(options: ParsedOptions, io: Io, idMapUse: IdMapUse): Promise<PlanSetup> {
+  const defaults = planDefaults(options);
+  const conflict = oneOf<ConflictPolicy>(options, 'conflict', ['update', 'skip', 'fail'], 'update');
+  const ownerMapFile = fileOption(options, 'owner-map', io.cwd);
+  const idMapFile = fileOption(options, 'id-map', io.cwd);
   const ownerMap = ownerMapFile ? await readOwnerMapFile(ownerMapFile) : undefined;
-  const idMap = idMapFile ? await FileIdMapStore.open(idMapFile) : undefined;
+  const idMap = idMapFile ? await openIdMap(idMapFile, idMapUse) : undefined;
   return {
     options: {
       defaults,
-      conflict: oneOf<ConflictPolicy>(options, 'conflict', ['update', 'skip', 'fail'], 'update'),
+      conflict,
       signal: io.signal,
       ...(ownerMap ? { ownerMap } : {}),
       ...(idMap ? { idMap } : {}),

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { ConfigError, type MigrationPlan, plan } from '@goalbridge/core';
+import { fileOption } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT } from '../io.ts';
 import { planSummary } from '../render/summary.ts';
@@ -29,10 +29,11 @@ export const planCommand: Command = {
     const { io } = context;
     const source = openAdapter(options, context, 'from');
     const target = openAdapter(options, context, 'to');
-    const setup = await planSetup(options, io);
+    const out = fileOption(options, 'out', io.cwd);
+    const setup = await planSetup(options, io, 'read');
     try {
       const planned = await plan(source, target, setup.options);
-      if (typeof options.out === 'string') await writePlan(resolve(io.cwd, options.out), planned);
+      if (out !== undefined) await writePlan(out, planned);
       io.stdout.write(wantsJson(options, io) ? `${JSON.stringify(planned)}\n` : planSummary(planned));
       return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
     } finally {

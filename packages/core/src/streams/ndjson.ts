@@ -7,7 +7,7 @@ import type { GoalAdapter } from '../adapter/contract.ts';
 import type { ValidationIssue } from '../errors.ts';
 import { GOAL_SCHEMA_VERSION, type Goal, GoalSchema } from '../model/goal.ts';
 import { toValidationIssues } from '../model/validate.ts';
-import { type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
+import { type ApplyEvent, type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
 import { type PlanItem, type PlanOptions, planContext, planGoal } from '../sync/plan.ts';
 import type { MigrationSummary } from '../sync/summary.ts';
 import { readLines } from './lines.ts';
@@ -78,23 +78,35 @@ export interface ImportOptions
   inputName?: string | undefined;
 }
 
-/** Thrown when `stopOnInvalid` meets a bad line; nothing from that line on is written. */
+/**
+ * Thrown when `stopOnInvalid` meets a bad line; nothing from that line on is written. From `importNdjson` it
+ * carries the `summary` of what was written before it, whose `stopped` names the line.
+ */
 export class InvalidLineError extends Error {
   readonly line: number;
   readonly issues: readonly ValidationIssue[];
-  constructor(inputName: string, line: number, issues: readonly ValidationIssue[]) {
+  readonly summary: MigrationSummary | undefined;
+  constructor(
+    inputName: string,
+    line: number,
+    issues: readonly ValidationIssue[],
+    summary?: MigrationSummary,
+  ) {
     super(
       `${inputName} line ${line}: ${issues.map((issue) => `${issue.path || '(line)'}: ${issue.message}`).join('; ')}`,
     );
     this.name = 'InvalidLineError';
     this.line = line;
     this.issues = issues;
+    this.summary = summary;
   }
 }
 
 /**
  * Imports NDJSON goals into an adapter, streaming: plan and write line by line with the same matching, ID map
  * and resume guarantees as a migration. Memory grows with the target's size (for matching), not the input's.
+ * With `stopOnInvalid`, a bad line ends the input: the writes before it finish, the summary (and the `stopped`
+ * and `done` progress events) say where the run stopped, and an InvalidLineError carrying it is thrown.
  */
 export async function importNdjson(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
@@ -103,13 +115,19 @@ export async function importNdjson(
 ): Promise<MigrationSummary> {
   const context = await planContext(target, options);
   const inputName = options.inputName ?? 'input';
+  let invalid: { line: number; issues: ValidationIssue[] } | undefined;
+  const stopReason = (line: number) => `${inputName} line ${line} is invalid; nothing from it on was written`;
   async function* items(): AsyncGenerator<PlanItem> {
     for await (const entry of readNdjson(chunks)) {
       if ('goal' in entry) {
         yield planGoal(entry.goal, context);
         continue;
       }
-      if (options.stopOnInvalid) throw new InvalidLineError(inputName, entry.line, entry.issues);
+      if (options.stopOnInvalid) {
+        // The input ends here rather than failing apply, so what was written before is still summed up.
+        invalid = entry;
+        return;
+      }
       yield {
         action: 'invalid',
         source: `${inputName}:${entry.line}`,
@@ -119,8 +137,37 @@ export async function importNdjson(
       };
     }
   }
-  return apply(
+  const summary = await apply(
     { source: inputName, target: target.provider, items: items(), claims: context.index },
-    { ...writeSettingsOf(options), target, naturalKey: context.keyOf },
+    {
+      ...writeSettingsOf({
+        ...options,
+        onProgress: withStop(options.onProgress, () => invalid && stopReason(invalid.line)),
+      }),
+      target,
+      naturalKey: context.keyOf,
+    },
   );
+  if (!invalid) return summary;
+  const { line, issues } = invalid;
+  throw new InvalidLineError(inputName, line, issues, stoppedAt(summary, stopReason(line)));
+}
+
+/** The summary of a run that ended early, unless it says so already (a Ctrl-C at the same time). */
+function stoppedAt(summary: MigrationSummary, reason: string): MigrationSummary {
+  return summary.stopped ? summary : { ...summary, stopped: { reason } };
+}
+
+/** Progress as apply reports it, plus a stop it cannot see: a `stopped` event, and `done` saying so. */
+function withStop(
+  onProgress: ((event: ApplyEvent) => void) | undefined,
+  stopReason: () => string | undefined,
+): ((event: ApplyEvent) => void) | undefined {
+  if (!onProgress) return undefined;
+  return (event) => {
+    const reason = event.type === 'done' && !event.summary.stopped ? stopReason() : undefined;
+    if (event.type !== 'done' || reason === undefined) return onProgress(event);
+    onProgress({ type: 'stopped', reason });
+    onProgress({ type: 'done', summary: stoppedAt(event.summary, reason) });
+  };
 }

@@ -3,7 +3,8 @@
  * runs as a tap in Singer/Meltano pipelines (https://hub.meltano.com/singer/spec).
  */
 import * as z from 'zod';
-import { type Goal, GoalSchema } from '../model/goal.ts';
+import { type Goal, GoalSchema, IsoDateTimeSchema } from '../model/goal.ts';
+import { parseOrThrow } from '../model/validate.ts';
 
 export const SINGER_STREAM = 'goals';
 
@@ -27,21 +28,46 @@ export function goalJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(GoalSchema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
+/**
+ * A state as read back: only the bookmark is used, and it must be a datetime — a garbled one would compare
+ * as text against every goal's and silently leave them all out. `count` is informative and not read.
+ */
+const SingerStateSchema = z.object({
+  bookmarks: z.object({ [SINGER_STREAM]: z.object({ updatedAt: IsoDateTimeSchema.optional() }).optional() }),
+});
+
 export interface SingerOptions {
-  /** A previous run's state: records updated at or before its bookmark are left out (incremental sync). */
+  /**
+   * A previous run's state: records updated at or before its bookmark are left out (incremental sync). One
+   * that is not a Singer state (e.g. a bookmark that is not a datetime) is a ValidationError from the call.
+   */
   state?: SingerState | undefined;
   /** Emit a STATE message every this many records. Default 500. */
   stateEvery?: number;
   now?: () => Date;
 }
 
-/** The Singer messages for a stream of goals, one JSON line each. */
-export async function* exportSinger(
+/** The Singer messages for a stream of goals, one JSON line each. A bad state throws now, before any read. */
+export function exportSinger(
   goals: AsyncIterable<Goal>,
   options: SingerOptions = {},
 ): AsyncGenerator<string> {
+  return singerMessages(goals, bookmarkOf(options.state), options);
+}
+
+/** The state's bookmark, in UTC like the goals' `updatedAt` it is compared with. */
+function bookmarkOf(state: SingerState | undefined): string | undefined {
+  if (state === undefined) return undefined;
+  const { bookmarks } = parseOrThrow(SingerStateSchema, state, { subject: 'Singer state' });
+  return bookmarks[SINGER_STREAM]?.updatedAt;
+}
+
+async function* singerMessages(
+  goals: AsyncIterable<Goal>,
+  since: string | undefined,
+  options: SingerOptions,
+): AsyncGenerator<string> {
   const now = options.now ?? (() => new Date());
-  const since = options.state?.bookmarks[SINGER_STREAM]?.updatedAt;
   const every = options.stateEvery ?? 500;
   const line = (message: SingerMessage) => `${JSON.stringify(message)}\n`;
   yield line({
