@@ -345,6 +345,21 @@ describe('plan and migrate', () => {
     const again = JSON.parse(second.stdout.trim().split('\n').at(-1) as string);
     expect(again.counts).toMatchObject({ created: 0, unchanged: planned.counts.create });
     expect(await count('plannr')).toBe(before + planned.counts.create);
+
+    // A plan reads the map as it is: matched by it, the file left byte for byte, no lock taken.
+    const saved = readFileSync(ids, 'utf8');
+    const replanned = await runCli(
+      ['plan', '--from', 'pipedrive', '--to', 'plannr', '--id-map', ids, ...TO_PLANNR],
+      {
+        env: sandbox.env,
+      },
+    );
+    expect(JSON.parse(replanned.stdout).counts).toMatchObject({
+      create: 0,
+      unchanged: planned.counts.create,
+    });
+    expect(readFileSync(ids, 'utf8')).toBe(saved);
+    expect(existsSync(`${ids}.lock`)).toBe(false);
   });
 });
 

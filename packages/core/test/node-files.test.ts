@@ -95,6 +95,20 @@ describe('FileIdMapStore', () => {
     expect(await again.entries('capillary')).toEqual([]);
   });
 
+  it('gives a snapshot for plans: read while another run holds the lock, never created, never written', async () => {
+    const path = file();
+    const store = await openStore(path);
+    await store.set(entry(1));
+    const snapshot = await FileIdMapStore.snapshot(path);
+    expect(await snapshot.get('pipedrive:1', 'plannr')).toEqual(entry(1));
+    await snapshot.set(entry(2));
+    expect((await store.entries('plannr')).map((e) => e.source)).toEqual(['pipedrive:1']);
+    const missing = file();
+    expect(await (await FileIdMapStore.snapshot(missing)).entries('plannr')).toEqual([]);
+    expect(existsSync(missing)).toBe(false);
+    expect(existsSync(`${missing}.lock`)).toBe(false);
+  });
+
   it('drops a torn last line left by a crash and rewrites the file whole', async () => {
     const path = file();
     writeFileSync(path, `${JSON.stringify({ v: 1, ...entry(1) })}\n{"v":1,"source":"pipedrive:2","tar`);

@@ -58,7 +58,7 @@ export const importCommand: Command = {
       if (error instanceof InvalidLineError && error.summary) reportSummary(io, json, error.summary);
       throw error;
     } finally {
-      await setup.idMap?.close();
+      await setup.idMap?.close?.();
     }
   },
 };

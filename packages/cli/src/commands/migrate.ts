@@ -48,7 +48,7 @@ export const migrateCommand: Command = {
       });
       return reportSummary(io, json, summary);
     } finally {
-      await setup.idMap?.close();
+      await setup.idMap?.close?.();
     }
   },
 };

@@ -1,8 +1,8 @@
 /** Options shared by `plan`, `migrate` and `import`: owner map, ID map, defaults, conflict policy. */
 
-import { existsSync } from 'node:fs';
 import {
   type ConflictPolicy,
+  type IdMapStore,
   isCurrencyCode,
   isIsoDate,
   type Owner,
@@ -66,7 +66,7 @@ export const PLAN_OPTIONS: OptionSpecs = {
 
 export interface PlanSetup {
   options: PlanOptions;
-  idMap?: FileIdMapStore;
+  idMap?: IdMapStore;
 }
 
 /**
@@ -114,10 +114,9 @@ function planDefaults(options: ParsedOptions): PlanDefaults {
   return defaults;
 }
 
-/** A plan that finds no map file plans as if it were empty: the store has no read-only mode, and creates one. */
-async function openIdMap(path: string, use: IdMapUse): Promise<FileIdMapStore | undefined> {
-  if (use === 'read' && !existsSync(path)) return undefined;
-  return FileIdMapStore.open(path);
+/** A run that writes takes the map's lock (creating it if missing); a plan reads a snapshot and touches nothing. */
+function openIdMap(path: string, use: IdMapUse): Promise<IdMapStore> {
+  return use === 'read' ? FileIdMapStore.snapshot(path) : FileIdMapStore.open(path);
 }
 
 /**

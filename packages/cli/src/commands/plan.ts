@@ -37,7 +37,7 @@ export const planCommand: Command = {
       io.stdout.write(wantsJson(options, io) ? `${JSON.stringify(planned)}\n` : planSummary(planned));
       return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
     } finally {
-      await setup.idMap?.close();
+      await setup.idMap?.close?.();
     }
   },
 };

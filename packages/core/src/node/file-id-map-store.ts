@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
-import type { IdMapEntry, IdMapStore } from '../sync/id-map.ts';
+import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from '../sync/id-map.ts';
 
 const EntrySchema = z.strictObject({
   v: z.literal(1),
@@ -56,6 +56,15 @@ export class FileIdMapStore implements IdMapStore {
     this.#entries = entries;
     this.#journalLines = journalLines;
     this.#options = options;
+  }
+
+  /**
+   * The map at `path` as it is now, read without its lock and never created: for plans and dry runs, which
+   * only read. A missing file is an empty map; what is set goes to memory only.
+   */
+  static async snapshot(path: string): Promise<IdMapStore> {
+    const { entries } = await load(path);
+    return new MemoryIdMapStore(entries.values());
   }
 
   /** Opens (or creates) the map at `path`, taking its lock. Throws a ConfigError naming the file and line for a corrupt map. */
