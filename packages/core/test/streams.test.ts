@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../src/memory/memory-adapter.ts';
 import type { GoalInputDraft } from '../src/model/goal.ts';
+import { FileIdMapStore } from '../src/node/file-id-map-store.ts';
 import { readLines, splitLines } from '../src/streams/lines.ts';
 import {
   exportNdjson,
@@ -180,6 +184,34 @@ describe('NDJSON', () => {
     const summary = await importNdjson([...lines, ...lines], to, { idMap: new MemoryIdMapStore() });
     expect([summary.counts.created, summary.counts.unchanged, summary.recovered]).toEqual([3, 3, 0]);
     expect(to.goals()).toHaveLength(3);
+  });
+
+  it('writes a goal listed twice close together once, with an ID map file that records after its write', async () => {
+    const [line] = await collect(
+      exportNdjson(createMemoryAdapter({ provider: 'src', goals: [goal(1)] }).list()),
+    );
+    const to = createMemoryAdapter();
+    const idMap = await FileIdMapStore.open(
+      join(mkdtempSync(join(tmpdir(), 'goalbridge-twice-')), 'ids.jsonl'),
+    );
+    try {
+      const summary = await importNdjson([line as string, line as string], to, { idMap, concurrency: 4 });
+      expect([summary.counts.created, summary.counts.unchanged]).toEqual([1, 1]);
+      expect(to.goals()).toHaveLength(1);
+    } finally {
+      await idMap.close();
+    }
+  });
+
+  it('writes an edited second listing of a goal this run created as an update', async () => {
+    const from = createMemoryAdapter({ provider: 'src', goals: [goal(1)] });
+    const [first] = await collect(exportNdjson(from.list()));
+    await from.update((from.goals()[0] as { id: string }).id, { target: { value: '999', currency: 'EUR' } });
+    const [edited] = await collect(exportNdjson(from.list()));
+    const to = createMemoryAdapter();
+    const summary = await importNdjson([first as string, edited as string], to, { concurrency: 1 });
+    expect([summary.counts.created, summary.counts.updated]).toEqual([1, 1]);
+    expect(to.goals().map((g) => g.target)).toEqual([{ value: '999', currency: 'EUR' }]);
   });
 
   it('resumes an import with the ID map: a second run creates nothing', async () => {

@@ -539,7 +539,7 @@ describe('apply', () => {
     expect([summary.counts.created, summary.recovered, to.goals().length]).toEqual([2, 2, 2]);
   });
 
-  it('never hands a lost create a target goal the stream matched to another source goal', async () => {
+  it('never hands a lost create a target goal the stream planned as unchanged for another source goal', async () => {
     // Two source goals with the same content; the target already holds one copy. The first line matches it
     // (unchanged), the second is created, but its answer is lost: the reconciliation must not take the copy.
     const same = goal(1, { owners: [] });
@@ -562,6 +562,34 @@ describe('apply', () => {
     expect(to.goals()).toHaveLength(2);
     const targets = (await idMap.entries('destination')).map((entry) => entry.targetId);
     expect(new Set(targets).size).toBe(2);
+  });
+
+  it('never hands a lost create a target goal the planner gave another source goal and then refused', async () => {
+    // The target holds G. Source A has G's key but other content: with conflict "fail" it is refused, and the
+    // planner keeps G as A's. Source B has G's key and content, so it is planned as a create, whose answer is
+    // lost: only the planner's claims tell the reconciliation that G is not B's.
+    const held = goal(1, { owners: [] });
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [{ ...held, target: { value: '999', currency: 'EUR' } }, held],
+      createId: (n) => `s${n}`,
+    });
+    const to = target([held]);
+    let creates = 0;
+    const answerLostOnce: GoalAdapter = {
+      ...to,
+      async create(input, options) {
+        if (++creates === 1) throw new TimeoutError('no answer', { outcomeUnknown: true });
+        return to.create(input, options);
+      },
+    };
+    const idMap = new MemoryIdMapStore();
+    const lines: string[] = [];
+    for await (const line of exportNdjson(from.list())) lines.push(line);
+    const summary = await importNdjson(lines, answerLostOnce, { idMap, conflict: 'fail' });
+    expect(summary.counts).toMatchObject({ failed: 1, created: 1 });
+    expect(to.goals()).toHaveLength(2);
+    expect((await idMap.get('origin:s2', 'destination'))?.targetId).not.toBe('t1');
   });
 
   it('finishes a run without creates though the ID map cannot list its entries', async () => {

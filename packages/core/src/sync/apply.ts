@@ -12,7 +12,7 @@ import { GoalbridgeError, RateLimitError } from '../errors.ts';
 import { backoffDelay, sleep } from '../http/retry-timing.ts';
 import { type Goal, type GoalField, toGoalInput } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import { diffGoal } from './compare.ts';
+import { diffGoal, storedFields } from './compare.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from './id-map.ts';
 import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
 import type { MigrationPlan, PlanItem } from './plan.ts';
@@ -115,6 +115,7 @@ export async function apply(
   const { target } = options;
   const idMap: IdMapStore = options.idMap ?? new MemoryIdMapStore();
   const keyOf = options.naturalKey ?? naturalKeyFor(target.capabilities);
+  const stored = storedFields(target.capabilities);
   const maxAttempts = options.maxAttempts ?? 3;
   const listed = Array.isArray(plan.items) ? (plan.items as PlanItem[]) : undefined;
   const summary = new SummaryBuilder(plan.source, plan.target, listed?.length);
@@ -136,6 +137,7 @@ export async function apply(
     idMap,
     reconciler,
     written: new Set(),
+    creating: new Map(),
     maxAttempts,
     signal: requests,
     defer: (deferral) => deferred.push(deferral),
@@ -146,6 +148,22 @@ export async function apply(
     summary.add(item, outcome, extra);
     const { warnings: _warnings, code: _code, ...event } = extra;
     emit({ type: 'item', source: item.source, title: item.title, outcome, ...event });
+  };
+
+  /** A source listed again after this run wrote it (inputs concatenated): written only where it differs. */
+  const writeAgain = async (item: CreateItem, targetId: string): Promise<void> => {
+    const reason = 'listed again: written earlier in this run';
+    if (!target.capabilities.operations.includes('get'))
+      return record(item, 'unchanged', { targetId, reason });
+    const current = await withAttempts(maxAttempts, requests, () =>
+      target.get(targetId, { signal: requests }),
+    );
+    const patch = diffGoal(item.input, current, stored, item.unstored);
+    if (Object.keys(patch).length === 0) return record(item, 'unchanged', { targetId, reason });
+    const result = await withAttempts(maxAttempts, requests, () =>
+      target.update(targetId, patch, { signal: requests }),
+    );
+    return record(item, 'updated', { targetId, reason, warnings: result.warnings });
   };
 
   const handle = async (item: PlanItem, resume?: Deferral): Promise<void> => {
@@ -166,10 +184,7 @@ export async function apply(
           const result = await createOnce(item, creating, resume);
           // Set aside until the target has been read again; its round records it.
           if (!result) return;
-          if (result.again) {
-            const reason = 'listed again: written earlier in this run';
-            return record(item, 'unchanged', { targetId: result.targetId, reason });
-          }
+          if (result.again) return writeAgain(item, result.targetId);
           return record(item, 'created', {
             targetId: result.targetId,
             recovered: result.recovered,
@@ -257,6 +272,8 @@ interface CreateContext {
   reconciler: Reconciler;
   /** Sources this run has written: one listed twice (concatenated inputs) is not counted as created twice. */
   written: Set<string>;
+  /** The create running for each source: a source listed twice waits for the first to be recorded. */
+  creating: Map<string, Promise<void>>;
   maxAttempts: number;
   signal: AbortSignal;
   defer: (deferral: Deferral) => void;
@@ -277,6 +294,36 @@ interface CreateResult {
  * resumed later with `resume`, when one read answers many of these questions.
  */
 async function createOnce(
+  item: CreateItem,
+  context: CreateContext,
+  resume?: Deferral,
+): Promise<CreateResult | undefined> {
+  return oneAtATime(context.creating, item.source, () => createUnlocked(item, context, resume));
+}
+
+/** Runs `work` after every earlier call with the same key has finished. */
+async function oneAtATime<T>(
+  running: Map<string, Promise<void>>,
+  key: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const earlier = running.get(key);
+  let finished = () => {};
+  const mine = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const turn = (earlier ?? Promise.resolve()).then(() => mine);
+  running.set(key, turn);
+  try {
+    await earlier;
+    return await work();
+  } finally {
+    finished();
+    if (running.get(key) === turn) running.delete(key);
+  }
+}
+
+async function createUnlocked(
   item: CreateItem,
   context: CreateContext,
   resume?: Deferral,
@@ -455,8 +502,7 @@ class Reconciler {
   ) {
     this.#target = target;
     this.#keyOf = keyOf;
-    const { readable, writable } = target.capabilities.fields;
-    this.#stored = writable.filter((field) => readable.includes(field));
+    this.#stored = storedFields(target.capabilities);
     this.#idMap = idMap;
     this.#claimed = new Set(taken);
     this.#shared = shared;

@@ -3,6 +3,7 @@
  * cannot store as given (its warnings name them, e.g. `target` of a count goal in Plannr or `schedule.end` of
  * an open-ended goal in Capillary) are left out: they could never match, and re-running must converge.
  */
+import type { AdapterCapabilities } from '../adapter/contract.ts';
 import type { GoalField, GoalInput, GoalPatch } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
 
@@ -97,4 +98,10 @@ export function diffGoal(
     if (!samePath(wanted, current, field, unstored)) patch[key] = wanted[key];
   }
   return patch as GoalPatch;
+}
+
+/** The fields a target both writes and reads back: the only ones a comparison with it can use. */
+export function storedFields(capabilities: AdapterCapabilities): GoalField[] {
+  const { readable, writable } = capabilities.fields;
+  return writable.filter((field) => readable.includes(field));
 }

@@ -6,7 +6,7 @@ export {
   type PlanStream,
   type TargetClaims,
 } from './apply.ts';
-export { covers, diffGoal, sameValue, unstoredPaths } from './compare.ts';
+export { covers, diffGoal, sameValue, storedFields, unstoredPaths } from './compare.ts';
 export { type IdMapEntry, type IdMapStore, MemoryIdMapStore, sourceRef } from './id-map.ts';
 export { type MigrateOptions, migrate } from './migrate.ts';
 export { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';

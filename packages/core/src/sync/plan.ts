@@ -21,7 +21,7 @@ import {
   toGoalInput,
 } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import { diffGoal, unstoredPaths } from './compare.ts';
+import { diffGoal, storedFields, unstoredPaths } from './compare.ts';
 import { type IdMapEntry, type IdMapStore, sourceRef } from './id-map.ts';
 import { type NaturalKeyFunction, naturalKeyFor, normalizeTitle } from './natural-key.ts';
 import { lookupOwner, type OwnerMap } from './owner-map.ts';
@@ -180,9 +180,7 @@ export interface PlanContext {
 /** Reads what the target holds (once) and everything else planning each goal needs. */
 export async function planContext(target: GoalAdapter, options: PlanOptions = {}): Promise<PlanContext> {
   const keyOf = options.naturalKey ?? naturalKeyFor(target.capabilities);
-  const stored = target.capabilities.fields.writable.filter((field) =>
-    target.capabilities.fields.readable.includes(field),
-  );
+  const stored = storedFields(target.capabilities);
   const mapped = options.idMap ? await options.idMap.entries(target.provider) : [];
   const index = await readTargetIndex(target, keyOf, mapped, options.signal);
   return { target, options, keyOf, index, stored };
