@@ -11,6 +11,8 @@ import { HttpClient } from '../src/http/http-client.ts';
 let server: Server;
 let baseURL = '';
 const calls: string[] = [];
+/** Connections that carried a stalled answer, and whether each was closed. */
+const stalledSockets: { closed: boolean }[] = [];
 
 /** `/stall` sends half a body and stops; `/reset` sends half a body and drops the connection; `/ok` answers. */
 beforeAll(async () => {
@@ -20,6 +22,13 @@ beforeAll(async () => {
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
     response.write('{"id":"g-1",');
     if (request.url === '/reset') setTimeout(() => request.socket.destroy(), 20);
+    if (request.url === '/stall') {
+      const socket = { closed: false };
+      stalledSockets.push(socket);
+      request.socket.once('close', () => {
+        socket.closed = true;
+      });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -44,6 +53,9 @@ describe('an answer that breaks off after its headers', () => {
     expect(TimeoutError.isInstance(error), String(error)).toBe(true);
     expect(calls).toEqual(['GET /stall', 'GET /stall', 'GET /stall']);
     expect(Date.now() - started).toBeLessThan(3000);
+    // Each stalled answer's connection is closed, not left waiting for the rest of the body.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stalledSockets.map((socket) => socket.closed)).toEqual([true, true, true]);
   });
 
   it('is retried when the connection drops mid-body on a read, and typed', async () => {

@@ -155,8 +155,14 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_E
 const MAX_BODY_IN_ERROR = 2000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** What a body read that outlived the attempt's time limit resolves to. */
-const BODY_STALLED = Symbol('body stalled');
+/** A body as text, as `Response.text()` reads it, but from a reader its caller can cancel. */
+async function readText(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+    text += decoder.decode(chunk.value, { stream: true });
+  return text + decoder.decode();
+}
 
 /** Whether sending the request again cannot do anything twice. */
 const isSafe = (request: HttpRequest) => SAFE_METHODS.has(request.method) || request.idempotent === true;
@@ -504,25 +510,28 @@ export class HttpClient {
    * arrives is typed as one lost before it: retried for reads, outcome unknown for writes.
    */
   async #bodyText(raw: Response, request: HttpRequest, url: string): Promise<string> {
-    const text = raw.text();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<typeof BODY_STALLED>((resolve) => {
-      timer = setTimeout(() => resolve(BODY_STALLED), request.timeoutMs ?? this.#timeoutMs);
-    });
+    const reader = raw.body?.getReader();
+    if (!reader) return '';
+    let stalled = false;
+    const timer = setTimeout(() => {
+      stalled = true;
+      // Cancelling the body closes its connection, which would otherwise wait for the rest for minutes.
+      reader.cancel().catch(() => undefined);
+    }, request.timeoutMs ?? this.#timeoutMs);
     try {
-      const body = await Promise.race([text, stalled]);
-      if (body !== BODY_STALLED) return body;
-      text.catch(() => undefined);
-      throw new TimeoutError(`${this.provider} stopped sending its answer: ${this.#where(request, url)}`, {
-        provider: this.provider,
-        outcomeUnknown: !isSafe(request),
-        retryable: true,
-      });
+      const text = await readText(reader);
+      if (!stalled) return text;
     } catch (error) {
-      throw GoalbridgeError.isInstance(error) ? error : this.#transportError(request, url, error);
+      if (!stalled)
+        throw GoalbridgeError.isInstance(error) ? error : this.#transportError(request, url, error);
     } finally {
       clearTimeout(timer);
     }
+    throw new TimeoutError(`${this.provider} stopped sending its answer: ${this.#where(request, url)}`, {
+      provider: this.provider,
+      outcomeUnknown: !isSafe(request),
+      retryable: true,
+    });
   }
 
   #where(request: HttpRequest, url: string): string {
