@@ -159,3 +159,24 @@ describe('Ctrl-C while an export file is written', () => {
     }
   });
 });
+
+describe('Ctrl-C while an import waits for standard input', () => {
+  it('ends the process at once, though the input is still open', async () => {
+    const exported = await readThenClose(['export', '--from', 'pipedrive'], 2000, { env });
+    const [line] = exported.stdout.split('\n');
+    const child = startCli(['import', '--to', 'pipedrive', '--in', '-', '--json'], { env });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const result = ended(child, () => stdout);
+    child.stdin?.write(`${line}\n`); // and the input stays open, as a terminal's would
+    while (!stdout.includes('"event":"item"')) await sleep(10);
+    child.kill('SIGINT');
+    const outcome = await Promise.race([result, sleep(5000).then(() => 'still running' as const)]);
+    child.kill('SIGKILL');
+    expect(outcome).not.toBe('still running');
+    expect((outcome as Ended).code).toBe(1);
+    expect((outcome as Ended).stdout).toContain('"stopped"');
+  });
+});

@@ -27,9 +27,22 @@ export function nodeIo(): Io {
     stderr,
     env: process.env,
     signal: controller.signal,
-    stdin: () => process.stdin,
+    stdin: () => {
+      stdinHandedOut = true;
+      return process.stdin;
+    },
     cwd: process.cwd(),
   };
+}
+
+let stdinHandedOut = false;
+
+/**
+ * Lets the process end once a command is done: a run stopped while it waited for standard input (Ctrl-C during
+ * `import --in -`) would otherwise stay until the input closes.
+ */
+export function releaseStdin(): void {
+  if (stdinHandedOut) process.stdin.destroy();
 }
 
 type ProcessStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; destroyed?: boolean };
