@@ -52,6 +52,8 @@ interface KilledRun {
   code: number | null;
   /** Goals reported created before the kill. */
   created: number;
+  /** The end of what it printed on stderr: why a run ended by itself. */
+  stderr: string;
 }
 
 /** Runs the binary and kills it with SIGKILL at `point`: after that many goals reported created, or a delay. */
@@ -74,12 +76,15 @@ function runAndKill(args: readonly string[], point: KillPoint): Promise<KilledRu
       if (point.after === 'creates' && created === point.creates) kill();
     }
   });
-  child.stderr?.resume();
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, created });
+      resolve({ code, signal, created, stderr });
     });
   });
 }
@@ -136,7 +141,8 @@ describe('migrate, killed with SIGKILL again and again', () => {
           : { after: 'delay', ms: randomInt(random, 50, 700) };
       const run = await runAndKill(args, point);
       const where = `seed ${SEED}, kill ${kill + 1}: ${JSON.stringify(point)}`;
-      expect(run.signal, `${where} — the run was still going`).toBe('SIGKILL');
+      const ended = `exit ${run.code} after ${run.created} created: ${run.stderr}`;
+      expect(run.signal, `${where} — the run was still going (${ended})`).toBe('SIGKILL');
       const entries = journal(idMapFile);
       const pending = entries.filter((entry) => entry.state === 'pending').length;
       kills.push({ ...point, created: run.created, pending });
