@@ -25,7 +25,8 @@ export const PLAN_OPTIONS: OptionSpecs = {
   'id-map': {
     type: 'string',
     value: 'FILE',
-    description: 'remembers source → target ids; makes runs resumable (created if missing)',
+    description:
+      'remembers source → target ids; makes runs resumable (migrate/import: created if missing, locked; plan, --dry-run: read only)',
   },
   conflict: {
     type: 'string',
