@@ -1,6 +1,6 @@
 /** How a migration run reports itself: a progress bar and tables on a terminal, NDJSON events when piped. */
 import type { ApplyEvent, MigrationSummary } from '@goalbridge/core';
-import { EXIT, type ExitCode, type Io } from '../io.ts';
+import { EXIT, type ExitCode, type Io, OutputClosed } from '../io.ts';
 import { progressBar, progressLines } from '../render/progress.ts';
 import { migrationSummary } from '../render/summary.ts';
 
@@ -10,6 +10,13 @@ export function progressFor(io: Io, json: boolean, label: string): (event: Apply
 }
 
 export function reportSummary(io: Io, json: boolean, summary: MigrationSummary): ExitCode {
+  if (io.signal.reason instanceof OutputClosed && summary.stopped) {
+    // The summary has no reader any more; a run that wrote goals must still say it stopped half-way.
+    const written = summary.counts.created + summary.counts.updated;
+    io.stderr.write(
+      `goalbridge: standard output closed, so the run stopped after writing ${written} goals; run the same command again to finish\n`,
+    );
+  }
   if (json) io.stdout.write(`${JSON.stringify({ event: 'summary', ...summary })}\n`);
   else io.stdout.write(`\n${migrationSummary(summary)}`);
   return summary.counts.failed > 0 || summary.stopped ? EXIT.failures : EXIT.ok;
