@@ -93,8 +93,25 @@ describe('Singer export', () => {
     const onlyNewer = await messages(6, {
       state: { bookmarks: { goals: { count: 6, updatedAt: '2026-01-01T00:04:00.000Z' } } },
     });
+    // Goal 3 was updated at the bookmark's instant: sent again, as another goal may share that second.
     expect(
       onlyNewer.filter((m) => m.type === 'RECORD').map((m) => (m.record as { title: string }).title),
-    ).toEqual(['Goal 4', 'Goal 5']);
+    ).toEqual(['Goal 3', 'Goal 4', 'Goal 5']);
+  });
+
+  it('moves the bookmark only in the last STATE: goals do not arrive in update order', async () => {
+    const start = { bookmarks: { goals: { count: 0, updatedAt: '2025-06-01T00:00:00.000Z' } } };
+    const all = await messages(12, { state: start });
+    const states = all.filter((m) => m.type === 'STATE').map((m) => (m.value as SingerState).bookmarks.goals);
+    expect(states.slice(0, -1).map((bookmark) => bookmark?.updatedAt)).toEqual([
+      '2025-06-01T00:00:00.000Z',
+      '2025-06-01T00:00:00.000Z',
+    ]);
+    expect(states.at(-1)?.updatedAt).toBe('2026-01-01T00:12:00.000Z');
+  });
+
+  it('takes an empty state, as runners pass before the first run, for a full export', async () => {
+    const all = await messages(3, { state: {} });
+    expect(all.filter((m) => m.type === 'RECORD')).toHaveLength(3);
   });
 });

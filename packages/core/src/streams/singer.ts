@@ -30,19 +30,27 @@ export function goalJsonSchema(): Record<string, unknown> {
 
 /**
  * A state as read back: only the bookmark is used, and it must be a datetime — a garbled one would compare
- * as text against every goal's and silently leave them all out. `count` is informative and not read.
+ * as text against every goal's and silently leave them all out. `count` is informative and not read. An
+ * empty state (`{}`), as Singer runners pass before the first run, means no bookmark: a full export.
  */
 const SingerStateSchema = z.object({
-  bookmarks: z.object({ [SINGER_STREAM]: z.object({ updatedAt: IsoDateTimeSchema.optional() }).optional() }),
+  bookmarks: z
+    .object({ [SINGER_STREAM]: z.object({ updatedAt: IsoDateTimeSchema.optional() }).optional() })
+    .optional(),
 });
 
 export interface SingerOptions {
   /**
-   * A previous run's state: records updated at or before its bookmark are left out (incremental sync). One
-   * that is not a Singer state (e.g. a bookmark that is not a datetime) is a ValidationError from the call.
+   * A previous run's state: records updated before its bookmark are left out (incremental sync); those updated
+   * at the bookmark's instant are sent again, since another goal may have changed within the same second (the
+   * target upserts by `key_properties`). One that is not a Singer state (e.g. a bookmark that is not a
+   * datetime) is a ValidationError from the call.
    */
-  state?: SingerState | undefined;
-  /** Emit a STATE message every this many records. Default 500. */
+  state?: SingerState | Record<string, never> | undefined;
+  /**
+   * Emit a STATE message every this many records. Default 500. Goals do not arrive in update order, so these
+   * repeat the bookmark the run started from; only the last STATE, after every record, moves it.
+   */
   stateEvery?: number;
   now?: () => Date;
 }
@@ -56,10 +64,10 @@ export function exportSinger(
 }
 
 /** The state's bookmark, in UTC like the goals' `updatedAt` it is compared with. */
-function bookmarkOf(state: SingerState | undefined): string | undefined {
+function bookmarkOf(state: SingerOptions['state']): string | undefined {
   if (state === undefined) return undefined;
   const { bookmarks } = parseOrThrow(SingerStateSchema, state, { subject: 'Singer state' });
-  return bookmarks[SINGER_STREAM]?.updatedAt;
+  return bookmarks?.[SINGER_STREAM]?.updatedAt;
 }
 
 async function* singerMessages(
@@ -78,17 +86,18 @@ async function* singerMessages(
     bookmark_properties: ['updatedAt'],
   });
   let count = 0;
-  let bookmark = since;
-  const state = (): SingerMessage => ({
+  let latest = since;
+  const state = (bookmark: string | undefined): SingerMessage => ({
     type: 'STATE',
     value: { bookmarks: { [SINGER_STREAM]: { count, ...(bookmark ? { updatedAt: bookmark } : {}) } } },
   });
   for await (const goal of goals) {
-    if (since && goal.updatedAt && goal.updatedAt <= since) continue;
+    if (since && goal.updatedAt && goal.updatedAt < since) continue;
     yield line({ type: 'RECORD', stream: SINGER_STREAM, record: goal, time_extracted: now().toISOString() });
     count++;
-    if (goal.updatedAt && (!bookmark || goal.updatedAt > bookmark)) bookmark = goal.updatedAt;
-    if (count % every === 0) yield line(state());
+    if (goal.updatedAt && (!latest || goal.updatedAt > latest)) latest = goal.updatedAt;
+    // A run stopped after this message resumes from it: it must not pass goals not yet sent.
+    if (count % every === 0) yield line(state(since));
   }
-  yield line(state());
+  yield line(state(latest));
 }
