@@ -29,6 +29,10 @@ function counterSimulator(): Simulator & { items: string[] } {
       const { name } = (await request.json()) as { name: string };
       items.push(name);
       return jsonResponse(201, { name, count: items.length });
+    })
+    .add('DELETE', '/api/items/:id', async (_request, params) => {
+      items.splice(items.indexOf(params.id as string), 1);
+      return new Response(null, { status: 204 });
     });
   const simulator = createSimulator({
     provider: 'counter',
@@ -111,6 +115,11 @@ describe('simulator shell', () => {
     const truncated = await sim.fetch(post('b'));
     await expect(truncated.json()).rejects.toThrow(SyntaxError);
     expect(sim.items).toEqual(['a', 'b']);
+    // An answer without a body cannot be cut short: it is lost, as the connection drops after the change.
+    sim.faults.schedule({ kind: 'truncated' });
+    const removal = new Request('https://counter.test/api/items/a', { method: 'DELETE' });
+    await expect(sim.fetch(removal)).rejects.toMatchObject({ cause: { code: 'ECONNRESET' } });
+    expect(sim.items).toEqual(['b']);
   });
 
   it('hangs after acting until the client gives up', async () => {

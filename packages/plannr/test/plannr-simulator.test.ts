@@ -619,6 +619,11 @@ describe('seeded data', () => {
     expect(new Set(goals.map((goal) => goal.name)).size).toBeGreaterThan(20);
     expect(goals.some((goal) => goal.targetAmount === null)).toBe(true);
     expect(goals.some((goal) => goal.accountUuids.length === 2)).toBe(true);
+    // Edited after they were created, but never in the future (a bookmark past now would hide later edits).
+    expect(
+      goals.every((goal) => goal.createdAt <= goal.updatedAt && goal.updatedAt <= Date.UTC(2026, 0, 1)),
+    ).toBe(true);
+    expect(goals.some((goal) => goal.updatedAt > goal.createdAt)).toBe(true);
     // Every generated goal passes the simulator's own validation.
     const { sim } = simulator();
     for (const goal of goals.slice(0, 50)) {

@@ -112,7 +112,8 @@ export function generatePlannrGoals(
     goals.push({
       uuid: uuidV4(random),
       createdAt,
-      updatedAt: createdAt + randomInt(random, 0, 30) * DAY_MS,
+      // Edited up to 30 days after it was created, but never after now: no real API answers from the future.
+      updatedAt: Math.min(createdAt + randomInt(random, 0, 30) * DAY_MS, now),
       name: random() < 0.3 ? `${kind.name} ${index + 1}` : kind.name,
       description: roll < 0.85 ? kind.description : null,
       targetAmount: roll < 0.95 ? pennies : null,
