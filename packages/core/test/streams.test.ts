@@ -13,6 +13,7 @@ import {
   importNdjson,
   readNdjson,
 } from '../src/streams/ndjson.ts';
+import type { ApplyEvent } from '../src/sync/apply.ts';
 import { MemoryIdMapStore } from '../src/sync/id-map.ts';
 
 function goal(n: number): GoalInputDraft {
@@ -203,15 +204,23 @@ describe('NDJSON', () => {
     }
   });
 
-  it('writes an edited second listing of a goal this run created as an update', async () => {
+  it('leaves out, naming both, a second listing of a source with other content: never written over the first', async () => {
     const from = createMemoryAdapter({ provider: 'src', goals: [goal(1)] });
     const [first] = await collect(exportNdjson(from.list()));
     await from.update((from.goals()[0] as { id: string }).id, { target: { value: '999', currency: 'EUR' } });
     const [edited] = await collect(exportNdjson(from.list()));
     const to = createMemoryAdapter();
-    const summary = await importNdjson([first as string, edited as string], to, { concurrency: 1 });
-    expect([summary.counts.created, summary.counts.updated]).toEqual([1, 1]);
-    expect(to.goals().map((g) => g.target)).toEqual([{ value: '999', currency: 'EUR' }]);
+    const events: ApplyEvent[] = [];
+    const summary = await importNdjson([first as string, edited as string], to, {
+      concurrency: 1,
+      onProgress: (event) => events.push(event),
+    });
+    expect([summary.counts.created, summary.counts.failed]).toEqual([1, 1]);
+    expect(to.goals().map((g) => g.target)).toEqual([{ value: '1.05', currency: 'EUR' }]);
+    const refused = events.find((event) => event.type === 'item' && event.outcome === 'failed');
+    expect(refused).toMatchObject({
+      reason: expect.stringMatching(/came twice in this input with different target/),
+    });
   });
 
   it('resumes an import with the ID map: a second run creates nothing', async () => {

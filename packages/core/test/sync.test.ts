@@ -92,6 +92,25 @@ describe('plan', () => {
     expect(first?.action === 'create' && first.input.origin).toEqual({ provider: 'origin', id: 's1' });
   });
 
+  it('lists a target owner once when two source owners map to it', async () => {
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [
+        goal(1, {
+          owners: [
+            { type: 'person', id: '0' },
+            { type: 'person', id: '1' },
+          ],
+        }),
+      ],
+    });
+    const planned = await plan(from, target(), { ownerMap: sameOwner });
+    expect(planned.items[0]).toMatchObject({
+      action: 'create',
+      input: { owners: [{ type: 'person', id: 'p' }] },
+    });
+  });
+
   it('maps owners through the owner map, provider-specific keys first, and warns for unmapped ones', async () => {
     const planned = await plan(source(4), target(), {
       ownerMap: parseOwnerMap({ 'person:1': { type: 'person', id: 'p1' } }),

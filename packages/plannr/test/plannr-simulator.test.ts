@@ -620,10 +620,13 @@ describe('seeded data', () => {
     expect(goals.some((goal) => goal.targetAmount === null)).toBe(true);
     expect(goals.some((goal) => goal.accountUuids.length === 2)).toBe(true);
     // Edited after they were created, but never in the future (a bookmark past now would hide later edits).
-    expect(
-      goals.every((goal) => goal.createdAt <= goal.updatedAt && goal.updatedAt <= Date.UTC(2026, 0, 1)),
-    ).toBe(true);
-    expect(goals.some((goal) => goal.updatedAt > goal.createdAt)).toBe(true);
+    const at = (time: string | number | undefined) =>
+      typeof time === 'number' ? time : Date.parse(String(time));
+    const times = goals.map((goal) => ({ created: at(goal.createdAt), updated: at(goal.updatedAt) }));
+    expect(times.every(({ created, updated }) => created <= updated && updated <= Date.UTC(2026, 0, 1))).toBe(
+      true,
+    );
+    expect(times.some(({ created, updated }) => updated > created)).toBe(true);
     // Every generated goal passes the simulator's own validation.
     const { sim } = simulator();
     for (const goal of goals.slice(0, 50)) {

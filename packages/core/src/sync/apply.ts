@@ -15,7 +15,7 @@ import type { MappingWarning } from '../model/warnings.ts';
 import { diffGoal, storedFields } from './compare.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from './id-map.ts';
 import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
-import type { MigrationPlan, PlanItem } from './plan.ts';
+import { isNumberedTitle, type MigrationPlan, type PlanItem } from './plan.ts';
 import { type MigrationSummary, SummaryBuilder } from './summary.ts';
 
 export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
@@ -150,7 +150,11 @@ export async function apply(
     emit({ type: 'item', source: item.source, title: item.title, outcome, ...event });
   };
 
-  /** A source listed again after this run wrote it (inputs concatenated): written only where it differs. */
+  /**
+   * A source listed again after this run wrote it (inputs concatenated). The same content is nothing to do.
+   * Other content is not written over the first: the same id may name goals of two accounts of one provider,
+   * so which one is meant cannot be known — the item fails, naming both, and nothing is lost.
+   */
   const writeAgain = async (item: CreateItem, targetId: string): Promise<void> => {
     const reason = 'listed again: written earlier in this run';
     if (!target.capabilities.operations.includes('get'))
@@ -159,11 +163,17 @@ export async function apply(
       target.get(targetId, { signal: requests }),
     );
     const patch = diffGoal(item.input, current, stored, item.unstored);
-    if (Object.keys(patch).length === 0) return record(item, 'unchanged', { targetId, reason });
-    const result = await withAttempts(maxAttempts, requests, () =>
-      target.update(targetId, patch, { signal: requests }),
-    );
-    return record(item, 'updated', { targetId, reason, warnings: result.warnings });
+    // Numbered only because its own first copy took the title (targets that need unique titles).
+    if (patch.title !== undefined && isNumberedTitle(patch.title, current.title)) delete patch.title;
+    const differing = Object.keys(patch);
+    if (differing.length === 0) return record(item, 'unchanged', { targetId, reason });
+    return record(item, 'failed', {
+      targetId,
+      code: 'conflict',
+      reason:
+        `${item.source} came twice in this input with different ${differing.join(', ')}; the first was written ` +
+        `as ${targetId}, this one was left out (exports of two accounts of one provider share ids: import them apart)`,
+    });
   };
 
   const handle = async (item: PlanItem, resume?: Deferral): Promise<void> => {

@@ -118,8 +118,10 @@ function prepare(goal: Goal, target: GoalAdapter, options: PlanOptions): Prepare
     : 'left out';
   for (const owner of goal.owners) {
     const mapped = options.ownerMap && lookupOwner(options.ownerMap, goal.provider, owner);
-    if (mapped) owners.push(mapped);
-    else if (target.capabilities.ownerTypes.includes(owner.type) && goal.provider === target.provider)
+    if (mapped) {
+      // Two source owners may map to one target owner: it is listed once.
+      if (!owners.some((other) => other.type === mapped.type && other.id === mapped.id)) owners.push(mapped);
+    } else if (target.capabilities.ownerTypes.includes(owner.type) && goal.provider === target.provider)
       owners.push(owner);
     else if (target.capabilities.ownerTypes.length > 0) {
       warnings.push({
@@ -266,7 +268,8 @@ function findInTarget(
   }
 }
 
-function isNumberedTitle(title: string, base: string): boolean {
+/** Whether `title` is `base` with a number the engine adds for targets that need unique titles. */
+export function isNumberedTitle(title: string, base: string): boolean {
   const match = /^(.*) \((\d+)\)$/.exec(title);
   return match !== null && normalizeTitle(match[1] as string) === normalizeTitle(base);
 }
