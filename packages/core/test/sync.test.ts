@@ -211,6 +211,23 @@ describe('plan', () => {
     ]);
   });
 
+  it('drops a number once no other goal has the title, and keeps one a source title has itself', async () => {
+    const inner = createMemoryAdapter({ provider: 'unique' });
+    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [{ ...goal(1), title: 'Q3 push (2)' }, goal(2)],
+      createId: (n) => `s${n}`,
+    });
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, unique, { ownerMap: sameOwner, idMap });
+    expect(inner.goals().map((g) => g.title)).toEqual(['Q3 push (2)', 'Goal 2']);
+    await from.update('s1', { title: 'Q3 push' });
+    const renamed = await migrate(from, unique, { ownerMap: sameOwner, idMap });
+    expect(renamed.summary?.counts).toMatchObject({ updated: 1, unchanged: 1 });
+    expect(inner.goals().map((g) => g.title)).toEqual(['Q3 push', 'Goal 2']);
+  });
+
   it('fills a start date and a recurrence for targets that need them', async () => {
     const inner = createMemoryAdapter({ provider: 'strict' });
     const needsRecurrence: GoalAdapter = {

@@ -250,9 +250,9 @@ function findInTarget(
   const match = index.match(entry, keyOf(input), same(input));
   const unique = target.capabilities.uniqueTitles === true;
   if (match) {
-    // Keep the number an earlier run gave the title.
+    // Keep the number an earlier run gave the title, while another goal still has the title without it.
     const kept =
-      unique && isNumberedTitle(match.goal.title, input.title)
+      unique && isNumberedTitle(match.goal.title, input.title) && index.titleTaken(input.title)
         ? { ...input, title: match.goal.title }
         : input;
     return { input: kept, match, warnings: kept === input ? [] : [renamed(kept.title)], issues: [] };
