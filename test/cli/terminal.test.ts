@@ -5,9 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Io, type Output, run } from '@goalbridge/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startSandboxes } from '../support/cli.ts';
+import { runCli, runInProcess, startSandboxes } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'goalbridge-cli-terminal-'));
 let sandbox: Awaited<ReturnType<typeof startSandboxes>>;
@@ -19,29 +18,6 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-function terminal(): Output & { text: string } {
-  const output = {
-    isTTY: true,
-    columns: 100,
-    text: '',
-    write(chunk: string) {
-      output.text += chunk;
-    },
-  };
-  return output;
-}
-
-function terminalIo(env: Record<string, string>) {
-  return {
-    stdout: terminal(),
-    stderr: terminal(),
-    env,
-    signal: new AbortController().signal,
-    stdin: async function* () {},
-    cwd: dir,
-  } satisfies Io;
-}
-
 describe('import --stop-on-invalid on a terminal', () => {
   it('shows what was written and where it stopped, then the bad line on a line of its own', async () => {
     const exported = await runCli(['export', '--from', 'pipedrive'], { env: sandbox.env });
@@ -50,20 +26,19 @@ describe('import --stop-on-invalid on a terminal', () => {
       join(dir, 'goals.ndjson'),
       [first, second, '{"schema":"goalbridge/goal@1"}', third].join('\n'),
     );
-    const io = terminalIo(sandbox.env);
-    const code = await run(
+    const { code, stdout, stderr } = await runInProcess(
       [
         ...['import', '--to', 'capillary', '--in', 'goals.ndjson', '--stop-on-invalid', '--concurrency', '1'],
         ...['--count-kpi', 'TRANSACTION/COUNT', '--money-kpi', 'TRANSACTION/SALES'],
       ],
-      io,
+      { env: sandbox.env, cwd: dir, terminal: { columns: 100 } },
     );
     expect(code).toBe(1);
-    expect(io.stdout.text).toMatch(/created +2\n/);
-    expect(io.stdout.text).toContain(
+    expect(stdout).toMatch(/created +2\n/);
+    expect(stdout).toContain(
       'Stopped early: goals.ndjson line 3 is invalid; nothing from it on was written.',
     );
     // The progress bar's line is finished before the error is written.
-    expect(io.stderr.text).toMatch(/\ngoalbridge: goals\.ndjson line 3: goal: .*\n$/);
+    expect(stderr).toMatch(/\ngoalbridge: goals\.ndjson line 3: goal: .*\n$/);
   });
 });

@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPILLARY_SANDBOX, createCapillarySimulator } from '@goalbridge/capillary/testing';
-import { type ExitCode, run } from '@goalbridge/cli';
 import {
   ConfigError,
   type GoalInputDraft,
@@ -29,6 +28,7 @@ import {
 } from '@goalbridge/pipedrive/testing';
 import { PLANNR_SANDBOX, startPlannrSandbox } from '@goalbridge/plannr/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../support/cli.ts';
 import { type Corruption, corruptAnswers, removeAt, setAt } from '../support/corrupt.ts';
 import {
   DEFAULTS_FOR,
@@ -934,28 +934,8 @@ afterAll(async () => {
   await sandboxes?.close();
 });
 
-function fakeOutput() {
-  const output = {
-    isTTY: false,
-    text: '',
-    write(chunk: string) {
-      output.text += chunk;
-    },
-  };
-  return output;
-}
-
-async function cli(argv: string[], env: Record<string, string | undefined>) {
-  const io = {
-    stdout: fakeOutput(),
-    stderr: fakeOutput(),
-    env,
-    signal: new AbortController().signal,
-    stdin: async function* () {},
-    cwd: dir,
-  };
-  const code: ExitCode = await run(argv, io);
-  return { code, stdout: io.stdout.text, stderr: io.stderr.text };
+function cli(argv: string[], env: Record<string, string | undefined>) {
+  return runInProcess(argv, { env, cwd: dir });
 }
 
 const MIGRATE = ['migrate', '--from', 'pipedrive', '--to', 'plannr'];

@@ -10,7 +10,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCapillaryAdapter } from '@goalbridge/capillary';
-import { run } from '@goalbridge/cli';
 import {
   type ApplyEvent,
   apply,
@@ -42,7 +41,7 @@ import {
   startCanaryServers,
   tokenNotingFetch,
 } from '../support/canaries.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, runInProcess } from '../support/cli.ts';
 import { cliDefaultFlags, DEFAULTS_FOR, type ProviderName } from '../support/providers.ts';
 
 /** Everything a test captured, by where it came from. */
@@ -503,30 +502,11 @@ describe('the goalbridge command', () => {
 
   it('never prints one on a terminal either: tables, progress bar and error messages', async () => {
     const capture = new Capture();
-    const terminal = () => {
-      const output = {
-        isTTY: true,
-        columns: 120,
-        text: '',
-        write(chunk: string) {
-          output.text += chunk;
-        },
-      };
-      return output;
-    };
     const cli = async (name: string, argv: string[], env: Record<string, string>) => {
-      const io = {
-        stdout: terminal(),
-        stderr: terminal(),
-        env,
-        signal: new AbortController().signal,
-        stdin: async function* () {},
-        cwd: dir,
-      };
-      const code = await run(argv, io);
-      capture.add(`${name} stdout`, io.stdout.text);
-      capture.add(`${name} stderr`, io.stderr.text);
-      return { code, stdout: io.stdout.text, stderr: io.stderr.text };
+      const result = await runInProcess(argv, { env, cwd: dir, terminal: { columns: 120 } });
+      capture.add(`${name} stdout`, result.stdout);
+      capture.add(`${name} stderr`, result.stderr);
+      return result;
     };
     const { env } = servers;
     expect((await cli('list', ['list', '--from', 'capillary'], env)).stdout).toMatch(/goals\n$/);

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PROVIDERS, type SandboxInstance } from '@goalbridge/cli';
+import { PROVIDERS, run, type SandboxInstance } from '@goalbridge/cli';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'bin.ts');
 
@@ -68,4 +68,34 @@ export async function startSandboxes(
     sandboxes: running,
     close: () => Promise.all(Object.values(running).map((sandbox) => sandbox.close())),
   };
+}
+
+/** An output that keeps what is written; a terminal's (`isTTY`, `columns`) or a pipe's. */
+export function capturedOutput(terminal?: { columns: number }) {
+  const output = {
+    isTTY: terminal !== undefined,
+    columns: terminal?.columns,
+    text: '',
+    write(chunk: string) {
+      output.text += chunk;
+    },
+  };
+  return output;
+}
+
+/** Runs the CLI in this process with captured outputs (a terminal's when `terminal` is given). */
+export async function runInProcess(
+  argv: readonly string[],
+  options: { env: Record<string, string | undefined>; cwd: string; terminal?: { columns: number } },
+) {
+  const io = {
+    stdout: capturedOutput(options.terminal),
+    stderr: capturedOutput(options.terminal),
+    env: options.env,
+    signal: new AbortController().signal,
+    stdin: async function* () {},
+    cwd: options.cwd,
+  };
+  const code = await run([...argv], io);
+  return { code, stdout: io.stdout.text, stderr: io.stderr.text };
 }

@@ -35,6 +35,24 @@ function target(goals: GoalInputDraft[] = []): MemoryAdapter {
   return createMemoryAdapter({ provider: 'destination', goals, createId: (n) => `t${n}` });
 }
 
+/** The target, but its first create never reaches it while the client cannot know (a lost request). */
+function firstCreateUnanswered(inner: MemoryAdapter): GoalAdapter {
+  let creates = 0;
+  return {
+    ...inner,
+    async create(input, options) {
+      if (++creates === 1) throw new TimeoutError('no answer', { outcomeUnknown: true });
+      return inner.create(input, options);
+    },
+  };
+}
+
+async function linesOf(adapter: GoalAdapter): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of exportNdjson(adapter.list())) lines.push(line);
+  return lines;
+}
+
 const ownerMap = parseOwnerMap({
   'person:0': { type: 'person', id: 'p0' },
   'person:1': { type: 'person', id: 'p1' },
@@ -581,19 +599,8 @@ describe('apply', () => {
     const same = goal(1, { owners: [] });
     const from = createMemoryAdapter({ provider: 'origin', goals: [same, same], createId: (n) => `s${n}` });
     const to = target([same]);
-    let creates = 0;
-    const answerLostOnce: GoalAdapter = {
-      ...to,
-      async create(input, options) {
-        // The first create never reaches the target, but its outcome is unknown to the client.
-        if (++creates === 1) throw new TimeoutError('no answer', { outcomeUnknown: true });
-        return to.create(input, options);
-      },
-    };
     const idMap = new MemoryIdMapStore();
-    const lines: string[] = [];
-    for await (const line of exportNdjson(from.list())) lines.push(line);
-    const summary = await importNdjson(lines, answerLostOnce, { idMap });
+    const summary = await importNdjson(await linesOf(from), firstCreateUnanswered(to), { idMap });
     expect(summary.counts).toMatchObject({ unchanged: 1, created: 1, failed: 0 });
     expect(to.goals()).toHaveLength(2);
     const targets = (await idMap.entries('destination')).map((entry) => entry.targetId);
@@ -611,18 +618,11 @@ describe('apply', () => {
       createId: (n) => `s${n}`,
     });
     const to = target([held]);
-    let creates = 0;
-    const answerLostOnce: GoalAdapter = {
-      ...to,
-      async create(input, options) {
-        if (++creates === 1) throw new TimeoutError('no answer', { outcomeUnknown: true });
-        return to.create(input, options);
-      },
-    };
     const idMap = new MemoryIdMapStore();
-    const lines: string[] = [];
-    for await (const line of exportNdjson(from.list())) lines.push(line);
-    const summary = await importNdjson(lines, answerLostOnce, { idMap, conflict: 'fail' });
+    const summary = await importNdjson(await linesOf(from), firstCreateUnanswered(to), {
+      idMap,
+      conflict: 'fail',
+    });
     expect(summary.counts).toMatchObject({ failed: 1, created: 1 });
     expect(to.goals()).toHaveLength(2);
     expect((await idMap.get('origin:s2', 'destination'))?.targetId).not.toBe('t1');
