@@ -161,6 +161,17 @@ describe('goal resource', () => {
     expect(sim.goal(body.uuid)).toMatchObject({ accounts: [{ uuid: priya.uuid }], visible_to_circles: [] });
   });
 
+  it('moves updated_at only when a value changes, as Eloquent touches only a dirty model', async () => {
+    const { sim, clock } = simulator();
+    const { body } = await call(sim, 'POST', 'goals', { body: documentedBody });
+    clock.advance(5_000);
+    const same = await call(sim, 'PUT', `goals/${body.uuid}`, { body: { progress: 68, priority: 4 } });
+    expect(same.body.updated_at).toBe(body.updated_at);
+    clock.advance(5_000);
+    const changed = await call(sim, 'PUT', `goals/${body.uuid}`, { body: { progress: 69 } });
+    expect(changed.body.updated_at).toBe('2026-04-29T12:53:10+01:00');
+  });
+
   it('deletes with 204 and no body, then answers 404 (ASSUMPTION deleteEndpoint, reference §1.5)', async () => {
     const { sim } = simulator();
     const { body } = await call(sim, 'POST', 'goals', { body: documentedBody });

@@ -96,9 +96,13 @@ export class PlannrStore {
     return goal;
   }
 
+  /** Applies `changes`; `updated_at` moves only when a value did, as Eloquent touches only a dirty model. */
   update(goal: GoalRecord, changes: GoalChanges, updatedAt: number): GoalRecord {
-    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    Object.assign(goal, defined, { updatedAt: Math.floor(updatedAt / 1000) * 1000 });
+    const defined = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const record = goal as unknown as Record<string, unknown>;
+    const dirty = defined.some(([key, value]) => JSON.stringify(record[key]) !== JSON.stringify(value));
+    Object.assign(goal, Object.fromEntries(defined));
+    if (dirty) goal.updatedAt = Math.floor(updatedAt / 1000) * 1000;
     return goal;
   }
 
