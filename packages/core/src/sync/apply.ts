@@ -137,7 +137,7 @@ export async function apply(
     idMap,
     reconciler,
     written: new Set(),
-    creating: new Map(),
+    running: new Map(),
     maxAttempts,
     signal: requests,
     defer: (deferral) => deferred.push(deferral),
@@ -283,7 +283,7 @@ interface CreateContext {
   /** Sources this run has written: one listed twice (concatenated inputs) is not counted as created twice. */
   written: Set<string>;
   /** The create running for each source: a source listed twice waits for the first to be recorded. */
-  creating: Map<string, Promise<void>>;
+  running: Map<string, Promise<void>>;
   maxAttempts: number;
   signal: AbortSignal;
   defer: (deferral: Deferral) => void;
@@ -308,7 +308,7 @@ async function createOnce(
   context: CreateContext,
   resume?: Deferral,
 ): Promise<CreateResult | undefined> {
-  return oneAtATime(context.creating, item.source, () => createUnlocked(item, context, resume));
+  return oneAtATime(context.running, item.source, () => createUnlocked(item, context, resume));
 }
 
 /** Runs `work` after every earlier call with the same key has finished. */
