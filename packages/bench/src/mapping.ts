@@ -11,7 +11,7 @@ import {
   goalToCapillaryTargetGroup,
 } from '@goalbridge/capillary';
 import { createCapillarySimulator, generateCapillaryTargetGroups } from '@goalbridge/capillary/testing';
-import { type GoalInput, GoalInputSchema, toGoalInput } from '@goalbridge/core';
+import { type Goal, type GoalInput, GoalInputSchema, toGoalInput } from '@goalbridge/core';
 import {
   createCurrencyTable,
   goalToPipedriveGoal,
@@ -80,29 +80,44 @@ function throughputs(
 
 const jsonCopy = (input: unknown) => JSON.parse(JSON.stringify(input));
 
+/** One provider's two cases: its payloads read into Goals, and the Goal inputs those give written back. */
+function bothWays<R>(
+  provider: string,
+  raws: readonly R[],
+  read: { mapper: string; map: (raw: R) => { value: Goal } },
+  write: { mapper: string; map: (input: GoalInput) => unknown },
+): MapperCase[] {
+  const inputs = raws.map((raw) => toGoalInput(read.map(raw).value));
+  return [
+    {
+      name: `${provider} → Goal`,
+      mapper: read.mapper,
+      inputs: raws,
+      map: (raw) => read.map(raw as R),
+      hasGoal: true,
+    },
+    {
+      name: `Goal → ${provider}`,
+      mapper: write.mapper,
+      inputs,
+      map: (input) => write.map(input as GoalInput),
+      hasGoal: true,
+    },
+  ];
+}
+
 function pipedriveCases(): MapperCase[] {
   const dataset = generatePipedriveDataset({ goals: PAYLOADS, seed: 31, deals: 0, activities: 0 });
   const raws = createPipedriveSimulator({ dataset })
     .goals()
     .map((raw) => PipedriveGoalSchema.parse(raw));
   const currencies = createCurrencyTable(SANDBOX_CURRENCIES);
-  const inputs = raws.map((raw) => toGoalInput(pipedriveGoalToGoal(raw, { currencies }).value));
-  return [
-    {
-      name: 'Pipedrive → Goal',
-      mapper: 'pipedriveGoalToGoal',
-      inputs: raws,
-      map: (raw) => pipedriveGoalToGoal(raw as (typeof raws)[number], { currencies }),
-      hasGoal: true,
-    },
-    {
-      name: 'Goal → Pipedrive',
-      mapper: 'goalToPipedriveGoal',
-      inputs,
-      map: (input) => goalToPipedriveGoal(input as GoalInput, { currencies }),
-      hasGoal: true,
-    },
-  ];
+  return bothWays(
+    'Pipedrive',
+    raws,
+    { mapper: 'pipedriveGoalToGoal', map: (raw) => pipedriveGoalToGoal(raw, { currencies }) },
+    { mapper: 'goalToPipedriveGoal', map: (input) => goalToPipedriveGoal(input, { currencies }) },
+  );
 }
 
 function plannrCases(): MapperCase[] {
@@ -111,46 +126,24 @@ function plannrCases(): MapperCase[] {
     goals: generatePlannrGoals(PAYLOADS, { seed: 31 }),
   });
   const raws = simulator.goals().map((raw) => PlannrGoalSchema.parse(raw));
-  const inputs = raws.map((raw) => toGoalInput(plannrGoalToGoal(raw).value));
-  return [
-    {
-      name: 'Plannr → Goal',
-      mapper: 'plannrGoalToGoal',
-      inputs: raws,
-      map: (raw) => plannrGoalToGoal(raw as (typeof raws)[number]),
-      hasGoal: true,
-    },
-    {
-      name: 'Goal → Plannr',
-      mapper: 'convertGoalToPlannr',
-      inputs,
-      map: (input) => convertGoalToPlannr(input as GoalInput),
-      hasGoal: true,
-    },
-  ];
+  return bothWays(
+    'Plannr',
+    raws,
+    { mapper: 'plannrGoalToGoal', map: plannrGoalToGoal },
+    { mapper: 'convertGoalToPlannr', map: (input) => convertGoalToPlannr(input) },
+  );
 }
 
 function capillaryCases(): MapperCase[] {
   const simulator = createCapillarySimulator({ rateLimit: false });
   simulator.seedGroups(generateCapillaryTargetGroups({ count: PAYLOADS, seed: 31 }));
   const raws = simulator.targetGroups().map((raw) => CapillaryTargetGroupSchema.parse(raw));
-  const inputs = raws.map((raw) => toGoalInput(capillaryTargetGroupToGoal(raw).value));
-  return [
-    {
-      name: 'Capillary → Goal',
-      mapper: 'capillaryTargetGroupToGoal',
-      inputs: raws,
-      map: (raw) => capillaryTargetGroupToGoal(raw as (typeof raws)[number]),
-      hasGoal: true,
-    },
-    {
-      name: 'Goal → Capillary',
-      mapper: 'goalToCapillaryTargetGroup',
-      inputs,
-      map: (input) => goalToCapillaryTargetGroup(input as GoalInput),
-      hasGoal: true,
-    },
-  ];
+  return bothWays(
+    'Capillary',
+    raws,
+    { mapper: 'capillaryTargetGroupToGoal', map: capillaryTargetGroupToGoal },
+    { mapper: 'goalToCapillaryTargetGroup', map: (input) => goalToCapillaryTargetGroup(input) },
+  );
 }
 
 /** The Goal input validation every adapter runs before a write (moved here from core's micro-benchmarks). */
