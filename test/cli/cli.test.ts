@@ -2,23 +2,14 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROVIDERS } from '@goalbridge/cli';
-import { type GoalAdapter, GoalSchema } from '@goalbridge/core';
+import { GoalSchema } from '@goalbridge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, startSandboxes } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'goalbridge-cli-'));
 let sandbox: Awaited<ReturnType<typeof startSandboxes>>;
 
-/** An adapter on one sandbox, built the way the CLI builds it. */
-function adapter(name: string): GoalAdapter {
-  const entry = PROVIDERS.find((candidate) => candidate.name === name);
-  if (!entry) throw new Error(name);
-  const settings = Object.fromEntries(
-    entry.settings.map((setting) => [setting.name, sandbox.env[setting.env]]),
-  );
-  return entry.create(settings, {});
-}
+const adapter = (name: string) => sandbox.adapter(name);
 
 async function count(name: string): Promise<number> {
   let total = 0;

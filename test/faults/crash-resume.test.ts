@@ -9,8 +9,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROVIDERS } from '@goalbridge/cli';
-import { type GoalAdapter, type IdMapEntry, plan } from '@goalbridge/core';
+import { type IdMapEntry, plan } from '@goalbridge/core';
 import { FileIdMapStore } from '@goalbridge/core/node';
 import { createRandom, randomInt } from '@goalbridge/core/simulator';
 import { PLANNR_SANDBOX } from '@goalbridge/plannr/testing';
@@ -35,15 +34,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** An adapter on one sandbox, built the way the CLI builds it. */
-function adapter(name: string): GoalAdapter {
-  const entry = PROVIDERS.find((candidate) => candidate.name === name);
-  if (!entry) throw new Error(name);
-  const settings = Object.fromEntries(
-    entry.settings.map((setting) => [setting.name, sandbox.env[setting.env]]),
-  );
-  return entry.create(settings, {});
-}
+const adapter = (name: string) => sandbox.adapter(name);
 
 type KillPoint = { after: 'creates'; creates: number } | { after: 'delay'; ms: number };
 
