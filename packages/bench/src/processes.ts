@@ -2,7 +2,7 @@
  * Child processes: simulators served from their own process (so the measured client has the other core to
  * itself and the server's work never lands on the client's clock), and one-shot scripts that report JSON.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, type SpawnOptions, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HostCommand, HostConfig, HostReplies } from './sim-host.ts';
 
@@ -73,32 +73,41 @@ export interface ScriptResult {
   code: number | null;
 }
 
+/** A finished child process's output: each stream, and both in the order they came. */
+interface Collected extends ScriptResult {
+  output: string;
+}
+
+/** Runs a command to its end, collecting what it prints. */
+function collect(command: string, args: readonly string[], options: SpawnOptions): Promise<Collected> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = { stdout: '', stderr: '', output: '' };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]?.setEncoding('utf8').on('data', (chunk: string) => {
+        result[stream] += chunk;
+        result.output += chunk;
+      });
+    }
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ ...result, code }));
+  });
+}
+
 /**
  * Runs `node [execArgv] script args` in a fresh process with no inherited Node options (so installed packages
  * resolve to their published files, never to workspace sources unless asked) and collects its output.
  */
-export function runNode(
+export async function runNode(
   script: string[],
   options: { cwd?: string; execArgv?: readonly string[]; env?: Record<string, string> } = {},
 ): Promise<ScriptResult> {
-  return new Promise((resolve, reject) => {
-    const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
-    const child = spawn(process.execPath, [...(options.execArgv ?? []), ...script], {
-      cwd: options.cwd,
-      env: { ...inherited, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ stdout, stderr, code }));
+  const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+  const { stdout, stderr, code } = await collect(process.execPath, [...(options.execArgv ?? []), ...script], {
+    cwd: options.cwd,
+    env: { ...inherited, ...options.env },
   });
+  return { stdout, stderr, code };
 }
 
 /** Runs a TypeScript script of this package (workspace sources) and parses the JSON it prints last. */
@@ -118,28 +127,16 @@ export async function runBenchScript<T>(
 }
 
 /** Runs a command (npm, pnpm, tsup) and fails with its output when it fails. */
-export function runCommand(
+export async function runCommand(
   command: string,
   args: readonly string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} failed (code ${code}):\n${output.slice(-3000)}`));
-    });
+  const { output, code } = await collect(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
   });
+  if (code !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (code ${code}):\n${output.slice(-3000)}`);
+  return output;
 }
