@@ -2,7 +2,7 @@
  * Answers that break off after their headers, from a real HTTP server (a mocked fetch ends a broken body
  * cleanly): ky's time limit ends with the headers, so the body's arrival needs its own.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeoutError, TransientError } from '../src/errors.ts';
@@ -14,11 +14,18 @@ const calls: string[] = [];
 /** Connections that carried a stalled answer, and whether each was closed. */
 const stalledSockets: { closed: boolean }[] = [];
 
-/** `/stall` sends half a body and stops; `/reset` sends half a body and drops the connection; `/ok` answers. */
+/** A body whose multi-byte characters (3 and 4 bytes in UTF-8) the `/pieces` answer splits between writes. */
+const PIECES_BODY = '  {"title":"Umsatz € 2026 🎯","owner":"Zoë"}\n';
+
+/**
+ * `/stall` sends half a body and stops; `/reset` sends half a body and drops the connection; `/pieces` sends
+ * its body a few bytes at a time; `/ok` answers.
+ */
 beforeAll(async () => {
   server = createServer((request, response) => {
     calls.push(`${request.method} ${request.url}`);
     if (request.url === '/ok') return void response.end('{"ok":true}');
+    if (request.url === '/pieces') return void writeInPieces(response, Buffer.from(PIECES_BODY), 5);
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
     response.write('{"id":"g-1",');
     if (request.url === '/reset') setTimeout(() => request.socket.destroy(), 20);
@@ -37,6 +44,16 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
+
+/** Writes `body` `size` bytes at a time, each write after the last one was flushed, so each is a chunk. */
+function writeInPieces(response: ServerResponse, body: Buffer, size: number): void {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  const next = (offset: number): void => {
+    if (offset >= body.length) return void response.end();
+    response.write(body.subarray(offset, offset + size), () => setTimeout(() => next(offset + size), 1));
+  };
+  next(0);
+}
 
 /** A client with a short time limit and two retries. */
 function client(timeoutMs = 150) {
@@ -79,5 +96,12 @@ describe('an answer that breaks off after its headers', () => {
         1,
       ]);
     }
+  });
+});
+
+describe('an answer that arrives in pieces', () => {
+  it('reads characters split between chunks whole', async () => {
+    const response = await client().request({ method: 'GET', path: 'pieces' });
+    expect(response.body).toEqual(JSON.parse(PIECES_BODY));
   });
 });
