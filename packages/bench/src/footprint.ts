@@ -4,7 +4,7 @@
  * each side is `npm install`ed into its own temporary directory, a one-file consumer that uses only goals is
  * bundled with esbuild, and cold imports are timed in fresh processes.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { runCommand, runNode } from './processes.ts';
 import type { BenchContext, Row, Section, SectionResult } from './report.ts';
 import { formatBytes, formatMs, median, shuffled } from './stats.ts';
+import { ensureBuilt } from './workspace-build.ts';
 
 /** The workspace packages a Pipedrive user installs. */
 const WORKSPACE_PACKAGES = ['core', 'pipedrive'] as const;
@@ -49,34 +50,6 @@ const SIDES = Object.keys(CONSUMERS) as Side[];
 /** CommonJS inside an ESM bundle (the official client and its dependencies) needs a real `require`. */
 const REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-
-async function newestMtime(path: string): Promise<number> {
-  const info = await stat(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  const entries = await readdir(path);
-  const times = await Promise.all(entries.map((entry) => newestMtime(join(path, entry))));
-  return Math.max(info.mtimeMs, ...times);
-}
-
-/** Builds a workspace package with tsup unless its `dist/` is newer than its sources. */
-async function ensureBuilt(context: BenchContext, name: string): Promise<void> {
-  const directory = join(context.repoRoot, 'packages', name);
-  const built = (() => {
-    try {
-      return statSync(join(directory, 'dist', 'index.js')).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  const sources = Math.max(
-    await newestMtime(join(directory, 'src')),
-    statSync(join(directory, 'package.json')).mtimeMs,
-    statSync(join(directory, 'tsup.config.ts')).mtimeMs,
-  );
-  if (built > sources) return;
-  context.log(`footprint: building @goalbridge/${name}`);
-  await runCommand(join(context.repoRoot, 'node_modules', '.bin', 'tsup'), [], { cwd: directory });
-}
 
 /** `npm` with this Node first on PATH, quiet, caching downloads in the bench's `.cache/` for the next run. */
 function npm(context: BenchContext, args: string[], cwd: string): Promise<string> {

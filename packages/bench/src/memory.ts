@@ -1,25 +1,35 @@
 /**
  * Row 4 — streaming memory. A Plannr simulator in one process holds 10,000 and then 100,000 goals; the
  * exporter (the real adapter's paginated `list()` through `exportNdjson` into a file) runs in another, fresh
- * for each size, and reports its own peak RSS. Constant memory means the 100k run peaks where the 10k run does.
+ * for each size, from the built packages a user installs, and reports its own peak RSS. Constant memory means
+ * the 100k run peaks where the 10k run does. A bare `fetch` exporter of the same pages runs beside it: the
+ * same ratio for code that holds nothing either, so the row shows what the runtime adds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLANNR_SANDBOX } from '@goalbridge/plannr/testing';
-import type { ExportReport } from './memory-exporter.ts';
+import type { ExportReport } from './memory-export-run.ts';
 import { runBenchScript, type SimulatorProcess, startSimulatorProcess } from './processes.ts';
 import type { BenchContext, Section, SectionResult } from './report.ts';
+import type { RecordedRequest } from './sim-host.ts';
 import { formatBytes, formatMs, median } from './stats.ts';
+import { ensureBuilt } from './workspace-build.ts';
 
 const SIZES = [10_000, 100_000] as const;
-/** Runs per size, alternating sizes; the median peak counts. */
+/** Runs per size and exporter, alternating sizes; the median peak counts. */
 const RUNS = 2;
 /**
  * V8 sizes its young generation by the bytes that survive collections, up to 64 MiB a semi-space on a machine
  * with this much memory; a long export gets there, a short one not. The informational row holds it at this size.
  */
 const CAPPED_SEMI_SPACE_MIB = 8;
+
+const EXPORTERS = {
+  goalbridge: './memory-exporter.ts',
+  bare: './memory-bare-exporter.ts',
+} as const;
+type Exporter = keyof typeof EXPORTERS;
 
 const env = {
   PLANNR_ACCESS_TOKEN: PLANNR_SANDBOX.accessToken,
@@ -40,27 +50,49 @@ const EXEC_ARGV: Record<ExportMode, string[]> = {
   capped: [`--max-semi-space-size=${CAPPED_SEMI_SPACE_MIB}`],
 };
 
+function runExporter(host: SimulatorProcess, exporter: Exporter, out: string, mode: ExportMode = 'measured') {
+  const args = [`${host.url}/api/v2`, out, ...(mode === 'live' ? ['live'] : [])];
+  return runBenchScript<ExportReport>(EXPORTERS[exporter], args, {
+    env,
+    execArgv: EXEC_ARGV[mode],
+    builds: true,
+  });
+}
+
 async function exportOnce(
   host: SimulatorProcess,
+  exporter: Exporter,
   size: number,
   file: string,
   mode: ExportMode = 'measured',
 ): Promise<ExportReport> {
-  const args = [`${host.url}/api/v2`, file, ...(mode === 'live' ? ['live'] : [])];
-  const report = await runBenchScript<ExportReport>('./memory-exporter.ts', args, {
-    env,
-    execArgv: EXEC_ARGV[mode],
-  });
+  const report = await runExporter(host, exporter, file, mode);
   rmSync(file, { force: true });
   if (report.goals !== size)
-    throw new Error(`the exporter wrote ${report.goals} goals, the simulator holds ${size}`);
+    throw new Error(`the ${exporter} exporter wrote ${report.goals} goals, the simulator holds ${size}`);
   return report;
 }
+
+/** Both exporters must ask for the same pages, or the baseline measures other work. */
+async function assertSameRequests(host: SimulatorProcess, file: string): Promise<void> {
+  const recordings: RecordedRequest[][] = [];
+  for (const exporter of Object.keys(EXPORTERS) as Exporter[]) {
+    await host.send({ type: 'record', on: true });
+    await exportOnce(host, exporter, SIZES[0], file);
+    recordings.push(await host.send({ type: 'recorded' }));
+  }
+  await host.send({ type: 'record', on: false });
+  const [ours, bare] = recordings.map((list) => JSON.stringify(list));
+  if (ours !== bare) throw new Error(`the exporters sent different requests:\n${ours}\n${bare}`);
+}
+
+type Reports = Record<Exporter, Map<number, ExportReport[]>>;
 
 export const memorySection: Section = {
   name: 'memory',
   title: 'Streaming memory — NDJSON export of 10,000 and 100,000 goals',
   async run(context: BenchContext): Promise<SectionResult> {
+    for (const name of ['core', 'plannr']) await ensureBuilt(context, name);
     // Plannr's real limit: 500 requests a minute; 100,000 goals are 200 pages of 500.
     const host = await startSimulatorProcess({
       provider: 'plannr',
@@ -68,28 +100,31 @@ export const memorySection: Section = {
     });
     const directory = mkdtempSync(join(tmpdir(), 'goalbridge-bench-'));
     try {
-      const idle = await runBenchScript<ExportReport>(
-        './memory-exporter.ts',
-        [`${host.url}/api/v2`, 'idle'],
-        { env },
-      );
-      const reports = new Map<number, ExportReport[]>(SIZES.map((size) => [size, []]));
       const file = (size: number) => join(directory, `goals-${size}.ndjson`);
+      await seed(host, SIZES[0]);
+      await assertSameRequests(host, file(SIZES[0]));
+      const idle = await runExporter(host, 'goalbridge', 'idle');
+      const reports: Reports = {
+        goalbridge: new Map(SIZES.map((size) => [size, []])),
+        bare: new Map(SIZES.map((size) => [size, []])),
+      };
       for (let run = 0; run < RUNS; run++) {
         for (const size of run % 2 === 0 ? SIZES : [...SIZES].reverse()) {
-          context.log(`memory: exporting ${size.toLocaleString('en')} goals (run ${run + 1})`);
           await seed(host, size);
-          reports.get(size)?.push(await exportOnce(host, size, file(size)));
+          for (const exporter of Object.keys(EXPORTERS) as Exporter[]) {
+            context.log(`memory: ${exporter} exports ${size.toLocaleString('en')} goals (run ${run + 1})`);
+            reports[exporter].get(size)?.push(await exportOnce(host, exporter, size, file(size)));
+          }
         }
       }
       const capped = new Map<number, ExportReport>();
       for (const size of SIZES) {
         context.log(`memory: exporting ${size.toLocaleString('en')} goals, young generation capped`);
         await seed(host, size);
-        capped.set(size, await exportOnce(host, size, file(size), 'capped'));
+        capped.set(size, await exportOnce(host, 'goalbridge', size, file(size), 'capped'));
       }
       context.log('memory: diagnostic run, live heap every 10,000 goals');
-      const live = await exportOnce(host, SIZES[1], file(SIZES[1]), 'live');
+      const live = await exportOnce(host, 'goalbridge', SIZES[1], file(SIZES[1]), 'live');
       return summarize(idle, reports, capped, live.liveHeapBytes ?? []);
     } finally {
       rmSync(directory, { recursive: true, force: true });
@@ -100,38 +135,47 @@ export const memorySection: Section = {
 
 function summarize(
   idle: ExportReport,
-  reports: Map<number, ExportReport[]>,
+  reports: Reports,
   capped: Map<number, ExportReport>,
   liveHeap: readonly number[],
 ): SectionResult {
-  const peak = (size: number) => median((reports.get(size) ?? []).map((report) => report.peakRssBytes));
-  const small = peak(SIZES[0]);
-  const large = peak(SIZES[1]);
-  const last = (size: number) => reports.get(size)?.at(-1) as ExportReport;
+  const peak = (exporter: Exporter, size: number) =>
+    median((reports[exporter].get(size) ?? []).map((report) => report.peakRssBytes));
+  const [small, large] = SIZES.map((size) => peak('goalbridge', size)) as [number, number];
+  const [bareSmall, bareLarge] = SIZES.map((size) => peak('bare', size)) as [number, number];
+  const last = (size: number) => reports.goalbridge.get(size)?.at(-1) as ExportReport;
   const cappedPeak = (size: number) => capped.get(size)?.peakRssBytes ?? Number.NaN;
   const mib = (list: readonly number[]) => list.map((bytes) => (bytes / 1024 / 1024).toFixed(0)).join(', ');
   const notes = [
-    'Each export runs in a fresh process: the Plannr adapter lists 500 goals a page (Plannr’s real 500 requests/minute ' +
-      'limit, never reached) and `exportNdjson` streams them into a file with backpressure; the simulator serves from ' +
-      'another process, so only the exporter is measured. Peak RSS from process.resourceUsage().maxRSS at the end.',
+    'Each export runs in a fresh process from the built packages (`dist/`, as installed): the Plannr adapter lists ' +
+      '500 goals a page (Plannr’s real 500 requests/minute limit, never reached) and `exportNdjson` streams them into ' +
+      'a file with backpressure; the simulator serves from another process, so only the exporter is measured. Peak ' +
+      'RSS from process.resourceUsage().maxRSS at the end. The bare exporter sends the same requests (checked) with ' +
+      '`fetch` and writes each goal as it came: no validation, no mapping.',
     `Floor (same modules loaded, adapter built, nothing exported): ${formatBytes(idle.peakRssBytes)}. ` +
       `10k: ${formatBytes(small)} peak, ${formatBytes(last(SIZES[0]).bytes)} written in ${formatMs(last(SIZES[0]).durationMs)}; ` +
       `100k: ${formatBytes(large)} peak, ${formatBytes(last(SIZES[1]).bytes)} written in ${formatMs(last(SIZES[1]).durationMs)}. ` +
-      `Median of ${RUNS} runs per size, sizes alternating.`,
+      `Bare fetch: 10k ${formatBytes(bareSmall)}, 100k ${formatBytes(bareLarge)}. Median of ${RUNS} runs per size ` +
+      'and exporter, sizes alternating.',
     `Diagnostic (a separate 100k run with --expose-gc, not the measured one): heap still in use after a full collection, ` +
       `every 10,000 goals: ${liveHeap.map((bytes) => (bytes / 1024 / 1024).toFixed(1)).join(', ')} MiB. What grows there is ` +
       'held for the whole export; the rest of the RSS difference is garbage the collector had not yet reclaimed.',
     `RSS every 10,000 goals of the last measured 100k run: ${mib(last(SIZES[1]).rssBytes)} MiB. It levels off: the ` +
       'difference to the 10k run is V8 growing its young generation (to 2 × 64 MiB semi-spaces here) as a long run ' +
-      `goes on, not goals held. With --max-semi-space-size=${CAPPED_SEMI_SPACE_MIB} (informational row, one run per ` +
-      `size): 10k ${formatBytes(cappedPeak(SIZES[0]))}, 100k ${formatBytes(cappedPeak(SIZES[1]))}.`,
+      'goes on, not goals held; the bare exporter grows the same way. With ' +
+      `--max-semi-space-size=${CAPPED_SEMI_SPACE_MIB} (informational row, one run per size): ` +
+      `10k ${formatBytes(cappedPeak(SIZES[0]))}, 100k ${formatBytes(cappedPeak(SIZES[1]))}.`,
   ];
+  const byExporter = (exporter: Exporter) =>
+    Object.fromEntries([...reports[exporter]].map(([size, list]) => [size, list]));
   const raw = {
     idle,
     liveHeapBytesEvery10k: liveHeap,
     cappedYoungGeneration: Object.fromEntries(capped),
-    runs: Object.fromEntries([...reports].map(([size, list]) => [size, list])),
+    runs: byExporter('goalbridge'),
+    bareRuns: byExporter('bare'),
     medianPeakRssBytes: { [SIZES[0]]: small, [SIZES[1]]: large },
+    bareMedianPeakRssBytes: { [SIZES[0]]: bareSmall, [SIZES[1]]: bareLarge },
   };
   return {
     rows: [
@@ -142,6 +186,18 @@ function summarize(
         ratio: large / small,
         goal: '< 1.20×',
         pass: large / small < 1.2,
+      },
+      {
+        name: 'peak RSS, 100k vs 10k, bare fetch exporter',
+        subject: `100k: ${formatBytes(bareLarge)}`,
+        baseline: `10k: ${formatBytes(bareSmall)}`,
+        ratio: bareLarge / bareSmall,
+      },
+      {
+        name: 'peak RSS at 100k, goalbridge vs bare fetch',
+        subject: formatBytes(large),
+        baseline: `bare ${formatBytes(bareLarge)}`,
+        ratio: large / bareLarge,
       },
       {
         name: `peak RSS, 100k vs 10k, semi-space ≤ ${CAPPED_SEMI_SPACE_MIB} MiB`,

@@ -110,14 +110,17 @@ export async function runNode(
   return { stdout, stderr, code };
 }
 
-/** Runs a TypeScript script of this package (workspace sources) and parses the JSON it prints last. */
+/**
+ * Runs a TypeScript script of this package and parses the JSON it prints last. Its `@goalbridge/*` imports
+ * resolve to the workspace sources, or with `builds: true` to the built `dist/` a user installs.
+ */
 export async function runBenchScript<T>(
   script: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; execArgv?: readonly string[] } = {},
+  options: { env?: Record<string, string>; execArgv?: readonly string[]; builds?: boolean } = {},
 ): Promise<T> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const execArgv = [SOURCE_CONDITION, ...(options.execArgv ?? [])];
+  const execArgv = [...(options.builds ? [] : [SOURCE_CONDITION]), ...(options.execArgv ?? [])];
   const result = await runNode([path, ...args], { execArgv, ...(options.env ? { env: options.env } : {}) });
   if (result.code !== 0) {
     throw new Error(`${script} failed (code ${result.code}): ${result.stderr.trim().slice(0, 2000)}`);
