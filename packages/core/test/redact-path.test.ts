@@ -65,6 +65,15 @@ describe('redaction', () => {
     expect(registry.redact('application/json')).toBe('application/json');
   });
 
+  it('redacts a secret echoed back percent-encoded or JSON-escaped', () => {
+    const registry = new SecretRegistry();
+    const secret = 'k3y/with+plus=and"quote\\';
+    registry.add(secret);
+    const echoed = `{"error":"bad key ${JSON.stringify(secret).slice(1, -1)}","url":"/v1?k=${encodeURIComponent(secret)}"}`;
+    const redacted = registry.redact(echoed);
+    expect(redacted).toBe(`{"error":"bad key ${REDACTED}","url":"/v1?k=${REDACTED}"}`);
+  });
+
   it('forgets the oldest secrets beyond its capacity', () => {
     const registry = new SecretRegistry(2);
     registry.add('secret-1', 'secret-2', 'secret-3');

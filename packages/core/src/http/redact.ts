@@ -21,10 +21,17 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
+/** A secret as written, and as a server that echoes it back in a URL or a JSON string writes it. */
+function writtenForms(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+  return [...forms];
+}
+
 function redactKnownValues(text: string, secrets: Iterable<string>): string {
   let result = text;
   for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join(REDACTED);
+    if (secret.length < 4) continue;
+    for (const form of writtenForms(secret)) result = result.split(form).join(REDACTED);
   }
   return result;
 }
