@@ -467,6 +467,20 @@ describe('limits, faults and transports', () => {
     });
   });
 
+  it('gives injected 429s the headers of a real one and adds no rate-limit headers, as none are documented (reference §1.5)', async () => {
+    const { sim, call } = simulator({ rateLimit: { limit: 1 } });
+    const names = (headers: Headers) => [...headers.keys()].sort();
+    await call('GET', '/targetGroups');
+    const real = await call('GET', '/targetGroups');
+    sim.faults.schedule({ kind: 'rate-limit' });
+    const injected = await call('GET', '/targetGroups');
+    expect([real.status, injected.status]).toEqual([429, 429]);
+    expect(names(injected.headers)).toEqual(names(real.headers));
+    expect(names(injected.headers)).toEqual(['content-type', 'retry-after', 'x-cap-requestid']);
+    sim.faults.schedule({ kind: 'rate-limit-no-retry-after' });
+    expect(names((await call('GET', '/targetGroups')).headers)).toEqual(['content-type', 'x-cap-requestid']);
+  });
+
   describe('msw', () => {
     const server = setupServer();
     afterEach(() => {

@@ -6,6 +6,7 @@ import { toMswHandlers } from '../src/msw/index.ts';
 import {
   createRandom,
   createSimulator,
+  type FaultKind,
   jsonResponse,
   nextUtcMidnight,
   ResettingBudget,
@@ -96,6 +97,49 @@ describe('simulator shell', () => {
     sim.faults.schedule({ kind: 'reset-before' });
     await expect(sim.fetch(post('a'))).rejects.toThrow(TypeError);
     expect(sim.items).toEqual([]);
+  });
+
+  it("puts the provider's current rate-limit headers on injected 429s and JSON 5xx, not on the gateway page", async () => {
+    let remaining = 7;
+    const seen: string[] = [];
+    const sim = createSimulator({
+      provider: 'limited',
+      origins: ['https://limited.test'],
+      respond: async () => jsonResponse(200, {}, { 'x-limit': '10', 'x-remaining': String(--remaining) }),
+      faults: {
+        serverError: () => jsonResponse(500, { error: 'boom' }),
+        rateLimited: (_request, retryAfter) =>
+          jsonResponse(
+            429,
+            { error: 'slow' },
+            {
+              'x-remaining': '0',
+              ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+            },
+          ),
+        rateLimitHeaders: (request) => {
+          seen.push(request.method);
+          return { 'x-limit': '10', 'x-remaining': String(remaining), 'Retry-After': '99' };
+        },
+      },
+    });
+    const headers = async (kind?: FaultKind) => {
+      if (kind) sim.faults.schedule({ kind });
+      const response = await sim.fetch('https://limited.test/x');
+      return [
+        response.status,
+        ...['x-limit', 'x-remaining', 'retry-after'].map((h) => response.headers.get(h)),
+      ];
+    };
+    expect(await headers()).toEqual([200, '10', '6', null]);
+    // The fault's own headers win; Retry-After is only ever the fault variant's.
+    expect(await headers('rate-limit')).toEqual([429, '10', '0', '1']);
+    expect(await headers('rate-limit-no-retry-after')).toEqual([429, '10', '0', null]);
+    expect(await headers('server-error')).toEqual([500, '10', '6', null]);
+    expect(await headers('html-error')).toEqual([502, null, null, null]);
+    // Read, not counted: the next real answer spends the next unit.
+    expect(await headers()).toEqual([200, '10', '5', null]);
+    expect(seen).toEqual(['GET', 'GET', 'GET']);
   });
 
   it('tells clients how long to wait after an injected 429, scaled down on request', async () => {

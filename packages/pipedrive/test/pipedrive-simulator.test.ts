@@ -1,4 +1,5 @@
 import { toMswHandlers } from '@goalbridge/core/msw';
+import type { FaultKind } from '@goalbridge/core/simulator';
 import { setupServer } from 'msw/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -598,11 +599,14 @@ describe('rate limits (reference §5)', () => {
   });
 
   it('reports the legacy x-daily-requests-left POST/PUT counter on API-token requests only', async () => {
-    const sim = simulator({ limits: { dailyWriteRequests: 100 } });
+    const sim = simulator({ limits: { dailyWriteRequests: 100, burstApiToken: 2 } });
     expect(
       (await call(sim, 'POST', '/v1/goals', { body: goalBody() })).headers.get('x-daily-requests-left'),
     ).toBe('99');
     expect((await call(sim, 'GET', '/v1/goals/find')).headers.get('x-daily-requests-left')).toBe('99');
+    // A refused write shows the counter too, without counting itself.
+    const refused = await call(sim, 'POST', '/v1/goals', { body: goalBody() });
+    expect([refused.status, refused.headers.get('x-daily-requests-left')]).toEqual([429, '99']);
     const oauth = await call(sim, 'GET', '/v1/goals/find', {
       token: null,
       headers: { authorization: `Bearer ${PIPEDRIVE_SANDBOX.accessToken}` },
@@ -642,6 +646,71 @@ describe('faults, transports, data', () => {
       limited.headers.get('x-ratelimit-reset'),
       limited.headers.get('retry-after'),
     ]).toEqual([429, '1', '1']);
+  });
+
+  it('puts the current x-ratelimit-*, daily budget and legacy write headers on injected 429s and 500s, uncounted (reference §5)', async () => {
+    const sim = simulator({ limits: { burstApiToken: 5, dailyTokens: 1000, dailyWriteRequests: 100 } });
+    const names = [
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+      'retry-after',
+      'x-daily-ratelimit-token-limit',
+      'x-daily-ratelimit-token-remaining',
+      'x-daily-requests-left',
+    ];
+    const headers = async (kind: FaultKind | undefined, method = 'GET', options: Call = {}) => {
+      if (kind) sim.faults.schedule({ kind });
+      const path = method === 'POST' ? '/v1/goals' : '/v1/goals/find';
+      const response = await call(
+        sim,
+        method,
+        path,
+        method === 'POST' ? { body: goalBody(), ...options } : options,
+      );
+      return [response.status, ...names.map((name) => response.headers.get(name))];
+    };
+    expect(await headers(undefined, 'POST')).toEqual([200, '5', '4', '2', null, '1000', '990', '99']);
+    // A burst refusal: the window shows full, the daily budget still has tokens (how clients tell it, §5).
+    expect(await headers('rate-limit')).toEqual([429, '5', '0', '1', '1', '1000', '990', '99']);
+    expect(await headers('rate-limit-no-retry-after', 'POST')).toEqual([
+      429,
+      '5',
+      '0',
+      '2',
+      null,
+      '1000',
+      '990',
+      '99',
+    ]);
+    expect(await headers('server-error', 'POST')).toEqual([500, '5', '4', '2', null, '1000', '990', '99']);
+    const gateway = await headers('html-error');
+    expect(gateway).toEqual([502, null, null, null, null, null, null, null]);
+    // Nothing was counted or spent by the faults.
+    expect(await headers(undefined, 'POST')).toEqual([200, '5', '3', '2', null, '1000', '980', '98']);
+    expect(sim.usage().tokens).toBe(20);
+    // OAuth callers get no legacy counter; a request the gateway refuses (bad token) gets no API headers.
+    const oauth = { token: null, headers: { authorization: `Bearer ${PIPEDRIVE_SANDBOX.accessToken}` } };
+    expect(await headers('rate-limit', 'GET', oauth)).toEqual([
+      429,
+      '80',
+      '0',
+      '1',
+      '1',
+      '1000',
+      '980',
+      null,
+    ]);
+    expect(await headers('server-error', 'GET', { token: 'nobody' })).toEqual([
+      500,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('lists the company currencies (GET /v1/currencies), searchable by term', async () => {

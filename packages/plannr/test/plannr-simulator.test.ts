@@ -1,5 +1,6 @@
 /** The simulator behaves as the reference describes Plannr, request by request. */
 import { toMswHandlers } from '@goalbridge/core/msw';
+import type { FaultKind } from '@goalbridge/core/simulator';
 import { setupServer } from 'msw/node';
 import { describe, expect, it } from 'vitest';
 import { PLANNR_ASSUMPTIONS } from '../src/index.ts';
@@ -563,6 +564,47 @@ describe('faults and transports', () => {
       limited.headers.get('retry-after'),
       limited.headers.get('x-ratelimit-remaining'),
     ]).toEqual([429, '1', '0']);
+  });
+
+  it('puts the current X-RateLimit-Limit/Remaining on injected 500s and 429s, uncounted [S16] (reference §2.5, §2.6)', async () => {
+    const { sim, clock } = simulator({ rateLimit: { limit: 5, windowMs: 60_000 } });
+    const names = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'retry-after', 'x-ratelimit-reset'];
+    const headers = async (kind?: FaultKind, options: Call = {}) => {
+      if (kind) sim.faults.schedule({ kind });
+      const response = await call(sim, 'GET', 'goals', options);
+      return [response.status, ...names.map((name) => response.headers.get(name))];
+    };
+    expect(await headers()).toEqual([200, '5', '4', null, null]);
+    expect(await headers('server-error')).toEqual([500, '5', '4', null, null]);
+    const reset = String(Math.ceil(clock.now() / 1000) + 1);
+    expect(await headers('rate-limit')).toEqual([429, '5', '0', '1', reset]);
+    expect(await headers('rate-limit-no-retry-after')).toEqual([429, '5', '0', null, null]);
+    // The gateway's HTML page comes from in front of Laravel: no throttle headers.
+    sim.faults.schedule({ kind: 'html-error' });
+    const gateway = await sim.handle(
+      new Request(`${ORIGIN}/api/v2/goals`, {
+        headers: {
+          authorization: `Bearer ${PLANNR_SANDBOX.accessToken}`,
+          'x-plannr-account-uuid': PLANNR_SANDBOX.accountUuid,
+        },
+      }),
+    );
+    expect([gateway.status, ...names.map((name) => gateway.headers.get(name))]).toEqual([
+      502,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(await headers()).toEqual([200, '5', '3', null, null]);
+    // Laravel answers a bad token before its throttle, and a 500 there has no throttle headers either.
+    expect(await headers('server-error', { headers: { authorization: 'Bearer wrong' } })).toEqual([
+      500,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('serves msw handlers for the real origin', async () => {

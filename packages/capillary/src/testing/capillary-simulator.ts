@@ -455,6 +455,8 @@ export function createCapillarySimulator(options: CapillarySimulatorOptions = {}
     origins: options.origins ?? Object.values(CAPILLARY_CLUSTERS),
     respond,
     seed: options.seed ?? 7,
+    // No `rateLimitHeaders`: no rate-limit headers are documented for the v3 target APIs (reference §1.5, §10
+    // item 10) and the simulator's own answers carry none, so injected faults add none either.
     faults: {
       // The fall-through answer of the server's exception handler ([KV §11]).
       serverError: () => failure(500, 500, 'Something went wrong, please try after sometime.'),

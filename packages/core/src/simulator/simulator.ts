@@ -31,6 +31,16 @@ export interface FaultRenderer {
    * in headers of their own as well.
    */
   rateLimited(request: Request, retryAfterSeconds: number | undefined, waitSeconds: number): Response;
+  /**
+   * The rate-limit headers the provider's API layer puts on its answers, as they stand for `request` right
+   * now: read without counting the request or spending budget; `{}` where the API would answer before its
+   * limiter (unknown route, bad credentials). The shell adds them to injected 429s and JSON 5xx answers,
+   * beneath the headers the fault's own answer sets (a 429's `remaining: 0`, its reset), and never copies
+   * `Retry-After` from here: whether a 429 carries one is the fault variant's choice. The HTML 502 gets none:
+   * it stands for a proxy in front of the API, which never saw the request. Leave it out for providers whose
+   * reference documents no such headers.
+   */
+  rateLimitHeaders?(request: Request): Record<string, string>;
 }
 
 export interface SimulatorDefinition {
@@ -81,18 +91,31 @@ export function createSimulator(definition: SimulatorDefinition): Simulator {
     return fault ? faultAfter(fault, request, response) : response;
   }
 
+  /** The provider's current rate-limit headers under an injected answer from its API layer. */
+  function withRateLimitHeaders(response: Response, request: Request): Response {
+    const headers = definition.faults.rateLimitHeaders?.(request) ?? {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.toLowerCase() === 'retry-after' || response.headers.has(name)) continue;
+      response.headers.set(name, value);
+    }
+    return response;
+  }
+
   function faultBefore(kind: FaultKind, request: Request): Response {
     switch (kind) {
       case 'server-error':
-        return definition.faults.serverError(request);
+        return withRateLimitHeaders(definition.faults.serverError(request), request);
       case 'rate-limit':
-        return definition.faults.rateLimited(
+        return withRateLimitHeaders(
+          definition.faults.rateLimited(request, faults.rateLimitWaitSeconds, faults.rateLimitWaitSeconds),
           request,
-          faults.rateLimitWaitSeconds,
-          faults.rateLimitWaitSeconds,
         );
       case 'rate-limit-no-retry-after':
-        return definition.faults.rateLimited(request, undefined, faults.rateLimitWaitSeconds);
+        return withRateLimitHeaders(
+          definition.faults.rateLimited(request, undefined, faults.rateLimitWaitSeconds),
+          request,
+        );
+      // A gateway's page: the API behind it, and so its rate-limit headers, never saw the request.
       case 'html-error':
         return new Response(
           '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>Bad gateway</body></html>',

@@ -155,6 +155,23 @@ export class SimulatorRateLimits {
     return window;
   }
 
+  /**
+   * The headers an answer to `caller` carries as things stand, without counting the call, spending budget or
+   * counting a write: what an injected fault from the API layer shows. None while Cloudflare blocks the token.
+   */
+  peek(caller: Caller, method: string): Record<string, string> {
+    const now = this.#now();
+    if ((this.#blockedUntil.get(caller.key) ?? 0) > now) return {};
+    this.budget();
+    const window = this.#window(caller);
+    const { remaining, resetMs } = window.peek(now);
+    return {
+      ...this.#burstHeaders(window.limit, remaining, resetMs),
+      ...this.#dailyHeaders(),
+      ...this.#legacyWriteHeader(caller, method, now, false),
+    };
+  }
+
   /** Admits or refuses one call of `cost` tokens, with the headers the response carries. */
   admit(caller: Caller, cost: number, method: string): Admission {
     const now = this.#now();
@@ -168,6 +185,7 @@ export class SimulatorRateLimits {
         // x-ratelimit-reset stays the burst window's, as on every answer; only Retry-After names the budget's reset.
         ...this.#burstHeaders(window.limit, remaining, resetMs),
         ...this.#dailyHeaders(),
+        ...this.#legacyWriteHeader(caller, method, now, false),
         ...(this.#limits.retryAfterOnDailyRefusal ? { 'retry-after': seconds(budget.resetAt - now) } : {}),
       });
     }
@@ -176,6 +194,7 @@ export class SimulatorRateLimits {
       return this.#refuse(caller, 'burst', {
         ...this.#burstHeaders(window.limit, 0, resetMs),
         ...this.#dailyHeaders(),
+        ...this.#legacyWriteHeader(caller, method, now, false),
       });
     }
     this.#refusals.delete(caller.key);
@@ -186,7 +205,7 @@ export class SimulatorRateLimits {
       headers: {
         ...this.#burstHeaders(window.limit, remaining, resetMs),
         ...this.#dailyHeaders(),
-        ...this.#legacyWriteHeader(caller, method, now),
+        ...this.#legacyWriteHeader(caller, method, now, true),
       },
     };
   }
@@ -218,14 +237,17 @@ export class SimulatorRateLimits {
     };
   }
 
-  /** `x-daily-requests-left`: POST/PUT requests per user and UTC day, API tokens only (reference §5). */
-  #legacyWriteHeader(caller: Caller, method: string, now: number): Record<string, string> {
+  /**
+   * `x-daily-requests-left`: POST/PUT requests per user and UTC day, API tokens only (reference §5). `count`
+   * false reads it without counting this request (a refused or faulted one).
+   */
+  #legacyWriteHeader(caller: Caller, method: string, now: number, count: boolean): Record<string, string> {
     if (caller.kind !== 'apiToken') return {};
     const day = new Date(now).toISOString().slice(0, 10);
     const entry = this.#writes.get(caller.userId);
     const counter = entry?.day === day ? entry : { day, count: 0 };
-    if (method === 'POST' || method === 'PUT') counter.count++;
-    this.#writes.set(caller.userId, counter);
+    if (count && (method === 'POST' || method === 'PUT')) counter.count++;
+    if (count) this.#writes.set(caller.userId, counter);
     return { 'x-daily-requests-left': String(Math.max(0, this.#limits.dailyWriteRequests - counter.count)) };
   }
 }

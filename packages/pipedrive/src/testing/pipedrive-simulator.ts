@@ -10,6 +10,7 @@ import {
   createRandom,
   createSimulator,
   jsonResponse,
+  type RouteMatch,
   Router,
   type RunningServer,
   readJsonBody,
@@ -125,6 +126,9 @@ interface Route {
 type Authentication =
   | { ok: true; caller: Caller; scopes: readonly string[] | undefined }
   | { ok: false; response: Response };
+
+/** A request that reached the limiter: who calls which route; else the answer given before it. */
+type Gate = { ok: true; caller: Caller; match: RouteMatch<Route> } | { ok: false; response: Response };
 
 export function createPipedriveSimulator(options: PipedriveSimulatorOptions = {}): PipedriveSimulator {
   const random = createRandom(options.seed ?? 1);
@@ -251,21 +255,33 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions = {}
     usage.byOperation[operation] = entry;
   }
 
+  /** Authentication, routing and scopes: what is checked before the limiter. No side effects. */
+  function gate(request: Request, url: URL, correlation: Record<string, string>): Gate {
+    const auth = authenticate(request, url, correlation);
+    if (!auth.ok) return auth;
+    const match = router.match(request.method, url.pathname);
+    if (match === undefined) {
+      return {
+        ok: false,
+        response: jsonResponse(404, errorBody(`Unknown method ${url.pathname}`), correlation),
+      };
+    }
+    if (match === 'method-not-allowed')
+      return { ok: false, response: jsonResponse(405, errorBody('Method not allowed'), correlation) };
+    if (auth.scopes && !SCOPES[match.handler.operation].some((scope) => auth.scopes?.includes(scope))) {
+      return { ok: false, response: jsonResponse(403, errorBody('Scope and URL mismatch'), correlation) };
+    }
+    return { ok: true, caller: auth.caller, match };
+  }
+
   async function respond(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const correlation = { 'x-correlation-id': uuidV4(random) };
-    const auth = authenticate(request, url, correlation);
-    if (!auth.ok) return auth.response;
-    const match = router.match(request.method, url.pathname);
-    if (match === undefined)
-      return jsonResponse(404, errorBody(`Unknown method ${url.pathname}`), correlation);
-    if (match === 'method-not-allowed')
-      return jsonResponse(405, errorBody('Method not allowed'), correlation);
+    const gated = gate(request, url, correlation);
+    if (!gated.ok) return gated.response;
+    const { caller, match } = gated;
     const { operation } = match.handler;
-    if (auth.scopes && !SCOPES[operation].some((scope) => auth.scopes?.includes(scope))) {
-      return jsonResponse(403, errorBody('Scope and URL mismatch'), correlation);
-    }
-    const admission = limits.admit(auth.caller, PIPEDRIVE_TOKEN_COSTS[operation], request.method);
+    const admission = limits.admit(caller, PIPEDRIVE_TOKEN_COSTS[operation], request.method);
     if (!admission.admitted) {
       if (admission.reason === 'blocked') {
         return new Response(CLOUDFLARE_BLOCK, {
@@ -283,7 +299,7 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions = {}
       if (!parsed.ok) return jsonResponse(400, errorBody('The request body is not valid JSON'), headers);
       body = parsed.value;
     }
-    const answer = match.handler.handle({ url, params: match.params, caller: auth.caller, body });
+    const answer = match.handler.handle({ url, params: match.params, caller, body });
     return jsonResponse(answer.status, answer.body, headers);
   }
 
@@ -300,6 +316,7 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions = {}
     respond,
     faults: {
       serverError: () => jsonResponse(500, errorBody('An internal server error occurred')),
+      // A burst refusal: the window is full (remaining 0, as the adapter tells it from a spent daily budget).
       // Without Retry-After, Pipedrive still names the burst window's reset: a whole window (two waits).
       rateLimited: (_request, retryAfter, wait) =>
         jsonResponse(429, overLimitBody(), {
@@ -307,6 +324,11 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions = {}
           'x-ratelimit-reset': String(retryAfter ?? 2 * wait),
           ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
         }),
+      // The limit, the daily budget and the legacy write counter as they stand (reference §5), uncounted.
+      rateLimitHeaders: (request) => {
+        const gated = gate(request, new URL(request.url), {});
+        return gated.ok ? limits.peek(gated.caller, request.method) : {};
+      },
     },
   });
 

@@ -12,6 +12,7 @@ import {
   jsonResponse,
   type Latency,
   type Random,
+  type RouteMatch,
   Router,
   type RunningServer,
   type ServeOptions,
@@ -238,6 +239,17 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
     return window.hit(now());
   }
 
+  /** The headers of every answer past the throttle as they stand for `user`, without counting a request. */
+  function currentRateHeaders(user: PlannrSimulatorUser): Record<string, string> {
+    if (rateLimit === false) return {};
+    const window = windows.get(user.accessToken);
+    const { limit, remaining } = window?.peek(now()) ?? {
+      limit: rateLimit.limit,
+      remaining: rateLimit.limit,
+    };
+    return { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': String(remaining) };
+  }
+
   function rateHeaders(hit: WindowHit): Record<string, string> {
     const headers: Record<string, string> = {
       'X-RateLimit-Limit': String(hit.limit),
@@ -250,9 +262,11 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
     return headers;
   }
 
-  /** Routing, then Laravel's middleware order: auth, throttle, the account header, the controller. */
-  async function respond(request: Request): Promise<Response> {
-    const url = new URL(request.url);
+  /** What Laravel answers before the throttle (routing, then auth), or the route and user that reach it. */
+  function gate(
+    request: Request,
+    url: URL,
+  ): { match: RouteMatch<Handler>; user: PlannrSimulatorUser } | Response {
     const match = router.match(request.method, url.pathname);
     const route = url.pathname.replace(/^\/+/, '');
     if (match === undefined) return message(404, `The route ${route} could not be found.`);
@@ -262,6 +276,15 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
     const token = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim();
     const user = token === undefined ? undefined : users.get(token);
     if (!user) return message(401, 'Unauthenticated.');
+    return { match, user };
+  }
+
+  /** Routing, then Laravel's middleware order: auth, throttle, the account header, the controller. */
+  async function respond(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const gated = gate(request, url);
+    if (gated instanceof Response) return gated;
+    const { match, user } = gated;
     const hit = throttle(user);
     const headers = hit ? rateHeaders(hit) : {};
     if (hit && !hit.allowed) return message(429, errorMessages.tooManyAttempts, headers);
@@ -299,6 +322,13 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
           headers['X-RateLimit-Reset'] = String(Math.ceil(now() / 1000 + retryAfter));
         }
         return message(429, errorMessages.tooManyAttempts, headers);
+      },
+      // X-Ratelimit-Remaining is on every response [S16] (reference §2.6), with X-RateLimit-Limit (ASSUMPTION
+      // rateLimitHeaders); a 500 too, as Laravel's throttle middleware wraps the controller whose exception
+      // the handler renders. Unknown routes and bad tokens are answered before the throttle: none.
+      rateLimitHeaders: (request) => {
+        const gated = gate(request, new URL(request.url));
+        return gated instanceof Response ? {} : currentRateHeaders(gated.user);
       },
     },
   });
