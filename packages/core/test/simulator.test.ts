@@ -7,6 +7,7 @@ import {
   createRandom,
   createSimulator,
   type FaultKind,
+  type FaultRenderer,
   jsonResponse,
   nextUtcMidnight,
   ResettingBudget,
@@ -15,6 +16,22 @@ import {
   SlidingWindowCounter,
   uuidV4,
 } from '../src/simulator/index.ts';
+
+/** A test provider's 500 and 429 answers; the 429 carries `rateLimitedHeaders` and any Retry-After. */
+function faultAnswers(rateLimitedHeaders: Record<string, string> = {}): FaultRenderer {
+  return {
+    serverError: () => jsonResponse(500, { error: 'boom' }),
+    rateLimited: (_request, retryAfter) =>
+      jsonResponse(
+        429,
+        { error: 'slow' },
+        {
+          ...rateLimitedHeaders,
+          ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+        },
+      ),
+  };
+}
 
 /** A counter API: POST /api/items adds an item, GET /api/items lists them. */
 function counterSimulator(): Simulator & { items: string[] } {
@@ -44,15 +61,7 @@ function counterSimulator(): Simulator & { items: string[] } {
       if (!match) return jsonResponse(404, { error: 'route' });
       return match.handler(request, match.params);
     },
-    faults: {
-      serverError: () => jsonResponse(500, { error: 'boom' }),
-      rateLimited: (_request, retryAfter) =>
-        jsonResponse(
-          429,
-          { error: 'slow' },
-          retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
-        ),
-    },
+    faults: faultAnswers(),
   });
   return Object.assign(simulator, { items });
 }
@@ -107,16 +116,7 @@ describe('simulator shell', () => {
       origins: ['https://limited.test'],
       respond: async () => jsonResponse(200, {}, { 'x-limit': '10', 'x-remaining': String(--remaining) }),
       faults: {
-        serverError: () => jsonResponse(500, { error: 'boom' }),
-        rateLimited: (_request, retryAfter) =>
-          jsonResponse(
-            429,
-            { error: 'slow' },
-            {
-              'x-remaining': '0',
-              ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
-            },
-          ),
+        ...faultAnswers({ 'x-remaining': '0' }),
         rateLimitHeaders: (request) => {
           seen.push(request.method);
           return { 'x-limit': '10', 'x-remaining': String(remaining), 'Retry-After': '99' };
