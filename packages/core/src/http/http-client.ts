@@ -9,6 +9,7 @@
  */
 import type { KyInstance } from 'ky';
 import pRetry from 'p-retry';
+import { concatBytes } from '../bytes.ts';
 import {
   AuthError,
   ConflictError,
@@ -159,20 +160,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 async function readText(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
   // Decoded once from one buffer: a string per chunk would be joined, then copied again when JSON.parse flattens it.
   const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    chunks.push(chunk.value);
-    length += chunk.value.byteLength;
-  }
-  const decoder = new TextDecoder();
-  if (chunks.length <= 1) return decoder.decode(chunks[0]);
-  const body = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return decoder.decode(body);
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(chunk.value);
+  return new TextDecoder().decode(concatBytes(chunks));
 }
 
 /** Whether sending the request again cannot do anything twice. */
@@ -629,8 +618,7 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string> | unde
 
 /** True for an empty or whitespace-only text, without copying it (`trim` would copy a whole page). */
 function isBlank(text: string): boolean {
-  // trim() removes exactly what \s matches, without a regex scan over a whole page of JSON.
-  return text.trim() === '';
+  return /^\s*$/.test(text);
 }
 
 /** Scrubs secrets a server echoed from an error built out of its answer (message and issue messages). */

@@ -1,4 +1,5 @@
 /** Line splitting for streams of text or bytes, in constant memory. */
+import { concatBytes } from '../bytes.ts';
 
 /** One line (without its break), or a line whose bytes are not UTF-8 — kept apart, never patched with U+FFFD. */
 export type LineRead = { text: string } | { invalidUtf8: true };
@@ -77,13 +78,7 @@ class ByteLines {
     if (this.#pending.length === 0) return last;
     const parts = [...this.#pending, last];
     this.#pending = [];
-    const line = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      line.set(part, offset);
-      offset += part.length;
-    }
-    return line;
+    return concatBytes(parts);
   }
 
   #decode(line: Uint8Array): LineRead {
