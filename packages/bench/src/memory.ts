@@ -166,14 +166,12 @@ function summarize(
       `--max-semi-space-size=${CAPPED_SEMI_SPACE_MIB} (informational row, one run per size): ` +
       `10k ${formatBytes(cappedPeak(SIZES[0]))}, 100k ${formatBytes(cappedPeak(SIZES[1]))}.`,
   ];
-  const byExporter = (exporter: Exporter) =>
-    Object.fromEntries([...reports[exporter]].map(([size, list]) => [size, list]));
   const raw = {
     idle,
     liveHeapBytesEvery10k: liveHeap,
     cappedYoungGeneration: Object.fromEntries(capped),
-    runs: byExporter('goalbridge'),
-    bareRuns: byExporter('bare'),
+    runs: Object.fromEntries(reports.goalbridge),
+    bareRuns: Object.fromEntries(reports.bare),
     medianPeakRssBytes: { [SIZES[0]]: small, [SIZES[1]]: large },
     bareMedianPeakRssBytes: { [SIZES[0]]: bareSmall, [SIZES[1]]: bareLarge },
   };
