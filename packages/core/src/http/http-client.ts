@@ -56,7 +56,7 @@ export interface HttpResponse {
   body: unknown;
   /** The body text, redacted: safe for errors and logs. */
   readonly text: string;
-  requestId: string | undefined;
+  readonly requestId: string | undefined;
   /** The request URL, redacted. */
   readonly url: string;
   request: HttpRequest;
@@ -90,10 +90,10 @@ export interface WarningEvent extends MappingWarning {
 }
 
 /**
- * Observability hooks, passed to every adapter. They see redacted data only, and cost nothing when absent.
- * (Warnings of writes come back in `WriteResult.warnings`; `onWarning` reports those of reads.)
+ * Observability hooks, passed to every adapter. They see redacted data only, cost nothing when absent, and
+ * only observe: an exception thrown by one is dropped (`notify`). (Warnings of writes come back in
+ * `WriteResult.warnings`; `onWarning` reports those of reads.)
  */
-/** Observers of a client's traffic. They see redacted data; an exception thrown by one is dropped (`notify`). */
 export interface HttpHooks {
   onRequest?: (event: HttpRequestEvent) => void;
   onResponse?: (event: HttpResponseEvent) => void;
@@ -229,10 +229,6 @@ class ReadResponse implements HttpResponse {
     return this.#requestId;
   }
 
-  set requestId(value: string | undefined) {
-    this.#requestId = value;
-  }
-
   get text(): string {
     this.#text ??= this.#context.secrets.redact(this.#raw);
     return this.#text;
@@ -356,7 +352,7 @@ export class HttpClient {
   }
 
   #mayRepeat(request: HttpRequest, error: GoalbridgeError, response: HttpResponse | undefined): boolean {
-    if (SAFE_METHODS.has(request.method) || request.idempotent) return true;
+    if (isSafe(request)) return true;
     if (error.outcomeUnknown) return false;
     const context = { request, error, response };
     return (
