@@ -41,7 +41,7 @@ import {
   startCanaryServers,
   tokenNotingFetch,
 } from '../support/canaries.ts';
-import { runCli, runInProcess } from '../support/cli.ts';
+import { capturedOutput, runCli, runInProcess } from '../support/cli.ts';
 import { cliDefaultFlags, DEFAULTS_FOR, type ProviderName } from '../support/providers.ts';
 
 /** Everything a test captured, by where it came from. */
@@ -301,20 +301,8 @@ describe('a migration between canary-authenticated providers', () => {
       const planned = await plan(source, target, { ...DEFAULTS_FOR[providerOf(to)], idMap });
       capture.add('plan', planned);
       const events: ApplyEvent[] = [];
-      const terminal = {
-        isTTY: true,
-        text: '',
-        write(chunk: string) {
-          terminal.text += chunk;
-        },
-      };
-      const piped = {
-        isTTY: false,
-        text: '',
-        write(chunk: string) {
-          piped.text += chunk;
-        },
-      };
+      const terminal = capturedOutput({ columns: 120 });
+      const piped = capturedOutput();
       const bar = progressBar(terminal, `${from} → ${to}`);
       const lines = progressLines(piped);
       const summary = await apply(planned, {

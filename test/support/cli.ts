@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PROVIDERS, run, type SandboxInstance } from '@goalbridge/cli';
 import type { GoalAdapter } from '@goalbridge/core';
-import { resolveSettings } from '../../packages/cli/src/provider-registry.ts';
+import { findProvider, resolveSettings } from '../../packages/cli/src/provider-registry.ts';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'bin.ts');
 
@@ -70,8 +70,7 @@ export async function startSandboxes(
     sandboxes: running,
     /** An adapter on one sandbox, built the way the CLI builds it. */
     adapter(name: string): GoalAdapter {
-      const entry = PROVIDERS.find((candidate) => candidate.name === name);
-      if (!entry) throw new Error(`no provider ${name}`);
+      const entry = findProvider(PROVIDERS, name, 'from');
       return entry.create(resolveSettings(entry, {}, env), {});
     },
     close: () => Promise.all(Object.values(running).map((sandbox) => sandbox.close())),

@@ -52,7 +52,7 @@ type ProcessStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number
  * resolves on 'drain' (one shared by every such write). The stream's first error goes to `onError`, never
  * to an unhandled 'error' event; what is written after it is dropped.
  */
-export function streamOutput(stream: ProcessStream, onError: (error: NodeJS.ErrnoException) => void): Output {
+function streamOutput(stream: ProcessStream, onError: (error: NodeJS.ErrnoException) => void): Output {
   let failed = false;
   let drained: Promise<void> | undefined;
   stream.on('error', (error: NodeJS.ErrnoException) => {
