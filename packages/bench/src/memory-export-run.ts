@@ -43,8 +43,10 @@ export async function runExport(exportFrom: (baseURL: string) => AsyncIterable<s
   };
   if (collect) report.liveHeapBytes = [];
 
+  // Built before `idle` returns, so the floor holds the exporter's client; its lines are read only when pulled.
+  const lines = exportFrom(baseURL);
   async function* sampled(): AsyncGenerator<string> {
-    for await (const line of exportFrom(baseURL as string)) {
+    for await (const line of lines) {
       report.goals++;
       report.bytes += Buffer.byteLength(line);
       if (report.goals % SAMPLE_EVERY === 0) {

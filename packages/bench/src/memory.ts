@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLANNR_SANDBOX } from '@goalbridge/plannr/testing';
 import type { ExportReport } from './memory-export-run.ts';
-import { runBenchScript, type SimulatorProcess, startSimulatorProcess } from './processes.ts';
+import { recordEach, runBenchScript, type SimulatorProcess, startSimulatorProcess } from './processes.ts';
 import type { BenchContext, Section, SectionResult } from './report.ts';
-import type { RecordedRequest } from './sim-host.ts';
 import { formatBytes, formatMs, median } from './stats.ts';
 import { ensureBuilt } from './workspace-build.ts';
 
@@ -75,13 +74,10 @@ async function exportOnce(
 
 /** Both exporters must ask for the same pages, or the baseline measures other work. */
 async function assertSameRequests(host: SimulatorProcess, file: string): Promise<void> {
-  const recordings: RecordedRequest[][] = [];
-  for (const exporter of Object.keys(EXPORTERS) as Exporter[]) {
-    await host.send({ type: 'record', on: true });
-    await exportOnce(host, exporter, SIZES[0], file);
-    recordings.push(await host.send({ type: 'recorded' }));
-  }
-  await host.send({ type: 'record', on: false });
+  const exporters = Object.keys(EXPORTERS) as Exporter[];
+  const recordings = await recordEach(host, exporters, (exporter) =>
+    exportOnce(host, exporter, SIZES[0], file),
+  );
   const [ours, bare] = recordings.map((list) => JSON.stringify(list));
   if (ours !== bare) throw new Error(`the exporters sent different requests:\n${ours}\n${bare}`);
 }

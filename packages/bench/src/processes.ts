@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, fork, type SpawnOptions, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { HostCommand, HostConfig, HostReplies } from './sim-host.ts';
+import type { HostCommand, HostConfig, HostReplies, RecordedRequest } from './sim-host.ts';
 
 const SOURCE_CONDITION = '--conditions=@goalbridge/source';
 const HOST_SCRIPT = fileURLToPath(new URL('./sim-host.ts', import.meta.url));
@@ -17,6 +17,22 @@ export interface SimulatorProcess {
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** The requests the simulator received while `run` did its work for each subject, one recording each. */
+export async function recordEach<S>(
+  host: SimulatorProcess,
+  subjects: readonly S[],
+  run: (subject: S) => Promise<unknown>,
+): Promise<RecordedRequest[][]> {
+  const recordings: RecordedRequest[][] = [];
+  for (const subject of subjects) {
+    await host.send({ type: 'record', on: true });
+    await run(subject);
+    recordings.push(await host.send({ type: 'recorded' }));
+  }
+  await host.send({ type: 'record', on: false });
+  return recordings;
+}
 
 /** Starts `sim-host.ts` with `config` and waits until its server listens. */
 export async function startSimulatorProcess(config: HostConfig): Promise<SimulatorProcess> {

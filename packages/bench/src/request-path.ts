@@ -5,7 +5,7 @@
  * required stack). Batches alternate between the clients so drift (GC, a noisy neighbour, the store growing)
  * lands on all of them; medians of batch times.
  */
-import { startSimulatorProcess } from './processes.ts';
+import { recordEach, startSimulatorProcess } from './processes.ts';
 import type { BenchContext, Row, Section, SectionResult } from './report.ts';
 import {
   bareFetchClient,
@@ -85,13 +85,9 @@ export const requestPathSection: Section = {
       const warmup = items.slice(CYCLES);
 
       context.log('request path: checking that the clients send the same requests');
-      const recordings: RecordedRequest[][] = [];
-      for (const client of clients) {
-        await host.send({ type: 'record', on: true });
+      const recordings = await recordEach(host, clients, async (client) => {
         for (const item of warmup.slice(0, CHECKED_CYCLES)) await runCycle(client, item);
-        recordings.push(await host.send({ type: 'recorded' }));
-      }
-      await host.send({ type: 'record', on: false });
+      });
       assertSameRequests(clients, recordings);
 
       context.log('request path: warming up');
