@@ -313,10 +313,6 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
       issues: pipedriveInputIssues(input, { defaultInterval }),
       warnings: goalToPipedriveGoal(input, { defaultInterval }).warnings,
     }),
-    checkPatch: (patch) => ({
-      issues: pipedrivePatchIssues(patch),
-      warnings: goalPatchToPipedriveUpdate(patch, undefined).warnings,
-    }),
     // A write needs only the issues first: its warnings come from the one mapping that makes its body.
     prepareCreate: (input) => ({
       issues: pipedriveInputIssues(input, { defaultInterval }),

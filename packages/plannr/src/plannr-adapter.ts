@@ -249,10 +249,6 @@ function createPlannrDriver(
 
     checkId: (id) => plannrUuidProblem(id, 'goal'),
     checkInput: (input) => checkGoalForPlannr(input, { currency }),
-    checkPatch: (patch) => {
-      const { issues, warnings } = convertGoalPatchToPlannr(patch, { currency });
-      return { issues, warnings };
-    },
 
     list: (options: PlannrListOptions) => listGoalPages(options, fetchPage(options)),
 
@@ -262,8 +258,6 @@ function createPlannrDriver(
 
     prepareCreate,
     prepareUpdate,
-    create: (input, options) => prepareCreate(input).send(options),
-    update: (id, patch, options) => prepareUpdate(id, patch).send(options),
 
     async delete(id, options) {
       // Any 2xx: 204 is assumed, 200 with a message is Plannr's other delete style (reference §1.5).

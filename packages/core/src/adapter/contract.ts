@@ -108,11 +108,11 @@ export interface GoalDriver {
   checkPatch?(patch: GoalPatch): { issues: ValidationIssue[]; warnings: MappingWarning[] };
   /**
    * A create checked once and sent with what the check computed (the provider body, mapped once). When
-   * present, creates use it instead of `checkInput` then `create`: refused with its issues before any request.
-   * `checkInput` still answers `check`.
+   * present, creates use it instead of `checkInput` then `create` (which may then be left out): refused with its
+   * issues before any request. `checkInput` still answers `check`.
    */
   prepareCreate?(input: GoalInput): PreparedWrite;
-  /** The same for updates, instead of `checkPatch` then `update`. */
+  /** The same for updates, instead of `checkPatch` then `update` (which may then be left out). */
   prepareUpdate?(id: string, patch: GoalPatch): PreparedWrite;
   list?(options: ListOptions): AsyncIterable<Goal>;
   get?(id: string, options: CallOptions): Promise<Goal>;

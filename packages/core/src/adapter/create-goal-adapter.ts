@@ -12,12 +12,17 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
   const { provider, capabilities } = driver;
   const declared = new Set<Operation>(capabilities.operations);
 
-  function implementation<K extends Operation>(operation: K): NonNullable<GoalDriver[K]> {
-    const method = driver[operation];
+  /** Throws UnsupportedError unless `operation` is declared and `method` implements it. */
+  function requireSupport(operation: Operation, method: unknown): void {
     if (!declared.has(operation) || typeof method !== 'function') {
       throw new UnsupportedError(`${provider} does not support ${operation}`, { provider });
     }
-    return method.bind(driver) as NonNullable<GoalDriver[K]>;
+  }
+
+  function implementation<K extends Operation>(operation: K): NonNullable<GoalDriver[K]> {
+    const method = driver[operation];
+    requireSupport(operation, method);
+    return (method as (...args: never[]) => unknown).bind(driver) as NonNullable<GoalDriver[K]>;
   }
 
   function requireId(id: unknown): string {
@@ -53,7 +58,7 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     },
 
     async create(draft, options = {}) {
-      const create = implementation('create');
+      requireSupport('create', driver.prepareCreate ?? driver.create);
       const input = parseOrThrow(GoalInputSchema, draft, { subject: 'goal', provider });
       const subject = `goal for ${provider}`;
       if (driver.prepareCreate) {
@@ -62,11 +67,11 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
         return prepared.send(options);
       }
       throwIfIssues(driver.checkInput?.(input).issues ?? [], subject);
-      return create(input, options);
+      return implementation('create')(input, options);
     },
 
     async update(id, draft, options = {}) {
-      const update = implementation('update');
+      requireSupport('update', driver.prepareUpdate ?? driver.update);
       const goalId = requireId(id);
       const patch = parseOrThrow(GoalPatchSchema, draft, { subject: 'goal update', provider });
       const subject = `goal update for ${provider}`;
@@ -76,7 +81,7 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
         return prepared.send(options);
       }
       throwIfIssues(driver.checkPatch?.(patch).issues ?? [], subject);
-      return update(goalId, patch, options);
+      return implementation('update')(goalId, patch, options);
     },
 
     async delete(id, options = {}) {

@@ -1,0 +1,88 @@
+/** The adapter shell around a driver: which driver methods implement an operation, and what it refuses. */
+import { describe, expect, it } from 'vitest';
+import type { AdapterCapabilities, GoalDriver, Operation, PreparedWrite } from '../src/adapter/contract.ts';
+import { createGoalAdapter } from '../src/adapter/create-goal-adapter.ts';
+import { UnsupportedError, ValidationError } from '../src/errors.ts';
+import type { Goal, GoalInputDraft } from '../src/model/goal.ts';
+
+const GOAL: Goal = {
+  id: 'g-1',
+  provider: 'prepared',
+  title: 'Deals won',
+  owners: [],
+  measure: { kind: 'count', metric: 'deals_won' },
+  target: { value: '10' },
+  schedule: { start: '2026-01-01', end: '2026-12-31' },
+  status: 'active',
+  extensions: {},
+};
+const INPUT: GoalInputDraft = {
+  title: 'Deals won',
+  measure: { kind: 'count', metric: 'deals_won' },
+  target: { value: '10' },
+  schedule: { start: '2026-01-01', end: '2026-12-31' },
+};
+
+function capabilities(operations: Operation[]): AdapterCapabilities {
+  return {
+    operations,
+    fields: { readable: ['title'], writable: ['title'] },
+    rateLimits: [],
+    pagination: { kind: 'none' },
+    measureKinds: ['count'],
+    ownerTypes: [],
+  };
+}
+
+/** A driver that writes only through prepared writes, refusing a title of "refused". */
+function preparedDriver(operations: Operation[], sent: string[]): GoalDriver {
+  const prepared = (what: string, title: unknown): PreparedWrite => ({
+    issues: title === 'refused' ? [{ path: 'title', message: 'refused here' }] : [],
+    send: async () => {
+      sent.push(what);
+      return { goal: GOAL, warnings: [] };
+    },
+  });
+  return {
+    provider: 'prepared',
+    capabilities: capabilities(operations),
+    prepareCreate: (input) => prepared('create', input.title),
+    prepareUpdate: (id, patch) => prepared(`update ${id}`, patch.title),
+  };
+}
+
+describe('a driver that writes only through prepared writes', () => {
+  it('creates and updates with them, no create or update method needed', async () => {
+    const sent: string[] = [];
+    const adapter = createGoalAdapter(preparedDriver(['create', 'update'], sent));
+    expect((await adapter.create(INPUT)).goal).toEqual(GOAL);
+    expect((await adapter.update('g-1', { title: 'More deals' })).goal).toEqual(GOAL);
+    expect(sent).toEqual(['create', 'update g-1']);
+  });
+
+  it('refuses with the prepared issues before sending anything', async () => {
+    const sent: string[] = [];
+    const adapter = createGoalAdapter(preparedDriver(['create', 'update'], sent));
+    const created = await adapter.create({ ...INPUT, title: 'refused' }).catch((error: unknown) => error);
+    const updated = await adapter.update('g-1', { title: 'refused' }).catch((error: unknown) => error);
+    for (const error of [created, updated]) {
+      expect(ValidationError.isInstance(error) && error.issues).toEqual([
+        { path: 'title', message: 'refused here' },
+      ]);
+    }
+    expect(sent).toEqual([]);
+  });
+
+  it('still refuses an operation it does not declare, before reading the input', async () => {
+    const sent: string[] = [];
+    const adapter = createGoalAdapter(preparedDriver(['list'], sent));
+    for (const write of [
+      () => adapter.create({ nonsense: true } as unknown as GoalInputDraft),
+      () => adapter.update('g-1', {}),
+    ]) {
+      const error = await write().catch((caught: unknown) => caught);
+      expect(UnsupportedError.isInstance(error), String(error)).toBe(true);
+    }
+    expect(sent).toEqual([]);
+  });
+});
