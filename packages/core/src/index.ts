@@ -132,6 +132,7 @@ export {
   goalConsistencyIssues,
   IsoDateSchema,
   IsoDateTimeSchema,
+  isVisibleText,
   LIMITS,
   MAX_JSON_DEPTH,
   type Measure,

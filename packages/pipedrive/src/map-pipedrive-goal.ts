@@ -12,6 +12,7 @@ import {
   GoalSchema,
   isCurrencyCode,
   isIsoDate,
+  isVisibleText,
   LIMITS,
   type Mapped,
   parseDecimal,
@@ -150,10 +151,6 @@ export function pipedriveGoalToGoal(raw: PipedriveGoal, options: PipedriveMappin
   return warnings.result(parsed);
 }
 
-/** The Goal's rule for ids, titles and vocabulary (`nonBlank` in core's goal.ts): something visible, within `max`. */
-const VISIBLE = /[^\s\p{Cf}]/u;
-const isNonBlank = (value: unknown, max: number) =>
-  typeof value === 'string' && value.length <= max && VISIBLE.test(value);
 const isDateOrNull = (value: unknown) => value === undefined || value === null || isIsoDate(value);
 
 /** `measure.scope` as paramsToScope builds it from a parsed goal: id lists, ids or null. */
@@ -176,12 +173,12 @@ function isPlainScope(scope: PipedriveGoalScope | undefined): boolean {
 export function isValidAsBuilt(goal: Goal): boolean {
   const { schedule, target, measure } = goal;
   return (
-    isNonBlank(goal.id, LIMITS.id) &&
-    isNonBlank(goal.title, LIMITS.title) &&
+    isVisibleText(goal.id, LIMITS.id) &&
+    isVisibleText(goal.title, LIMITS.title) &&
     goal.owners.every(
-      (owner) => isNonBlank(owner.type, LIMITS.vocabulary) && isNonBlank(owner.id, LIMITS.id),
+      (owner) => isVisibleText(owner.type, LIMITS.vocabulary) && isVisibleText(owner.id, LIMITS.id),
     ) &&
-    isNonBlank(measure.metric, LIMITS.vocabulary) &&
+    isVisibleText(measure.metric, LIMITS.vocabulary) &&
     isPlainScope(measure.scope as PipedriveGoalScope | undefined) &&
     (target === null ||
       (!target.value.startsWith('-') &&
@@ -368,9 +365,10 @@ export function goalPatchToPipedriveUpdate(
   options: PipedriveMappingOptions = {},
 ): Mapped<PipedriveGoalBody> {
   const warnings = new WarningList();
-  warnUnheld(patch, readPipedriveExtensions(patch.extensions), warnings);
-  const extensions = patch.extensions ?? current?.extensions;
-  const extension = readPipedriveExtensions(extensions);
+  const own = readPipedriveExtensions(patch.extensions);
+  warnUnheld(patch, own, warnings);
+  // A patch without extensions keeps the current goal's settings.
+  const extension = patch.extensions !== undefined ? own : readPipedriveExtensions(current?.extensions);
   const outcomeChanged = patch.measure !== undefined || patch.target !== undefined;
   const merged: GoalFields = {
     ...patch,

@@ -115,6 +115,11 @@ const VISIBLE = /[^\s\p{Cf}]/u;
 const nonBlank = (max: number) =>
   text(max).refine((value) => VISIBLE.test(value), 'must not be empty or blank');
 
+/** The Goal's rule for ids, titles and vocabulary, as a test: text within `max` with something visible in it. */
+export function isVisibleText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max && VISIBLE.test(value);
+}
+
 const vocabulary = nonBlank(LIMITS.vocabulary);
 
 /** A decimal given as text or JSON number, stored as canonical text ("12.50" → "12.5"). */
