@@ -124,9 +124,10 @@ function unknownFields(raw: object, known: ReadonlySet<string>): JsonObject | un
     const value = (raw as JsonObject)[key];
     if (known.has(key) || value === undefined) continue;
     unknown ??= {};
-    setOwnProperty(unknown, key, value);
+    // Depth 1: where each value sat in the copy of the whole object this replaces.
+    setOwnProperty(unknown, key, copyJson(value, 1));
   }
-  return unknown && copyJson(unknown);
+  return unknown;
 }
 
 /** The calendar date of a period bound: date-only in responses, datetime in requests (reference §1.3). */
