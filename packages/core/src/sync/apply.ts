@@ -124,7 +124,7 @@ export async function apply(
     'targetId' in item && item.targetId ? [item.targetId] : [],
   );
   const shared = 'claims' in plan ? plan.claims : undefined;
-  const reconciler = new Reconciler(target, keyOf, idMap, taken, shared);
+  const reconciler = new Reconciler(target, keyOf, idMap, taken, shared, stored);
   const stop = new AbortController();
   // A spent budget stops taking new work (`signal`); writes already sent still get their answers, so nothing
   // they did becomes unknown. Only the caller's own signal (Ctrl-C) cuts requests short.
@@ -317,18 +317,16 @@ async function oneAtATime<T>(
   key: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const earlier = running.get(key);
-  let finished = () => {};
-  const mine = new Promise<void>((resolve) => {
-    finished = resolve;
-  });
-  const turn = (earlier ?? Promise.resolve()).then(() => mine);
+  const result = (running.get(key) ?? Promise.resolve()).then(work);
+  // The next caller's turn comes when this work has finished, whether it succeeded or failed.
+  const turn = result.then(
+    () => {},
+    () => {},
+  );
   running.set(key, turn);
   try {
-    await earlier;
-    return await work();
+    return await result;
   } finally {
-    finished();
     if (running.get(key) === turn) running.delete(key);
   }
 }
@@ -509,10 +507,11 @@ class Reconciler {
     idMap: IdMapStore,
     taken: Iterable<string>,
     shared: TargetClaims | undefined,
+    stored: readonly GoalField[],
   ) {
     this.#target = target;
     this.#keyOf = keyOf;
-    this.#stored = storedFields(target.capabilities);
+    this.#stored = stored;
     this.#idMap = idMap;
     this.#claimed = new Set(taken);
     this.#shared = shared;
