@@ -58,6 +58,8 @@ interface DateTimeFields {
   millis: number;
   /** The offset east of UTC, in minutes. */
   offset: number;
+  /** Epoch milliseconds, worked out only for an offset other than UTC (see `acceptedDateTime`). */
+  instant: number | undefined;
 }
 
 /**
@@ -86,7 +88,7 @@ function readDateTime(text: string): DateTimeFields | undefined {
   const [hour, minute] = [digitsAt(text, 11, 2), digitsAt(text, 14, 2)];
   const offset = zoneOffset(text, at);
   if (offset === undefined || Math.min(year, month, day, hour, minute, second) === -1) return undefined;
-  return { year, month, day, hour, minute, second, millis, offset };
+  return { year, month, day, hour, minute, second, millis, offset, instant: undefined };
 }
 
 /** The offset of the zone that ends `text` from `at`, in minutes; undefined when there is none. */
@@ -147,15 +149,27 @@ function formatInstant(time: number): IsoDateTime {
 export function parseDateTime(value: unknown): IsoDateTime | undefined {
   if (typeof value === 'number') return isReadableInstant(value) ? formatInstant(value) : undefined;
   if (typeof value !== 'string') return undefined;
+  const accepted = acceptedDateTime(value);
+  if (!accepted) return undefined;
+  const { second, millis, instant } = accepted;
+  // Already in UTC, as most APIs write it: the instant is the text's own fields, no arithmetic needed.
+  if (instant === undefined)
+    return `${value.slice(0, 10)}T${value.slice(11, 16)}:${pad(second, 2)}.${pad(millis, 3)}Z`;
+  return formatInstant(instant);
+}
+
+/**
+ * The fields of a datetime {@link parseDateTime} accepts, or undefined: its form, ranges and instant checked.
+ * `instant` (epoch milliseconds) only when the offset is not UTC, as only then does it take arithmetic.
+ */
+function acceptedDateTime(value: string): DateTimeFields | undefined {
   const fields = readDateTime(value);
   if (!fields) return undefined;
   const { year, month, day, hour, minute, second, millis, offset } = fields;
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  // Already in UTC, as most APIs write it: the instant is the text's own fields, no arithmetic needed.
-  if (offset === 0)
-    return `${value.slice(0, 10)}T${value.slice(11, 16)}:${pad(second, 2)}.${pad(millis, 3)}Z`;
-  const instant = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000;
-  return isReadableInstant(instant) ? formatInstant(instant) : undefined;
+  if (offset === 0) return fields;
+  fields.instant = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000;
+  return isReadableInstant(fields.instant) ? fields : undefined;
 }
 
 /** True when `value` is already a normalized UTC instant. */
@@ -168,7 +182,7 @@ export function localDateOf(value: string): IsoDate | undefined {
   if (typeof value !== 'string') return undefined;
   if (value.length === 10) return isIsoDate(value) ? value : undefined; // too short for a datetime
   // A datetime parseDateTime accepts starts with a valid calendar date: its first ten characters.
-  return parseDateTime(value) === undefined ? undefined : value.slice(0, 10);
+  return acceptedDateTime(value) ? value.slice(0, 10) : undefined;
 }
 
 /** Days from `a` to `b` (negative when `b` is earlier). */
