@@ -39,13 +39,16 @@ export type QueryValue =
 
 /** Appends query parameters; arrays become repeated keys (`a=1&a=2`), the OpenAPI default; nullish values are skipped. */
 export function appendQuery(url: URL, query: Readonly<Record<string, QueryValue>> | undefined): URL {
-  if (!query) return url;
+  if (query) appendParams(url.searchParams, query);
+  return url;
+}
+
+function appendParams(params: URLSearchParams, query: Readonly<Record<string, QueryValue>>): void {
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     const values = Array.isArray(value) ? value : [value];
-    for (const item of values) url.searchParams.append(name, String(item));
+    for (const item of values) params.append(name, String(item));
   }
-  return url;
 }
 
 /** Absolute URL of `path` under `baseURL`, keeping the base URL's own path (`/api/v1`). */
@@ -75,7 +78,9 @@ export function requestHref(
   if (!query) return href;
   // A query or fragment already in the URL changes how the parameters join it: the URL object knows how.
   if (/[?#]/.test(href)) return appendQuery(new URL(href), query).href;
-  const search = queryString(query);
+  const params = new URLSearchParams();
+  appendParams(params, query);
+  const search = params.toString();
   return search === '' ? href : `${href}?${search}`;
 }
 
@@ -84,36 +89,4 @@ function withoutTrailingControls(href: string): string {
   let end = href.length;
   while (end > 0 && href.charCodeAt(end - 1) <= 0x20) end--;
   return end === href.length ? href : href.slice(0, end);
-}
-
-/** `URLSearchParams` serialization of a query, with {@link appendQuery}'s rules for arrays and nullish values. */
-function queryString(query: Readonly<Record<string, QueryValue>>): string {
-  let search = '';
-  for (const name of Object.keys(query)) {
-    const value = query[name];
-    if (value === undefined || value === null) continue;
-    const key = formEncode(name);
-    const values = Array.isArray(value) ? value : [value];
-    for (const item of values) search += `${search === '' ? '' : '&'}${key}=${formEncode(String(item))}`;
-  }
-  return search;
-}
-
-/** Characters `encodeURIComponent` leaves alone but the form encoding escapes; and the space, sent as `+`. */
-const FORM_EXTRA = /[!'()~]|%20/g;
-const FORM_ESCAPES: Readonly<Record<string, string>> = {
-  '!': '%21',
-  "'": '%27',
-  '(': '%28',
-  ')': '%29',
-  '~': '%7E',
-  '%20': '+',
-};
-
-/** application/x-www-form-urlencoded, as `URLSearchParams` writes it (a lone surrogate becomes U+FFFD). */
-function formEncode(text: string): string {
-  return encodeURIComponent(text.toWellFormed()).replace(
-    FORM_EXTRA,
-    (match) => FORM_ESCAPES[match] as string,
-  );
 }
