@@ -132,14 +132,23 @@ describe('NDJSON', () => {
       exportNdjson(createMemoryAdapter({ goals: [goal(1), goal(2), goal(3)] }).list()),
     );
     const to = createMemoryAdapter();
+    const events: ApplyEvent[] = [];
     const error = await importNdjson([lines[0], 'oops\n', lines[1], lines[2]] as string[], to, {
       stopOnInvalid: true,
       inputName: 'in.ndjson',
       concurrency: 1,
+      onProgress: (event) => events.push(event),
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidLineError);
     expect((error as InvalidLineError).message).toMatch(/^in\.ndjson line 2: \(line\): not JSON/);
     expect(to.goals().map((g) => g.title)).toEqual(['Goal 1 — ünïcødé ✓']);
+    // The run ends as stopped, said once, before `done`, and in the summary the error carries.
+    const reason = 'in.ndjson line 2 is invalid; nothing from it on was written';
+    const [stopped, done] = events.slice(-2);
+    expect(stopped).toEqual({ type: 'stopped', reason });
+    expect(done?.type === 'done' && done.summary.stopped).toEqual({ reason });
+    expect(events.filter((event) => event.type === 'stopped')).toHaveLength(1);
+    expect((error as InvalidLineError).summary?.stopped).toEqual({ reason });
   });
 
   it('reports a line saved in another encoding by its number and imports the others', async () => {

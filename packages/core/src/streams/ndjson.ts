@@ -7,7 +7,7 @@ import type { GoalAdapter } from '../adapter/contract.ts';
 import type { ValidationIssue } from '../errors.ts';
 import { GOAL_SCHEMA_VERSION, type Goal, GoalSchema } from '../model/goal.ts';
 import { toValidationIssues } from '../model/validate.ts';
-import { type ApplyEvent, type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
+import { type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
 import { type PlanItem, type PlanOptions, planContext, planGoal } from '../sync/plan.ts';
 import type { MigrationSummary } from '../sync/summary.ts';
 import { readLines } from './lines.ts';
@@ -138,36 +138,15 @@ export async function importNdjson(
     }
   }
   const summary = await apply(
-    { source: inputName, target: target.provider, items: items(), claims: context.index },
     {
-      ...writeSettingsOf({
-        ...options,
-        onProgress: withStop(options.onProgress, () => invalid && stopReason(invalid.line)),
-      }),
-      target,
-      naturalKey: context.keyOf,
+      source: inputName,
+      target: target.provider,
+      items: items(),
+      claims: context.index,
+      stopped: () => invalid && stopReason(invalid.line),
     },
+    { ...writeSettingsOf(options), target, naturalKey: context.keyOf },
   );
   if (!invalid) return summary;
-  const { line, issues } = invalid;
-  throw new InvalidLineError(inputName, line, issues, stoppedAt(summary, stopReason(line)));
-}
-
-/** The summary of a run that ended early, unless it says so already (a Ctrl-C at the same time). */
-function stoppedAt(summary: MigrationSummary, reason: string): MigrationSummary {
-  return summary.stopped ? summary : { ...summary, stopped: { reason } };
-}
-
-/** Progress as apply reports it, plus a stop it cannot see: a `stopped` event, and `done` saying so. */
-function withStop(
-  onProgress: ((event: ApplyEvent) => void) | undefined,
-  stopReason: () => string | undefined,
-): ((event: ApplyEvent) => void) | undefined {
-  if (!onProgress) return undefined;
-  return (event) => {
-    const reason = event.type === 'done' && !event.summary.stopped ? stopReason() : undefined;
-    if (event.type !== 'done' || reason === undefined) return onProgress(event);
-    onProgress({ type: 'stopped', reason });
-    onProgress({ type: 'done', summary: stoppedAt(event.summary, reason) });
-  };
+  throw new InvalidLineError(inputName, invalid.line, invalid.issues, summary);
 }

@@ -106,6 +106,11 @@ export interface PlanStream {
    * goal planned for another source goal, and the planner never matches one the reconciliation took.
    */
   claims?: TargetClaims | undefined;
+  /**
+   * Why the items ended before the input did (e.g. an invalid line), asked once they have run out: the run then
+   * ends as stopped, unless something else stopped it first.
+   */
+  stopped?: (() => string | undefined) | undefined;
 }
 
 export async function apply(
@@ -218,6 +223,12 @@ export async function apply(
     }
   };
 
+  let stoppedBy: string | undefined;
+  const stopRun = (reason: string, resetAt?: Date) => {
+    stoppedBy = reason;
+    summary.stop(reason, resetAt);
+    emit({ type: 'stopped', reason, ...(resetAt ? { resetAt: resetAt.toISOString() } : {}) });
+  };
   try {
     const concurrency = options.concurrency ?? 4;
     await runPool(plan.items, concurrency, signal, (item) => handle(item));
@@ -235,9 +246,10 @@ export async function apply(
           : undefined;
     if (reason === undefined) throw error;
     const resetAt = error instanceof StopRun ? error.resetAt : undefined;
-    summary.stop(reason, resetAt);
-    emit({ type: 'stopped', reason, ...(resetAt ? { resetAt: resetAt.toISOString() } : {}) });
+    stopRun(reason, resetAt);
   }
+  const endedEarly = stoppedBy === undefined && 'stopped' in plan ? plan.stopped?.() : undefined;
+  if (endedEarly !== undefined) stopRun(endedEarly);
   const result = summary.build();
   emit({ type: 'done', summary: result });
   return result;
