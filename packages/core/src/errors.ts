@@ -170,8 +170,16 @@ export class RateLimitError extends GoalbridgeError {
 /** The adapter does not offer this operation or cannot express this change. */
 export class UnsupportedError extends GoalbridgeError {
   static override readonly code = 'unsupported';
-  constructor(message: string, options?: GoalbridgeErrorOptions) {
+  /** The Goal field whose change the provider cannot make, when it is one (`schedule.periods`, `status`). */
+  readonly field: string | undefined;
+
+  constructor(message: string, options?: GoalbridgeErrorOptions & { field?: string | undefined }) {
     super('unsupported', message, { ...options, retryable: false });
+    this.field = options?.field;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field };
   }
 }
 

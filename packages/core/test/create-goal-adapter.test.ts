@@ -86,3 +86,49 @@ describe('a driver that writes only through prepared writes', () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe('checkUpdate: what an update of a goal as read would be refused for, sending nothing', () => {
+  it('reads the patch, asks the prepared write, then the driver’s check against the current goal', () => {
+    const sent: string[] = [];
+    const asked: string[] = [];
+    const adapter = createGoalAdapter({
+      ...preparedDriver(['update'], sent),
+      checkUpdate: (current, patch) => {
+        asked.push(`${current.id}: ${patch.title}`);
+        return patch.title === 'stale' ? [{ path: 'title', message: 'not as the goal stands' }] : [];
+      },
+    });
+    expect(adapter.checkUpdate(GOAL, { title: 42 } as never)).toEqual([
+      { path: 'title', message: expect.stringContaining('string') },
+    ]);
+    expect(adapter.checkUpdate(GOAL, { title: 'refused' })).toEqual([
+      { path: 'title', message: 'refused here' },
+    ]);
+    expect(adapter.checkUpdate(GOAL, { title: 'stale' })).toEqual([
+      { path: 'title', message: 'not as the goal stands' },
+    ]);
+    expect(adapter.checkUpdate(GOAL, { title: 'More deals' })).toEqual([]);
+    expect(asked).toEqual(['g-1: stale', 'g-1: More deals']);
+    expect(sent).toEqual([]);
+  });
+
+  it('uses checkPatch for a driver without prepared writes, and refuses an undeclared update', () => {
+    const driver: GoalDriver = {
+      provider: 'plain',
+      capabilities: capabilities(['update']),
+      checkPatch: (patch) => ({
+        issues: patch.title === 'refused' ? [{ path: 'title', message: 'refused by checkPatch' }] : [],
+        warnings: [],
+      }),
+      update: async () => ({ goal: GOAL, warnings: [] }),
+    };
+    expect(createGoalAdapter(driver).checkUpdate(GOAL, { title: 'refused' })).toEqual([
+      { path: 'title', message: 'refused by checkPatch' },
+    ]);
+    expect(createGoalAdapter(driver).checkUpdate(GOAL, { title: 'fine' })).toEqual([]);
+    const readOnly = createGoalAdapter({ ...driver, capabilities: capabilities(['list']) });
+    expect(readOnly.checkUpdate(GOAL, { title: 'fine' })).toEqual([
+      { path: '', message: 'plain does not support update' },
+    ]);
+  });
+});

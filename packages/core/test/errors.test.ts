@@ -77,6 +77,13 @@ describe('error family', () => {
     expect(error.toJSON()).toMatchObject({ issues: error.issues });
   });
 
+  it('names the field of an unsupported change, when there is one', () => {
+    const error = new UnsupportedError('cannot change the KPI', { provider: 'capillary', field: 'measure' });
+    expect(error.field).toBe('measure');
+    expect(error.toJSON()).toMatchObject({ code: 'unsupported', field: 'measure', provider: 'capillary' });
+    expect(new UnsupportedError('no deletes').field).toBeUndefined();
+  });
+
   it('describes a rate limit with its kind and reset', () => {
     const error = new RateLimitError('spent', { kind: 'daily', resetAt: new Date('2025-01-02T00:00:00Z') });
     expect(error.toJSON()).toMatchObject({

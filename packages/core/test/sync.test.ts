@@ -293,6 +293,40 @@ describe('plan', () => {
     expect(planned.items.map((item) => item.action)).toEqual(['unchanged', 'create', 'create']);
   });
 
+  it('marks an update the target would refuse as the goal stands invalid, with the target’s issues', async () => {
+    const from = source(2);
+    const inner = target();
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, inner, { ownerMap, idMap });
+    await from.update('s1', { title: 'Goal 1 renamed' });
+    await from.update('s2', { title: 'Goal 2 renamed' });
+    const asked: string[] = [];
+    const frozen: GoalAdapter = {
+      ...inner,
+      checkUpdate: (current, patch) => {
+        asked.push(`${current.id} ${JSON.stringify(patch)}`);
+        return current.id === 't1' ? [{ path: 'title', message: 'this goal has ended' }] : [];
+      },
+    };
+    const again = await plan(from, frozen, { ownerMap, idMap });
+    expect(again.items).toMatchObject([
+      { action: 'invalid', issues: [{ path: 'title', message: 'this goal has ended' }] },
+      { action: 'update', targetId: 't2', patch: { title: 'Goal 2 renamed' } },
+    ]);
+    expect(asked).toEqual(['t1 {"title":"Goal 1 renamed"}', 't2 {"title":"Goal 2 renamed"}']);
+    const run = await migrate(from, frozen, { ownerMap, idMap });
+    expect(run.summary?.counts).toMatchObject({ updated: 1, failed: 1 });
+    expect(run.summary?.failures).toEqual([
+      {
+        source: 'origin:s1',
+        title: 'Goal 1 renamed',
+        reason: 'title: this goal has ended',
+        code: 'validation',
+      },
+    ]);
+    expect(inner.goals().map((goal) => goal.title)).toEqual(['Goal 1', 'Goal 2 renamed']);
+  });
+
   it('applies the conflict policy', async () => {
     const to = target([
       { ...goal(1), owners: [{ type: 'person', id: 'p1' }], target: { value: '1', currency: 'EUR' } },

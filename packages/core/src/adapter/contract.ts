@@ -88,6 +88,12 @@ export interface GoalAdapter {
    * refused for, and the warnings it would produce.
    */
   check(input: GoalInputDraft): { issues: ValidationIssue[]; warnings: MappingWarning[] };
+  /**
+   * The issues an update of `current` (a goal as this adapter read it) with `patch` would be refused for,
+   * known without sending anything: what plans use to mark an update they cannot perform. The update itself
+   * still checks.
+   */
+  checkUpdate(current: Goal, patch: GoalPatchDraft): ValidationIssue[];
 }
 
 /** A write checked against the provider's rules and ready to send: what it is refused for, and how to send it. */
@@ -114,6 +120,11 @@ export interface GoalDriver {
   prepareCreate?(input: GoalInput): PreparedWrite;
   /** The same for updates, instead of `checkPatch` then `update` (which may then be left out). */
   prepareUpdate?(id: string, patch: GoalPatch): PreparedWrite;
+  /**
+   * What an update would be refused for that depends on the goal as it is now (Capillary: ended periods,
+   * fixed settings). Asked by `checkUpdate` after the patch's own check passes; `update` must still refuse.
+   */
+  checkUpdate?(current: Goal, patch: GoalPatch): ValidationIssue[];
   list?(options: ListOptions): AsyncIterable<Goal>;
   get?(id: string, options: CallOptions): Promise<Goal>;
   create?(input: GoalInput, options: CallOptions): Promise<WriteResult>;

@@ -1,12 +1,13 @@
 import { UnsupportedError, ValidationError, type ValidationIssue } from '../errors.ts';
-import { GoalInputSchema, GoalPatchSchema } from '../model/goal.ts';
+import { type Goal, GoalInputSchema, GoalPatchSchema } from '../model/goal.ts';
 import { parseOrThrow, toValidationIssues } from '../model/validate.ts';
 import type { MappingWarning } from '../model/warnings.ts';
 import type { GoalAdapter, GoalDriver, Operation } from './contract.ts';
 
 /**
  * Wraps a provider driver in the guarantees every adapter gives: undeclared operations throw
- * UnsupportedError, ids and inputs are validated before any request, and `check` reports issues dry.
+ * UnsupportedError, ids and inputs are validated before any request, and `check` and `checkUpdate` report
+ * issues dry.
  */
 export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
   const { provider, capabilities } = driver;
@@ -43,10 +44,24 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     return driver.checkInput?.(parsed.data) ?? { issues: [], warnings: [] };
   }
 
+  /** The patch's own check (as `update` makes it), then the driver's check against the current goal. */
+  function checkUpdate(current: Goal, draft: unknown): ValidationIssue[] {
+    if (!declared.has('update')) return [{ path: '', message: `${provider} does not support update` }];
+    const parsed = GoalPatchSchema.safeParse(draft);
+    if (!parsed.success) return toValidationIssues(parsed.error);
+    const patch = parsed.data;
+    const issues = driver.prepareUpdate
+      ? driver.prepareUpdate(current.id, patch).issues
+      : (driver.checkPatch?.(patch).issues ?? []);
+    if (issues.length > 0) return issues;
+    return driver.checkUpdate?.(current, patch) ?? [];
+  }
+
   return {
     provider,
     capabilities,
     check,
+    checkUpdate,
 
     list(options = {}) {
       return implementation('list')(options);

@@ -222,6 +222,10 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
     const message = `target goal ${match.goal.id} differs in ${Object.keys(patch).join(', ')} (conflict policy: fail)`;
     return { ...base, action: 'invalid', issues: [{ path: '', message }], warnings };
   }
+  // An update the target would refuse as the goal stands (a Capillary period that has ended) is invalid now,
+  // not a failure in every run.
+  const refused = target.checkUpdate(match.goal, patch);
+  if (refused.length > 0) return { ...base, action: 'invalid', issues: refused, warnings };
   return { ...common, action: 'update', patch };
 }
 

@@ -177,6 +177,13 @@ export function testGoalAdapter(options: GoalAdapterSuiteOptions): void {
         if (!supports('create') || !supports('update') || !options.samplePatch) return context.skip();
         const { goal } = await subject.adapter.create(options.sampleInput(next()));
         const patch = options.samplePatch(goal, next());
+        // What a plan asks first, sending nothing: this update is not refused, one with a blank title is.
+        const before = subject.requestCount();
+        expect(subject.adapter.checkUpdate(goal, patch)).toEqual([]);
+        expect(subject.adapter.checkUpdate(goal, { title: ' ' }).map((issue) => issue.path)).toEqual([
+          'title',
+        ]);
+        expect(subject.requestCount()).toBe(before);
         const { goal: updated } = await subject.adapter.update(goal.id, patch);
         const expected = { ...GoalInputSchema.parse(options.sampleInput(0)), ...patch } as GoalInputDraft;
         const changed = Object.keys(patch) as GoalField[];
