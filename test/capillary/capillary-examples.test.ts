@@ -16,14 +16,20 @@ import {
   CapillaryUserTargetGroupsSchema,
   capillaryTargetGroupToGoal,
   classifyCapillaryResponse,
+  createCapillaryAdapter,
   envelopeSchema,
 } from '@goalbridge/capillary';
+import { CAPILLARY_SANDBOX } from '@goalbridge/capillary/testing';
 import {
   ConflictError,
+  type Goal,
+  type GoalPatchDraft,
   GoalSchema,
   type HttpResponse,
   NotFoundError,
+  UnsupportedError,
   ValidationError,
+  type ValidationIssue,
 } from '@goalbridge/core';
 import { describe, expect, it } from 'vitest';
 import { SHARED_SPECS } from '../support/openapi.ts';
@@ -231,5 +237,112 @@ describe('Capillary example payloads (../shared/specs/capillary/examples)', () =
       ]),
     );
     expect(others).toHaveLength(37);
+  });
+});
+
+/**
+ * A server that answers reads with one documented group and refuses every write: what an update plans
+ * against the group as documented shows as a refusal, or as a write it tried.
+ */
+function documentedServer(group: CapillaryTargetGroup) {
+  let wrote = false;
+  const answer = (data: unknown) => Response.json({ data, errors: null, warnings: null });
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const path = new URL(request.url).pathname;
+    if (request.method !== 'GET') {
+      wrote = true;
+      return Response.json(
+        { data: null, errors: [{ code: 500, message: 'test: no writes' }] },
+        { status: 500 },
+      );
+    }
+    return answer(path.endsWith('/targetPeriods') ? (group.periods ?? []) : group);
+  };
+  const adapter = createCapillaryAdapter({
+    auth: CAPILLARY_SANDBOX.basic,
+    fetch,
+    rateLimits: false,
+    retry: false,
+    // Statuses in the docs are those of the day each page was written; the dates decide here.
+    now: () => Date.parse('2026-11-22T12:00:00Z'),
+  });
+  return { adapter, wrote: () => wrote };
+}
+
+// Group 0 (a placeholder id in one list example) cannot be asked for by id.
+const documentedGroups = files
+  .filter((file) => ['group', 'groups'].includes(kindOf(file)?.kind ?? ''))
+  .flatMap((file) =>
+    groupsIn(file, kindOf(file)?.kind as Kind).map((group) => [`${file} #${group.id}`, group] as const),
+  )
+  .filter(([, group]) => group.id > 0);
+
+const DOCUMENTED_PATCHES: readonly [string, (goal: Goal) => GoalPatchDraft | undefined][] = [
+  ['rename', (goal) => ({ title: `${goal.title} renamed` })],
+  [
+    'other KPI',
+    (goal) => ({
+      measure:
+        goal.measure.metric === 'POINTS/COUNT'
+          ? { kind: 'count', metric: 'TRANSACTION/COUNT' }
+          : { kind: 'count', metric: 'POINTS/COUNT' },
+    }),
+  ],
+  [
+    'last period removed',
+    (goal) => {
+      const periods = goal.schedule.periods ?? [];
+      return periods.length < 2
+        ? undefined
+        : { schedule: { ...goal.schedule, end: periods.at(-2)?.end, periods: periods.slice(0, -1) } };
+    },
+  ],
+  [
+    'first period moved a day earlier',
+    (goal) => {
+      const [first, ...rest] = goal.schedule.periods ?? [];
+      if (!first) return undefined;
+      const start = new Date(Date.parse(first.start) - 86_400_000).toISOString().slice(0, 10);
+      return { schedule: { ...goal.schedule, start, periods: [{ ...first, start }, ...rest] } };
+    },
+  ],
+  ['status flipped', (goal) => ({ status: goal.status === 'active' ? 'inactive' : 'active' })],
+];
+
+describe('documented groups: checkUpdate predicts what update refuses', () => {
+  const outcomes = { refused: 0, tried: 0 };
+
+  it.each(documentedGroups)('%s', async (_name, documented) => {
+    // Without the documented statuses, which were those of the day each page was written.
+    const group = {
+      ...documented,
+      periods: documented.periods?.map(({ periodStatus: _status, ...period }) => period),
+    };
+    for (const [change, make] of DOCUMENTED_PATCHES) {
+      const { adapter, wrote } = documentedServer(group);
+      const goal = await adapter.get(String(group.id));
+      const patch = make(goal);
+      if (!patch) continue;
+      const predicted = adapter.checkUpdate(goal, patch);
+      const refused = await adapter.update(goal.id, patch).then(
+        () => [] as ValidationIssue[],
+        (error: unknown): ValidationIssue[] => {
+          if (UnsupportedError.isInstance(error))
+            return [{ path: error.field ?? '', message: error.message }];
+          if (ValidationError.isInstance(error)) return [...error.issues];
+          expect(wrote(), `${change}: ${String(error)}`).toBe(true);
+          return [];
+        },
+      );
+      expect(predicted, change).toEqual(refused);
+      outcomes[refused.length > 0 ? 'refused' : 'tried']++;
+    }
+  });
+
+  it('saw updates refused and updates tried', () => {
+    expect(outcomes.refused).toBeGreaterThan(100);
+    // Most documented groups are legacy ones Capillary could not take back as they are.
+    expect(outcomes.tried).toBeGreaterThan(10);
   });
 });

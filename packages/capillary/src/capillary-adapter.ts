@@ -51,6 +51,7 @@ import { apiBaseURL, type CapillaryAdapterOptions, parseCapillaryOptions } from 
 import { pickProgressRow, progressRows, userTargetToProgress } from './capillary-progress.ts';
 import { CAPILLARY_RATE_LIMITS } from './capillary-rate-limits.ts';
 import {
+  capillaryUpdateIssues,
   newPeriodBody,
   periodUpdateBody,
   planCapillaryUpdate,
@@ -422,6 +423,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       GROUP_ID.test(id) ? undefined : 'must be a Capillary target group id (a positive integer)',
     checkInput: (input) => checkGoalForCapillary(input),
     checkPatch: (patch) => checkCapillaryPatch(patch),
+    checkUpdate: (current, patch) => capillaryUpdateIssues(current, patch, todayUtc(now())),
 
     async *list(list) {
       const groups =

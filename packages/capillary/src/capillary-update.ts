@@ -5,6 +5,7 @@
  * group DELETE (§4.5). Everything else Capillary cannot change is refused here, before any write.
  */
 import {
+  addDays,
   type DecimalString,
   type Goal,
   type GoalInput,
@@ -15,6 +16,7 @@ import {
   toGoalInput,
   UnsupportedError,
   ValidationError,
+  type ValidationIssue,
 } from '@goalbridge/core';
 import type { CapillaryPeriod, CapillaryTarget, CapillaryTargetGroup } from './capillary-api.ts';
 import { canonicalEnum } from './capillary-api.ts';
@@ -67,8 +69,9 @@ export interface CapillaryUpdatePlan {
   warnings: MappingWarning[];
 }
 
-function unsupported(message: string): never {
-  throw new UnsupportedError(`capillary cannot ${message}`, { provider: PROVIDER });
+/** Refuses a change no endpoint makes; `field` is the Goal field it concerns. */
+function unsupported(field: string, message: string): never {
+  throw new UnsupportedError(`capillary cannot ${message}`, { provider: PROVIDER, field });
 }
 
 /** Deep equality of JSON data, ignoring key order and `undefined` members. */
@@ -149,8 +152,9 @@ function checkPeriodChange(current: CapillaryPeriod, period: PlannedPeriod, toda
   const status = periodStatus(current, today);
   const name = current.refCode ?? String(current.id);
   // Reference §4.8 (update-target-period): ENDED cannot change; RUNNING may change only its end date.
-  if (status === 'ENDED') unsupported(`change the dates of period ${name}: it has ended`);
-  if (status === 'RUNNING' && startChanged) unsupported(`move the start of period ${name}: it is running`);
+  if (status === 'ENDED') unsupported('schedule.periods', `change the dates of period ${name}: it has ended`);
+  if (status === 'RUNNING' && startChanged)
+    unsupported('schedule.periods', `move the start of period ${name}: it is running`);
 }
 
 function periodDiffers(current: CapillaryPeriod, index: number, period: PlannedPeriod): boolean {
@@ -237,6 +241,11 @@ function valueIdsByPeriod(target: CapillaryTarget): Map<number, number> {
   return valueIds;
 }
 
+/** The Goal field that holds target number `index`: the measure for the first, an extension for the others. */
+function targetField(index: number): string {
+  return index === 0 ? 'measure' : `extensions.capillary.additionalTargets.${index - 1}`;
+}
+
 function matchTarget(
   target: PlannedTarget,
   index: number,
@@ -250,22 +259,28 @@ function matchTarget(
   );
 }
 
+/** The goal `patch` asks for and its plan; throws ValidationError when Capillary would refuse that goal. */
+function planDesired(currentGoal: Goal, patch: GoalPatch) {
+  const desired = desiredGoal(currentGoal, patch);
+  // Periods without a value are allowed here; which may stay so is decided per target later.
+  const checked = planCapillaryTargetGroup(desired, { allowMissingValues: true });
+  if (!checked.plan)
+    throw new ValidationError(checked.issues, { subject: 'goal update for capillary', provider: PROVIDER });
+  return { desired, plan: checked.plan, warnings: checked.warnings };
+}
+
 /**
  * The calls that turn `current` into the goal `patch` asks for. Throws ValidationError (Capillary would
  * refuse the result) or UnsupportedError (no endpoint makes this change) before anything is sent.
+ * `currentGoal` is `current` as a Goal, when the caller has it already.
  */
 export function planCapillaryUpdate(
   current: CapillaryTargetGroup,
   patch: GoalPatch,
   today: IsoDate,
+  currentGoal: Goal = capillaryTargetGroupToGoal(current).value,
 ): CapillaryUpdatePlan {
-  const currentGoal = capillaryTargetGroupToGoal(current).value;
-  const desired = desiredGoal(currentGoal, patch);
-  // Periods without a value are allowed here; which may stay so is decided per target below.
-  const checked = planCapillaryTargetGroup(desired, { allowMissingValues: true });
-  if (!checked.plan)
-    throw new ValidationError(checked.issues, { subject: 'goal update for capillary', provider: PROVIDER });
-  const plan = checked.plan;
+  const { desired, plan, warnings } = planDesired(currentGoal, patch);
 
   checkMeasureAndSettings(currentGoal, desired, plan);
   const currentPeriods = current.periods ?? [];
@@ -280,6 +295,7 @@ export function planCapillaryUpdate(
   });
   if (removed.length > 0) {
     unsupported(
+      'schedule.periods',
       `remove periods (${removed.map((period) => periodRef(period, currentPeriods.indexOf(period))).join(', ')}): the API has no call for it`,
     );
   }
@@ -302,15 +318,16 @@ export function planCapillaryUpdate(
   const matchedTargets = new Set<CapillaryTarget>();
   plan.targets.forEach((target, index) => {
     const match = matchTarget(target, index, currentTargets);
-    if (!match) unsupported(`add target ${target.name} to an existing group`);
+    const where = targetField(index);
+    if (!match) unsupported(where, `add target ${target.name} to an existing group`);
     matchedTargets.add(match);
     const wanted = targetRequest(target) as Record<string, unknown>;
     const existing = currentTargetRequest(match);
     const differs = (field: string) => !sameJson(wanted[field] ?? null, existing[field] ?? null);
     const fixed = FIXED_TARGET_FIELDS.filter(differs);
-    if (fixed.length > 0) unsupported(`change ${fixed.join(', ')} of target ${match.name}`);
+    if (fixed.length > 0) unsupported(where, `change ${fixed.join(', ')} of target ${match.name}`);
     if ((wanted.active ?? true) !== (existing.active ?? true))
-      unsupported(`change whether target ${match.name} is active`);
+      unsupported(where, `change whether target ${match.name} is active`);
     if (EXPRESSION_FIELDS.some(differs)) {
       expressionEdits.push(
         compact({
@@ -337,7 +354,10 @@ export function planCapillaryUpdate(
   });
   const dropped = currentTargets.filter((target) => !matchedTargets.has(target));
   if (dropped.length > 0)
-    unsupported(`remove targets (${dropped.map((target) => target.name).join(', ')}) from a group`);
+    unsupported(
+      'extensions.capillary.additionalTargets',
+      `remove targets (${dropped.map((target) => target.name).join(', ')}) from a group`,
+    );
 
   const renamed =
     desired.title !== current.name || (desired.description ?? '') !== (current.description ?? '');
@@ -353,7 +373,11 @@ export function planCapillaryUpdate(
       : undefined;
 
   const wasActive = current.active !== false;
-  if (!wasActive && desired.status === 'active') unsupported('reactivate a deactivated target group');
+  if (!wasActive && desired.status === 'active')
+    unsupported('status', 'reactivate a deactivated target group');
+  // Writes to a deactivated group are answered 310017, "not found or deactivated" (reference §4.5).
+  const writes = edit || changedPeriods.length + newPeriods.length + changedTargets.length > 0;
+  if (!wasActive && writes) unsupported('status', `change target group ${current.id}: it is deactivated`);
   return {
     edit,
     changedPeriods,
@@ -361,8 +385,77 @@ export function planCapillaryUpdate(
     changedTargets,
     periods,
     deactivate: wasActive && desired.status === 'inactive',
-    warnings: checked.warnings,
+    warnings,
   };
+}
+
+/**
+ * A period's status as far as the dates tell it. Capillary reads "today" in its cluster's time zone, so a
+ * bound within a day of today could go either way: such a period counts as not started, which refuses
+ * nothing, and the update decides against the status Capillary serves then.
+ */
+function statusFromDates(start: IsoDate, end: IsoDate, today: IsoDate): string {
+  if (end < addDays(today, -1)) return 'ENDED';
+  if (start > addDays(today, 1)) return 'NOT_STARTED';
+  return start <= addDays(today, -1) && end >= addDays(today, 1) ? 'RUNNING' : 'NOT_STARTED';
+}
+
+/**
+ * The group a goal was read from, as far as planning an update looks at it: periods with their ids, dates,
+ * names, settings and status (see {@link statusFromDates}), and targets with their ids, fields and values
+ * by period id. `undefined` for a goal that does not carry them (not read from Capillary, or a group
+ * Capillary could not take back as it is).
+ */
+function groupAsRead(goal: Goal, today: IsoDate): CapillaryTargetGroup | undefined {
+  const { plan } = planCapillaryTargetGroup(toGoalInput(goal), { allowMissingValues: true });
+  if (!plan || plan.targets.some((target) => target.details.id === undefined)) return undefined;
+  // A goal read without periods is planned with periods from its recurrence: those are not the group's.
+  const read = goal.schedule.periods?.length ? plan.periods : [];
+  const periodIds = read.map((period) => Number(period.id));
+  if (!periodIds.every(Number.isSafeInteger)) return undefined;
+  return {
+    id: Number(goal.id),
+    name: goal.title,
+    description: goal.description ?? null,
+    active: goal.status === 'active',
+    preferredTillId: plan.extension.preferredTillId ?? null,
+    periods: read.map((period, index) => ({
+      id: periodIds[index] as number,
+      startDate: period.start,
+      endDate: period.end,
+      refCode: period.ref,
+      periodStatus: statusFromDates(period.start, period.end, today),
+      description: period.details?.description ?? null,
+      active: period.details?.active ?? null,
+    })),
+    targets: plan.targets.map((target) => ({
+      ...targetRequest(target),
+      id: target.details.id as number,
+      defaultValues: read.flatMap((_, index) => {
+        const value = target.values[index];
+        return value === undefined ? [] : [{ periodId: periodIds[index] as number, defaultValue: value }];
+      }),
+    })),
+  } as CapillaryTargetGroup;
+}
+
+/**
+ * What an update of `current` (as listed) would be refused for, found by planning it against the group the
+ * goal was read from: a plan marks it invalid instead of every run failing it. The update itself plans
+ * against the group as Capillary serves it then, and refuses the same way.
+ */
+export function capillaryUpdateIssues(current: Goal, patch: GoalPatch, today: IsoDate): ValidationIssue[] {
+  const group = groupAsRead(current, today);
+  try {
+    // Without the group (one Capillary could not take back as it is), what the desired goal alone shows.
+    if (group) planCapillaryUpdate(group, patch, today, current);
+    else planDesired(current, patch);
+    return [];
+  } catch (error) {
+    if (ValidationError.isInstance(error)) return [...error.issues];
+    if (UnsupportedError.isInstance(error)) return [{ path: error.field ?? '', message: error.message }];
+    throw error;
+  }
 }
 
 /** Group-level settings and the KPI are fixed once a group exists. */
@@ -372,6 +465,7 @@ function checkMeasureAndSettings(currentGoal: Goal, desired: GoalInput, plan: Ca
     desired.measure.kind !== currentGoal.measure.kind
   ) {
     unsupported(
+      'measure',
       `change what a target group measures (${currentGoal.measure.metric} to ${desired.measure.metric})`,
     );
   }
@@ -399,7 +493,13 @@ function checkMeasureAndSettings(currentGoal: Goal, desired: GoalInput, plan: Ca
     (key) => !sameJson(before[key as 'frequency'] ?? null, after[key as 'frequency'] ?? null),
   );
   if (recurrenceChanged || frequencyChanged) changed.push('schedule.recurrence');
-  if (changed.length > 0) unsupported(`change ${changed.join(', ')} of an existing target group`);
+  if (changed.length > 0) {
+    const field =
+      changed.length === 1 && changed[0] === 'schedule.recurrence'
+        ? 'schedule.recurrence'
+        : 'extensions.capillary';
+    unsupported(field, `change ${changed.join(', ')} of an existing target group`);
+  }
 }
 
 /** `PUT /targetGroups/{id}/targetPeriods` items (description is required there, per the OpenAPI schema). */

@@ -601,14 +601,13 @@ describe('update: the edit endpoint changes name, description and expressions on
     const { adapter, writes } = kit();
     const { goal } = await adapter.create(quarterly());
     const periods = (goal.schedule.periods ?? []).map(({ id: _id, ...period }) => period);
-    const error = await failure(
-      adapter.update(goal.id, {
-        schedule: { start: '2026-01-01', end: '2026-03-31', periods: change(periods) as never },
-      }),
-    );
+    const patch = { schedule: { start: '2026-01-01', end: '2026-03-31', periods: change(periods) as never } };
+    const error = await failure(adapter.update(goal.id, patch));
     expect(UnsupportedError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(message);
     expect(writes()).toEqual(['POST /v3/targetGroups']);
+    // A plan knows it from the goal as read.
+    expect(adapter.checkUpdate(goal, patch)).toEqual([{ path: 'schedule.periods', message: error.message }]);
   });
 
   it.each([
@@ -647,6 +646,13 @@ describe('update: the edit endpoint changes name, description and expressions on
     expect(UnsupportedError.isInstance(await failure(adapter.update(goal.id, { status: 'active' })))).toBe(
       true,
     );
+    // Capillary answers writes to a deactivated group with 310017, "not found or deactivated" (reference §4.5).
+    const renamed = await failure(adapter.update(goal.id, { title: 'Q1 spend, renamed' }));
+    expect(UnsupportedError.isInstance(renamed) && [renamed.field, renamed.message]).toEqual([
+      'status',
+      `capillary cannot change target group ${goal.id}: it is deactivated`,
+    ]);
+    expect(writes()).toEqual(['POST /v3/targetGroups', `DELETE /v3/targetGroups/${goal.id}`]);
   });
 
   it('checks what a patch alone shows before any request', async () => {
