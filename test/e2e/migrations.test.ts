@@ -4,11 +4,14 @@
  */
 import {
   apply,
+  createMemoryAdapter,
   exportNdjson,
   type GoalAdapter,
+  type GoalPatchDraft,
   importNdjson,
   MemoryIdMapStore,
   type MigrationPlan,
+  migrate,
   plan,
 } from '@goalbridge/core';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +141,64 @@ describe('ambiguous creates', () => {
     const summary = await apply(planned, { target: target.adapter });
     expect(summary.counts).toMatchObject({ created: planned.counts.create, failed: planned.counts.invalid });
     expect(await countGoals(target.adapter)).toBe(planned.counts.create);
+  }, 60_000);
+});
+
+describe('updates the target cannot make', () => {
+  it('into capillary: planned invalid with the reason the write fails with; a title taken gets a number', async () => {
+    const year = new Date().getUTCFullYear();
+    const source = createMemoryAdapter({
+      provider: 'origin',
+      goals: Array.from({ length: 8 }, (_, n) => ({
+        title: `Monthly spend ${n + 1}`,
+        measure: { kind: 'money', metric: 'spend' },
+        target: { value: `${n + 1}000` },
+        schedule: { start: `${year - 1}-01-01`, end: `${year + 1}-12-31`, recurrence: 'monthly' },
+      })),
+    });
+    const target = testProvider('capillary');
+    const idMap = new MemoryIdMapStore();
+    const options = { ...DEFAULTS_FOR.capillary, idMap };
+    expect((await migrate(source, target.adapter, options)).summary?.counts.created).toBe(8);
+
+    // Starting a month earlier moves every period's dates, and last year's periods have ended. Two goals
+    // take the title of a third, which Capillary refuses for a second group (310069): they get numbers.
+    const changes: (() => GoalPatchDraft)[] = [
+      () => ({ title: 'Monthly spend 2' }),
+      () => ({ schedule: { start: `${year - 2}-12-01`, end: `${year + 1}-12-31`, recurrence: 'monthly' } }),
+      () => ({ target: { value: '9999' } }),
+      () => ({ schedule: { start: `${year - 1}-01-01`, end: `${year + 2}-01-31`, recurrence: 'monthly' } }),
+    ];
+    for (const [index, goal] of (await listGoals(source)).entries())
+      await source.update(goal.id, changes[index % 4]?.() ?? {});
+
+    const planned = await plan(source, target.adapter, options);
+    const refused = planned.items.filter((item) => item.action === 'invalid');
+    expect(refused.map((item) => item.title)).toEqual(['Monthly spend 2', 'Monthly spend 6']);
+    for (const item of refused) {
+      expect(item.action === 'invalid' && item.issues).toEqual([
+        {
+          path: 'schedule.periods',
+          message: 'capillary cannot change the dates of period Cycle_1: it has ended',
+        },
+      ]);
+    }
+    expect(planned.counts).toMatchObject({ update: 6, invalid: 2 });
+    const titles = planned.items.flatMap((item) => (item.action === 'update' ? [item.patch.title] : []));
+    expect(titles.filter(Boolean)).toEqual(['Monthly spend 2 (2)', 'Monthly spend 2 (3)']);
+
+    // The same plan without the prediction: exactly those updates fail, for the same reason, and no other.
+    const blind: GoalAdapter = { ...target.adapter, checkUpdate: () => [] };
+    const unchecked = await plan(source, blind, options);
+    expect(unchecked.counts).toMatchObject({ update: 8, invalid: 0 });
+    const summary = await apply(unchecked, { target: target.adapter, idMap });
+    expect(summary.counts).toMatchObject({ updated: 6, failed: 2 });
+    expect(summary.failures.map((failure) => [failure.title, failure.reason])).toEqual(
+      refused.map((item) => [
+        item.title,
+        'capillary cannot change the dates of period Cycle_1: it has ended',
+      ]),
+    );
   }, 60_000);
 });
 

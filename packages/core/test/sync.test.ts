@@ -246,6 +246,33 @@ describe('plan', () => {
     expect(inner.goals().map((g) => g.title)).toEqual(['Q3 push', 'Goal 2']);
   });
 
+  it('numbers a title an update would give a second goal in a target that needs unique ones', async () => {
+    const inner = createMemoryAdapter({ provider: 'unique' });
+    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [goal(1), goal(2), goal(3)],
+      createId: (n) => `s${n}`,
+    });
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, unique, { ownerMap: sameOwner, idMap });
+    await from.update('s2', { title: 'Goal 1' });
+    await from.update('s3', { title: 'goal 1 ' });
+    const renamed = await plan(from, unique, { ownerMap: sameOwner, idMap });
+    expect(renamed.items.map((item) => (item.action === 'update' ? item.patch.title : item.action))).toEqual([
+      'unchanged',
+      'Goal 1 (2)',
+      'goal 1 (3)',
+    ]);
+    expect(renamed.items[1]?.warnings).toContainEqual(
+      expect.objectContaining({ field: 'title', action: 'added a number', detail: 'Goal 1 (2)' }),
+    );
+    await apply(renamed, { target: unique, idMap });
+    expect(inner.goals().map((g) => g.title)).toEqual(['Goal 1', 'Goal 1 (2)', 'goal 1 (3)']);
+    const again = await plan(from, unique, { ownerMap: sameOwner, idMap });
+    expect(again.items.map((item) => item.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+
   it('fills a start date and a recurrence for targets that need them', async () => {
     const inner = createMemoryAdapter({ provider: 'strict' });
     const needsRecurrence: GoalAdapter = {

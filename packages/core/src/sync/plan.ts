@@ -254,12 +254,11 @@ function findInTarget(
   const match = index.match(entry, keyOf(input), same(input));
   const unique = target.capabilities.uniqueTitles === true;
   if (match) {
-    // Keep the number an earlier run gave the title, while another goal still has the title without it.
-    const kept =
-      unique && isNumberedTitle(match.goal.title, input.title) && index.titleTaken(input.title)
-        ? { ...input, title: match.goal.title }
-        : input;
-    return { input: kept, match, warnings: kept === input ? [] : [renamed(kept.title)], issues: [] };
+    if (!unique) return { input, match, warnings: [], issues: [] };
+    const title = titleForUpdate(input.title, match.goal.title, index);
+    index.reserveTitle(title);
+    if (title === input.title) return { input, match, warnings: [], issues: [] };
+    return { input: { ...input, title }, match, warnings: [renamed(title)], issues: [] };
   }
   if (!unique || !index.titleTaken(input.title)) return { input, match: undefined, warnings: [], issues: [] };
   for (let n = 2; ; n++) {
@@ -269,6 +268,19 @@ function findInTarget(
       const issues = target.check(candidate).issues.filter((issue) => issue.path === 'title');
       return { input: candidate, match: earlier, warnings: [renamed(candidate.title)], issues };
     }
+  }
+}
+
+/**
+ * The title a target goal that needs a unique one keeps or gets: `title`, unless another goal has it (or an
+ * earlier item of this plan took it); then the number an earlier run gave it, or the first free number.
+ */
+function titleForUpdate(title: string, current: string, index: TargetIndex): string {
+  if (normalizeTitle(title) === normalizeTitle(current) || !index.titleTaken(title)) return title;
+  if (isNumberedTitle(current, title)) return current;
+  for (let n = 2; ; n++) {
+    const candidate = numbered(title, n);
+    if (!index.titleTaken(candidate)) return candidate;
   }
 }
 
