@@ -174,7 +174,7 @@ describe('updates the target cannot make', () => {
 
     const planned = await plan(source, target.adapter, options);
     const refused = planned.items.filter((item) => item.action === 'invalid');
-    expect(refused.map((item) => item.title)).toEqual(['Monthly spend 2', 'Monthly spend 6']);
+    expect(refused.map((item) => item.source)).toEqual(['origin:mem-2', 'origin:mem-6']);
     for (const item of refused) {
       expect(item.action === 'invalid' && item.issues).toEqual([
         {
@@ -193,9 +193,9 @@ describe('updates the target cannot make', () => {
     expect(unchecked.counts).toMatchObject({ update: 8, invalid: 0 });
     const summary = await apply(unchecked, { target: target.adapter, idMap });
     expect(summary.counts).toMatchObject({ updated: 6, failed: 2 });
-    expect(summary.failures.map((failure) => [failure.title, failure.reason])).toEqual(
+    expect(summary.failures.map((failure) => [failure.source, failure.reason])).toEqual(
       refused.map((item) => [
-        item.title,
+        item.source,
         'capillary cannot change the dates of period Cycle_1: it has ended',
       ]),
     );

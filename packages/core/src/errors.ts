@@ -179,8 +179,18 @@ export class UnsupportedError extends GoalbridgeError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), field: this.field };
+    return { ...super.toJSON(), ...(this.field === undefined ? {} : { field: this.field }) };
   }
+}
+
+/**
+ * What a refused write says as issues: a ValidationError's own, or an UnsupportedError as one issue on the
+ * field it names; `undefined` for any other error. Checks that predict a refusal report it this way.
+ */
+export function refusalIssues(error: unknown): ValidationIssue[] | undefined {
+  if (ValidationError.isInstance(error)) return [...error.issues];
+  if (UnsupportedError.isInstance(error)) return [{ path: error.field ?? '', message: error.message }];
+  return undefined;
 }
 
 /** A failure that may pass: 5xx, connection reset, maintenance. */

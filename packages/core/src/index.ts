@@ -44,6 +44,7 @@ export {
   PermissionError,
   RateLimitError,
   type RateLimitKind,
+  refusalIssues,
   TimeoutError,
   TransientError,
   UnsupportedError,

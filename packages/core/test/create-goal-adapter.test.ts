@@ -112,6 +112,16 @@ describe('checkUpdate: what an update of a goal as read would be refused for, se
     expect(sent).toEqual([]);
   });
 
+  it('leaves the update to decide when the driver’s check throws', () => {
+    const adapter = createGoalAdapter({
+      ...preparedDriver(['update'], []),
+      checkUpdate: () => {
+        throw new TypeError('a bug in the prediction');
+      },
+    });
+    expect(adapter.checkUpdate(GOAL, { title: 'More deals' })).toEqual([]);
+  });
+
   it('uses checkPatch for a driver without prepared writes, and refuses an undeclared update', () => {
     const driver: GoalDriver = {
       provider: 'plain',
@@ -127,8 +137,12 @@ describe('checkUpdate: what an update of a goal as read would be refused for, se
     ]);
     expect(createGoalAdapter(driver).checkUpdate(GOAL, { title: 'fine' })).toEqual([]);
     const readOnly = createGoalAdapter({ ...driver, capabilities: capabilities(['list']) });
-    expect(readOnly.checkUpdate(GOAL, { title: 'fine' })).toEqual([
-      { path: '', message: 'plain does not support update' },
-    ]);
+    const { update: _update, ...withoutUpdate } = driver;
+    const declaredOnly = createGoalAdapter(withoutUpdate);
+    for (const adapter of [readOnly, declaredOnly]) {
+      expect(adapter.checkUpdate(GOAL, { title: 'fine' })).toEqual([
+        { path: '', message: 'plain does not support update' },
+      ]);
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PermissionError,
   RateLimitError,
+  refusalIssues,
   TimeoutError,
   TransientError,
   UnsupportedError,
@@ -82,6 +83,20 @@ describe('error family', () => {
     expect(error.field).toBe('measure');
     expect(error.toJSON()).toMatchObject({ code: 'unsupported', field: 'measure', provider: 'capillary' });
     expect(new UnsupportedError('no deletes').field).toBeUndefined();
+    expect(new UnsupportedError('no deletes').toJSON()).not.toHaveProperty('field');
+  });
+
+  it('reads a refusal as issues: validation issues, or the unsupported change on its field', () => {
+    const issues = [{ path: 'title', message: 'too long' }];
+    expect(refusalIssues(new ValidationError(issues))).toEqual(issues);
+    expect(refusalIssues(new UnsupportedError('cannot move it', { field: 'schedule.periods' }))).toEqual([
+      { path: 'schedule.periods', message: 'cannot move it' },
+    ]);
+    expect(refusalIssues(new UnsupportedError('cannot delete'))).toEqual([
+      { path: '', message: 'cannot delete' },
+    ]);
+    expect(refusalIssues(new TransientError('503'))).toBeUndefined();
+    expect(refusalIssues(new Error('bug'))).toBeUndefined();
   });
 
   it('describes a rate limit with its kind and reset', () => {

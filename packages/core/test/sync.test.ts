@@ -273,6 +273,41 @@ describe('plan', () => {
     expect(again.items.map((item) => item.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
   });
 
+  it('gives a renamed goal a title only when it will carry it, and numbers a swap for one run', async () => {
+    const inner = createMemoryAdapter({ provider: 'unique' });
+    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [goal(1), goal(2)],
+      createId: (n) => `s${n}`,
+    });
+    const idMap = new MemoryIdMapStore();
+    await migrate(from, unique, { ownerMap: sameOwner, idMap });
+    const newcomer = await from.create({ ...goal(3), title: 'Goal 9' });
+    await from.update('s1', { title: 'Goal 9' });
+    // Skipped, s1 keeps its title: the new goal takes "Goal 9" without a number.
+    const skipping = await plan(from, unique, { ownerMap: sameOwner, idMap, conflict: 'skip' });
+    expect(skipping.items.map((item) => [item.action, item.action === 'create' && item.input.title])).toEqual(
+      [
+        ['skip', false],
+        ['unchanged', false],
+        ['create', 'Goal 9'],
+      ],
+    );
+    await from.delete(newcomer.goal.id);
+
+    // Two goals swap titles: each title is still the other goal's in this run, so both get a number ...
+    await from.update('s1', { title: 'Goal 2' });
+    await from.update('s2', { title: 'Goal 1' });
+    await migrate(from, unique, { ownerMap: sameOwner, idMap });
+    expect(inner.goals().map((g) => g.title)).toEqual(['Goal 2 (2)', 'Goal 1 (2)']);
+    // ... which the next run drops, and the run after that finds nothing to do.
+    await migrate(from, unique, { ownerMap: sameOwner, idMap });
+    expect(inner.goals().map((g) => g.title)).toEqual(['Goal 2', 'Goal 1']);
+    const settled = await plan(from, unique, { ownerMap: sameOwner, idMap });
+    expect(settled.items.map((item) => item.action)).toEqual(['unchanged', 'unchanged']);
+  });
+
   it('fills a start date and a recurrence for targets that need them', async () => {
     const inner = createMemoryAdapter({ provider: 'strict' });
     const needsRecurrence: GoalAdapter = {

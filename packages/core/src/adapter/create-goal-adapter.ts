@@ -13,11 +13,15 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
   const { provider, capabilities } = driver;
   const declared = new Set<Operation>(capabilities.operations);
 
+  /** Whether `operation` is declared and `method` implements it. */
+  function supports(operation: Operation, method: unknown): boolean {
+    return declared.has(operation) && typeof method === 'function';
+  }
+
   /** Throws UnsupportedError unless `operation` is declared and `method` implements it. */
   function requireSupport(operation: Operation, method: unknown): void {
-    if (!declared.has(operation) || typeof method !== 'function') {
+    if (!supports(operation, method))
       throw new UnsupportedError(`${provider} does not support ${operation}`, { provider });
-    }
   }
 
   function implementation<K extends Operation>(operation: K): NonNullable<GoalDriver[K]> {
@@ -44,9 +48,13 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     return driver.checkInput?.(parsed.data) ?? { issues: [], warnings: [] };
   }
 
-  /** The patch's own check (as `update` makes it), then the driver's check against the current goal. */
+  /**
+   * The patch's own check (as `update` makes it), then the driver's check against the current goal. That one
+   * only predicts: when it throws, the update is left to decide.
+   */
   function checkUpdate(current: Goal, draft: unknown): ValidationIssue[] {
-    if (!declared.has('update')) return [{ path: '', message: `${provider} does not support update` }];
+    if (!supports('update', driver.prepareUpdate ?? driver.update))
+      return [{ path: '', message: `${provider} does not support update` }];
     const parsed = GoalPatchSchema.safeParse(draft);
     if (!parsed.success) return toValidationIssues(parsed.error);
     const patch = parsed.data;
@@ -54,7 +62,11 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
       ? driver.prepareUpdate(current.id, patch).issues
       : (driver.checkPatch?.(patch).issues ?? []);
     if (issues.length > 0) return issues;
-    return driver.checkUpdate?.(current, patch) ?? [];
+    try {
+      return driver.checkUpdate?.(current, patch) ?? [];
+    } catch {
+      return [];
+    }
   }
 
   return {

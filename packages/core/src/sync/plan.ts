@@ -226,16 +226,26 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   // not a failure in every run.
   const refused = target.checkUpdate(match.goal, patch);
   if (refused.length > 0) return { ...base, action: 'invalid', issues: refused, warnings };
+  // Only a goal that will carry its new title takes it from the others.
+  index.reserveTitle(input.title);
   return { ...common, action: 'update', patch };
 }
 
 /** A title with a number, as a target that needs unique titles gets it: "Q3 revenue (2)". */
 const numbered = (title: string, n: number) => `${title.trimEnd()} (${n})`;
 
+/** The first numbered form of `title` ("X (2)", "X (3)", …) that `accept` takes. */
+function firstNumbered(title: string, accept: (candidate: string) => boolean): string {
+  for (let n = 2; ; n++) {
+    const candidate = numbered(title, n);
+    if (accept(candidate)) return candidate;
+  }
+}
+
 /**
  * The target goal this input corresponds to, if any. A target that needs unique titles gets a numbered title
  * for a goal whose title is taken by another goal — the same number on every run, since an earlier copy is
- * found under it before a new number is tried.
+ * found under it before a new number is tried — and so does an update to a title another goal has.
  */
 function findInTarget(
   input: GoalInput,
@@ -254,34 +264,32 @@ function findInTarget(
   const match = index.match(entry, keyOf(input), same(input));
   const unique = target.capabilities.uniqueTitles === true;
   if (match) {
-    if (!unique) return { input, match, warnings: [], issues: [] };
-    const title = titleForUpdate(input.title, match.goal.title, index);
-    index.reserveTitle(title);
+    const title = unique ? titleForUpdate(input.title, match.goal.title, index) : input.title;
     if (title === input.title) return { input, match, warnings: [], issues: [] };
     return { input: { ...input, title }, match, warnings: [renamed(title)], issues: [] };
   }
   if (!unique || !index.titleTaken(input.title)) return { input, match: undefined, warnings: [], issues: [] };
-  for (let n = 2; ; n++) {
-    const candidate = { ...input, title: numbered(input.title, n) };
-    const earlier = index.match(undefined, keyOf(candidate), same(candidate));
-    if (earlier || !index.titleTaken(candidate.title)) {
-      const issues = target.check(candidate).issues.filter((issue) => issue.path === 'title');
-      return { input: candidate, match: earlier, warnings: [renamed(candidate.title)], issues };
-    }
-  }
+  let earlier = undefined as TargetMatch | undefined;
+  const title = firstNumbered(input.title, (candidate) => {
+    const numberedInput = { ...input, title: candidate };
+    earlier = index.match(undefined, keyOf(numberedInput), same(numberedInput));
+    return earlier !== undefined || !index.titleTaken(candidate);
+  });
+  const candidate = { ...input, title };
+  const issues = target.check(candidate).issues.filter((issue) => issue.path === 'title');
+  return { input: candidate, match: earlier, warnings: [renamed(title)], issues };
 }
 
 /**
  * The title a target goal that needs a unique one keeps or gets: `title`, unless another goal has it (or an
- * earlier item of this plan took it); then the number an earlier run gave it, or the first free number.
+ * earlier item of this plan took it); then the number an earlier run gave it, or the first free number. A
+ * title a goal gives up in this run stays taken until the next: two goals that swap titles, or a new goal
+ * under a title another one left, carry a number for one run.
  */
 function titleForUpdate(title: string, current: string, index: TargetIndex): string {
   if (normalizeTitle(title) === normalizeTitle(current) || !index.titleTaken(title)) return title;
   if (isNumberedTitle(current, title)) return current;
-  for (let n = 2; ; n++) {
-    const candidate = numbered(title, n);
-    if (!index.titleTaken(candidate)) return candidate;
-  }
+  return firstNumbered(title, (candidate) => !index.titleTaken(candidate));
 }
 
 /** Whether `title` is `base` with a number the engine adds for targets that need unique titles. */

@@ -29,7 +29,7 @@ export interface TargetIndex {
   isGone(id: string): boolean;
   /** Whether a goal in the target, or one already planned, has this title (compared normalized). */
   titleTaken(title: string): boolean;
-  /** Reserves a title for a planned create. */
+  /** Reserves a title for a planned create or update. */
   reserveTitle(title: string): void;
   readonly size: number;
 }
