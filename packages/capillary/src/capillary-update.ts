@@ -13,6 +13,7 @@ import {
   InvalidResponseError,
   type IsoDate,
   type MappingWarning,
+  refusalIssues,
   toGoalInput,
   UnsupportedError,
   ValidationError,
@@ -116,11 +117,29 @@ export function desiredGoal(current: Goal, patch: GoalPatch): GoalInput {
   return merged;
 }
 
+/**
+ * A period's status by its dates. With a margin, a bound that close to today could go either way (Capillary
+ * reads "today" in its cluster's time zone): UNKNOWN, which refuses nothing.
+ */
+function statusByDates(start: IsoDate, end: IsoDate, today: IsoDate, marginDays = 0): string {
+  const earliest = addDays(today, -marginDays);
+  const latest = addDays(today, marginDays);
+  if (end < earliest) return 'ENDED';
+  if (start > latest) return 'NOT_STARTED';
+  return start <= earliest && end >= latest ? 'RUNNING' : 'UNKNOWN';
+}
+
+/** The other spellings of the status (reference §2.1: request values, and one docs row's LIVE). */
+const STATUS_ALIASES: Readonly<Record<string, string>> = { LIVE: 'RUNNING', UPCOMING: 'NOT_STARTED' };
+/** UNKNOWN is no status Capillary gives: it marks a period a prediction cannot tell (see statusByDates). */
+const STATUSES = new Set(['NOT_STARTED', 'RUNNING', 'ENDED', 'UNKNOWN']);
+
+/** The status Capillary gives a period, in its canonical spelling; by the dates when it gives none we know. */
 function periodStatus(period: CapillaryPeriod, today: IsoDate): string {
-  if (period.periodStatus) return period.periodStatus;
-  const start = dateOnly(period.startDate);
-  const end = dateOnly(period.endDate);
-  return start > today ? 'NOT_STARTED' : end < today ? 'ENDED' : 'RUNNING';
+  const served = period.periodStatus?.toUpperCase() ?? '';
+  const status = STATUS_ALIASES[served] ?? served;
+  if (STATUSES.has(status)) return status;
+  return statusByDates(dateOnly(period.startDate), dateOnly(period.endDate), today);
 }
 
 /** Desired periods matched to current ones: by id, then ref, then start date. */
@@ -145,12 +164,16 @@ function matchPeriods(desired: PlannedPeriod[], current: readonly CapillaryPerio
   return { matches, removed: [...unmatched] };
 }
 
-function checkPeriodChange(current: CapillaryPeriod, period: PlannedPeriod, today: IsoDate): void {
+function checkPeriodChange(
+  current: CapillaryPeriod,
+  name: string,
+  period: PlannedPeriod,
+  today: IsoDate,
+): void {
   const startChanged = dateOnly(current.startDate) !== period.start;
   const endChanged = dateOnly(current.endDate) !== period.end;
   if (!startChanged && !endChanged) return;
   const status = periodStatus(current, today);
-  const name = current.refCode ?? String(current.id);
   // Reference §4.8 (update-target-period): ENDED cannot change; RUNNING may change only its end date.
   if (status === 'ENDED') unsupported('schedule.periods', `change the dates of period ${name}: it has ended`);
   if (status === 'RUNNING' && startChanged)
@@ -241,9 +264,21 @@ function valueIdsByPeriod(target: CapillaryTarget): Map<number, number> {
   return valueIds;
 }
 
-/** The Goal field that holds target number `index`: the measure for the first, an extension for the others. */
-function targetField(index: number): string {
-  return index === 0 ? 'measure' : `extensions.capillary.additionalTargets.${index - 1}`;
+/** Where the Goal keeps each target field of the first target; the others live in `additionalTargets`. */
+const FIRST_TARGET_FIELDS: Readonly<Record<string, string>> = {
+  targetEntity: 'measure.metric',
+  targetType: 'measure.metric',
+  eventName: 'measure.scope',
+  extendedFieldInfo: 'measure.scope',
+  enrolmentMethod: 'extensions.capillary.target',
+  targetMilestoneTriggers: 'extensions.capillary.target',
+  active: 'extensions.capillary.target',
+};
+
+/** The Goal field that holds `field` of target number `index` (the target itself without a field). */
+function targetField(index: number, field?: string): string {
+  if (index > 0) return `extensions.capillary.additionalTargets.${index - 1}`;
+  return field === undefined ? 'measure' : (FIRST_TARGET_FIELDS[field] ?? 'measure');
 }
 
 function matchTarget(
@@ -307,7 +342,7 @@ export function planCapillaryUpdate(
       newPeriods.push(period);
       return;
     }
-    checkPeriodChange(match, period, today);
+    checkPeriodChange(match, periodRef(match, currentPeriods.indexOf(match)), period, today);
     if (periodDiffers(match, currentPeriods.indexOf(match), period))
       changedPeriods.push({ id: match.id, period });
   });
@@ -318,16 +353,16 @@ export function planCapillaryUpdate(
   const matchedTargets = new Set<CapillaryTarget>();
   plan.targets.forEach((target, index) => {
     const match = matchTarget(target, index, currentTargets);
-    const where = targetField(index);
-    if (!match) unsupported(where, `add target ${target.name} to an existing group`);
+    if (!match) unsupported(targetField(index), `add target ${target.name} to an existing group`);
     matchedTargets.add(match);
     const wanted = targetRequest(target) as Record<string, unknown>;
     const existing = currentTargetRequest(match);
     const differs = (field: string) => !sameJson(wanted[field] ?? null, existing[field] ?? null);
     const fixed = FIXED_TARGET_FIELDS.filter(differs);
-    if (fixed.length > 0) unsupported(where, `change ${fixed.join(', ')} of target ${match.name}`);
+    if (fixed.length > 0)
+      unsupported(targetField(index, fixed[0]), `change ${fixed.join(', ')} of target ${match.name}`);
     if ((wanted.active ?? true) !== (existing.active ?? true))
-      unsupported(where, `change whether target ${match.name} is active`);
+      unsupported(targetField(index, 'active'), `change whether target ${match.name} is active`);
     if (EXPRESSION_FIELDS.some(differs)) {
       expressionEdits.push(
         compact({
@@ -390,19 +425,8 @@ export function planCapillaryUpdate(
 }
 
 /**
- * A period's status as far as the dates tell it. Capillary reads "today" in its cluster's time zone, so a
- * bound within a day of today could go either way: such a period counts as not started, which refuses
- * nothing, and the update decides against the status Capillary serves then.
- */
-function statusFromDates(start: IsoDate, end: IsoDate, today: IsoDate): string {
-  if (end < addDays(today, -1)) return 'ENDED';
-  if (start > addDays(today, 1)) return 'NOT_STARTED';
-  return start <= addDays(today, -1) && end >= addDays(today, 1) ? 'RUNNING' : 'NOT_STARTED';
-}
-
-/**
  * The group a goal was read from, as far as planning an update looks at it: periods with their ids, dates,
- * names, settings and status (see {@link statusFromDates}), and targets with their ids, fields and values
+ * names, settings and status (see {@link statusByDates}), and targets with their ids, fields and values
  * by period id. `undefined` for a goal that does not carry them (not read from Capillary, or a group
  * Capillary could not take back as it is).
  */
@@ -424,7 +448,8 @@ function groupAsRead(goal: Goal, today: IsoDate): CapillaryTargetGroup | undefin
       startDate: period.start,
       endDate: period.end,
       refCode: period.ref,
-      periodStatus: statusFromDates(period.start, period.end, today),
+      // Within a day of today the update decides, against the status Capillary serves then.
+      periodStatus: statusByDates(period.start, period.end, today, 1),
       description: period.details?.description ?? null,
       active: period.details?.active ?? null,
     })),
@@ -452,8 +477,8 @@ export function capillaryUpdateIssues(current: Goal, patch: GoalPatch, today: Is
     else planDesired(current, patch);
     return [];
   } catch (error) {
-    if (ValidationError.isInstance(error)) return [...error.issues];
-    if (UnsupportedError.isInstance(error)) return [{ path: error.field ?? '', message: error.message }];
+    const issues = refusalIssues(error);
+    if (issues) return issues;
     throw error;
   }
 }
