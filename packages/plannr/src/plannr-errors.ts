@@ -9,13 +9,13 @@ import {
   type GoalbridgeError,
   type HttpResponse,
   messageFromBody,
-  parseRetryAfter,
   RateLimitError,
   UnsupportedError,
   ValidationError,
   type ValidationIssue,
 } from '@goalbridge/core';
 import { PLANNR_PROVIDER, plannrFieldToGoalPath } from './plannr-api.ts';
+import { plannrResetAt } from './plannr-rate-limits.ts';
 
 /** The `classifyResponse` of the Plannr HTTP client. */
 export function classifyPlannrResponse(response: HttpResponse): GoalbridgeError | undefined {
@@ -31,7 +31,7 @@ export function classifyPlannrResponse(response: HttpResponse): GoalbridgeError 
     });
   }
   if (status === 429) {
-    const resetAt = rateLimitResetAt(response);
+    const resetAt = plannrResetAt(response.headers);
     return new RateLimitError(message, {
       ...options,
       kind: 'burst',
@@ -82,13 +82,4 @@ export function validationIssues(body: unknown, fallback: string): ValidationIss
     })),
   );
   return issues.length > 0 ? issues : [{ path: '', message: fallback }];
-}
-
-/** When the limit lifts (epoch ms): `Retry-After` (seconds), else `X-RateLimit-Reset` (unix seconds), as Laravel's throttle sends them. */
-function rateLimitResetAt(response: HttpResponse): number | undefined {
-  const now = Date.now();
-  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now);
-  if (retryAfter !== undefined) return now + retryAfter;
-  const reset = Number(response.headers.get('x-ratelimit-reset') ?? Number.NaN);
-  return Number.isFinite(reset) && reset > 0 ? Math.max(now, reset * 1000) : undefined;
 }

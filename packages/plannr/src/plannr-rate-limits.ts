@@ -2,7 +2,12 @@
  * Plannr's published limit — 500 requests per minute per user [S16] (reference §2.6) — scheduled up front,
  * and the `X-RateLimit-*` headers read back so requests made elsewhere with the same user are accounted for.
  */
-import type { HttpResponse, RateLimitObservation, RateLimitRule } from '@goalbridge/core';
+import {
+  type HttpResponse,
+  parseRetryAfter,
+  type RateLimitObservation,
+  type RateLimitRule,
+} from '@goalbridge/core';
 
 /** The rule name the server's headers feed; name a custom rule this to keep that link. */
 export const PLANNR_RATE_LIMIT_RULE = 'per-minute';
@@ -15,15 +20,18 @@ export const PLANNR_RATE_LIMITS: readonly RateLimitRule[] = [
 export function readPlannrRateLimits(response: HttpResponse): RateLimitObservation[] {
   const remaining = integerHeader(response.headers, 'x-ratelimit-remaining');
   if (remaining === undefined) return [];
-  const reset = integerHeader(response.headers, 'x-ratelimit-reset');
-  const retryAfter = integerHeader(response.headers, 'retry-after');
-  const resetAt =
-    reset !== undefined
-      ? reset * 1000
-      : retryAfter !== undefined
-        ? Date.now() + retryAfter * 1000
-        : undefined;
-  return [{ rule: PLANNR_RATE_LIMIT_RULE, remaining, resetAt }];
+  return [{ rule: PLANNR_RATE_LIMIT_RULE, remaining, resetAt: plannrResetAt(response.headers) }];
+}
+
+/**
+ * When the limit lifts (epoch ms): `Retry-After` (seconds or a date), else `X-RateLimit-Reset` (unix
+ * seconds), as Laravel's throttle sends them on a 429.
+ */
+export function plannrResetAt(headers: Headers, now = Date.now()): number | undefined {
+  const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
+  if (retryAfter !== undefined) return now + retryAfter;
+  const reset = integerHeader(headers, 'x-ratelimit-reset');
+  return reset === undefined || reset === 0 ? undefined : Math.max(now, reset * 1000);
 }
 
 function integerHeader(headers: Headers, name: string): number | undefined {

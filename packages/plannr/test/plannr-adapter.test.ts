@@ -730,9 +730,14 @@ describe('rate limits (500 per minute per user [S16])', () => {
     expect(headers({ 'X-Ratelimit-Remaining': '42' })).toEqual([
       { rule: 'per-minute', remaining: 42, resetAt: undefined },
     ]);
-    expect(headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1777000000' })).toEqual([
-      { rule: 'per-minute', remaining: 0, resetAt: 1_777_000_000_000 },
+    const reset = Math.ceil(Date.now() / 1000) + 40;
+    expect(headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) })).toEqual([
+      { rule: 'per-minute', remaining: 0, resetAt: reset * 1000 },
     ]);
+    // Retry-After first, as the error a 429 becomes reads it: both say when the limit lifts.
+    const [retry] = headers({ 'X-RateLimit-Remaining': '0', 'Retry-After': '7', 'X-RateLimit-Reset': '1' });
+    expect((retry?.resetAt ?? 0) - Date.now()).toBeGreaterThan(6_000);
+    expect((retry?.resetAt ?? 0) - Date.now()).toBeLessThanOrEqual(7_000);
     expect(headers({})).toEqual([]);
   });
 });
