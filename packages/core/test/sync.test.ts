@@ -781,6 +781,34 @@ describe('apply', () => {
     ]);
   });
 
+  it('names each example by its source once, when a warning’s detail is the source itself', async () => {
+    const inner = target();
+    const forgetful: GoalAdapter = {
+      ...inner,
+      check: (input) => ({
+        issues: [],
+        warnings: [
+          {
+            field: 'origin',
+            reason: 'cannot record it',
+            action: 'dropped',
+            detail: `${input.origin?.provider}:${input.origin?.id}`,
+          },
+        ],
+      }),
+    };
+    const { summary } = await migrate(source(2), forgetful, { ownerMap: sameOwner });
+    expect(summary?.warnings).toEqual([
+      {
+        field: 'origin',
+        reason: 'cannot record it',
+        action: 'dropped',
+        count: 2,
+        examples: ['origin:s1', 'origin:s2'],
+      },
+    ]);
+  });
+
   it('writes nothing in a dry run', async () => {
     const to = target();
     const { plan: planned, summary } = await migrate(source(4), to, { ownerMap, dryRun: true });

@@ -84,8 +84,9 @@ export class SummaryBuilder {
       this.#warnings.set(id, group);
     }
     group.count++;
-    if (group.examples.length < 5)
-      group.examples.push(warning.detail ? `${item.source} (${warning.detail})` : item.source);
+    // A detail that only repeats the source (where a goal came from) is left out.
+    const detail = warning.detail === item.source ? undefined : warning.detail;
+    if (group.examples.length < 5) group.examples.push(detail ? `${item.source} (${detail})` : item.source);
   }
 
   build(): MigrationSummary {
