@@ -294,13 +294,17 @@ function matchTarget(
   );
 }
 
-/** The goal `patch` asks for and its plan; throws ValidationError when Capillary would refuse that goal. */
+/**
+ * The goal `patch` asks for and its plan, checked against what the current goal alone shows: throws
+ * ValidationError when Capillary would refuse that goal, UnsupportedError when its KPI or settings change.
+ */
 function planDesired(currentGoal: Goal, patch: GoalPatch) {
   const desired = desiredGoal(currentGoal, patch);
   // Periods without a value are allowed here; which may stay so is decided per target later.
   const checked = planCapillaryTargetGroup(desired, { allowMissingValues: true });
   if (!checked.plan)
     throw new ValidationError(checked.issues, { subject: 'goal update for capillary', provider: PROVIDER });
+  checkMeasureAndSettings(currentGoal, desired, checked.plan);
   return { desired, plan: checked.plan, warnings: checked.warnings };
 }
 
@@ -316,8 +320,6 @@ export function planCapillaryUpdate(
   currentGoal: Goal = capillaryTargetGroupToGoal(current).value,
 ): CapillaryUpdatePlan {
   const { desired, plan, warnings } = planDesired(currentGoal, patch);
-
-  checkMeasureAndSettings(currentGoal, desired, plan);
   const currentPeriods = current.periods ?? [];
   const { matches, removed } = matchPeriods(plan.periods, currentPeriods);
   // Periods expanded from a recurrence carry generated refs; matched ones keep the name they have.
