@@ -1,5 +1,11 @@
 /** Human summaries of plans and migrations. */
-import type { MigrationPlan, MigrationSummary, PlanItem, WarningGroup } from '@goalbridge/core';
+import {
+  type MigrationPlan,
+  type MigrationSummary,
+  type PlanItem,
+  type WarningGroup,
+  WarningGroups,
+} from '@goalbridge/core';
 import { duration, table } from './format.ts';
 
 export function planSummary(plan: MigrationPlan): string {
@@ -35,24 +41,9 @@ function groupRefusals(items: readonly PlanItem[]): { count: number; reason: str
 }
 
 export function groupPlanWarnings(items: readonly PlanItem[]): WarningGroup[] {
-  const groups = new Map<string, WarningGroup>();
-  for (const item of items) {
-    for (const warning of item.warnings) {
-      const id = `${warning.field}\u0000${warning.reason}\u0000${warning.action}`;
-      const group = groups.get(id) ?? {
-        field: warning.field,
-        reason: warning.reason,
-        action: warning.action,
-        count: 0,
-        examples: [],
-      };
-      group.count++;
-      if (group.examples.length < 3)
-        group.examples.push(warning.detail ? `${item.source} (${warning.detail})` : item.source);
-      groups.set(id, group);
-    }
-  }
-  return [...groups.values()].sort((a, b) => b.count - a.count);
+  const groups = new WarningGroups();
+  for (const item of items) for (const warning of item.warnings) groups.add(item.source, warning);
+  return groups.list();
 }
 
 export function warningTable(groups: readonly WarningGroup[]): string {

@@ -26,4 +26,4 @@ export {
   planGoal,
   planItems,
 } from './plan.ts';
-export type { MigrationSummary, WarningGroup } from './summary.ts';
+export { type MigrationSummary, type WarningGroup, WarningGroups } from './summary.ts';

@@ -27,6 +27,35 @@ export interface MigrationSummary {
   durationMs: number;
 }
 
+/** Warnings grouped by field, reason and action: counted, with up to five examples named by source goal. */
+export class WarningGroups {
+  readonly #groups = new Map<string, WarningGroup>();
+
+  add(source: string, warning: MappingWarning): void {
+    const id = `${warning.field}\u0000${warning.reason}\u0000${warning.action}`;
+    let group = this.#groups.get(id);
+    if (!group) {
+      group = {
+        field: warning.field,
+        reason: warning.reason,
+        action: warning.action,
+        count: 0,
+        examples: [],
+      };
+      this.#groups.set(id, group);
+    }
+    group.count++;
+    // A detail that only repeats the source (where a goal came from) is left out.
+    const detail = warning.detail === source ? undefined : warning.detail;
+    if (group.examples.length < 5) group.examples.push(detail ? `${source} (${detail})` : source);
+  }
+
+  /** The groups, largest first. */
+  list(): WarningGroup[] {
+    return [...this.#groups.values()].sort((a, b) => b.count - a.count);
+  }
+}
+
 export class SummaryBuilder {
   readonly #source: string;
   readonly #target: string;
@@ -35,7 +64,7 @@ export class SummaryBuilder {
   readonly #counts = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
   readonly #failures: MigrationSummary['failures'] = [];
   readonly #skips: MigrationSummary['skips'] = [];
-  readonly #warnings = new Map<string, WarningGroup>();
+  readonly #warnings = new WarningGroups();
   #recovered = 0;
   #stopped: MigrationSummary['stopped'];
 
@@ -63,30 +92,11 @@ export class SummaryBuilder {
     if (outcome === 'skipped')
       this.#skips.push({ source: item.source, title: item.title, reason: extra.reason ?? 'skipped' });
     for (const warning of uniqueWarnings([...item.warnings, ...(extra.warnings ?? [])]))
-      this.#addWarning(item, warning);
+      this.#warnings.add(item.source, warning);
   }
 
   stop(reason: string, resetAt?: Date): void {
     this.#stopped = resetAt ? { reason, resetAt: resetAt.toISOString() } : { reason };
-  }
-
-  #addWarning(item: PlanItem, warning: MappingWarning): void {
-    const id = `${warning.field}\u0000${warning.reason}\u0000${warning.action}`;
-    let group = this.#warnings.get(id);
-    if (!group) {
-      group = {
-        field: warning.field,
-        reason: warning.reason,
-        action: warning.action,
-        count: 0,
-        examples: [],
-      };
-      this.#warnings.set(id, group);
-    }
-    group.count++;
-    // A detail that only repeats the source (where a goal came from) is left out.
-    const detail = warning.detail === item.source ? undefined : warning.detail;
-    if (group.examples.length < 5) group.examples.push(detail ? `${item.source} (${detail})` : item.source);
   }
 
   build(): MigrationSummary {
@@ -98,7 +108,7 @@ export class SummaryBuilder {
       recovered: this.#recovered,
       failures: this.#failures,
       skips: this.#skips,
-      warnings: [...this.#warnings.values()].sort((a, b) => b.count - a.count),
+      warnings: this.#warnings.list(),
       ...(this.#stopped ? { stopped: this.#stopped } : {}),
       durationMs: Math.round(performance.now() - this.#started),
     };
