@@ -529,4 +529,27 @@ describe('excerpts of large answers', () => {
     }
     expect([...leakedPrefixes]).toEqual([]);
   });
+
+  it('keep no part of a credential echoed percent-encoded, much longer than it was sent', async () => {
+    const secret = 'k/'.repeat(40);
+    const echoed = encodeURIComponent(secret); // twice as long: 160 characters
+    const leaked = new Set<string>();
+    // An inline credential shortened by redaction shifts the encoded echo towards the part kept.
+    for (let inline = 250; inline <= 268; inline += 3) {
+      for (let filler = 1960; filler <= 1980; filler += 4) {
+        const body = `api_token=${'v'.repeat(inline)} ${'x'.repeat(filler)}${echoed}${'y'.repeat(5000)}`;
+        sequence('get', '/big', () => new Response(body, { status: 200 }));
+        const error = (await client({ retry: false, authHeaders: () => ({ 'x-api-token': secret }) })
+          .request({ method: 'GET', path: 'big' })
+          .catch((caught: unknown) => caught)) as InvalidResponseError;
+        const kept = (error.body ?? '').slice(0, 2000);
+        for (let length = 4; length <= echoed.length; length++) {
+          if (kept.endsWith(echoed.slice(0, length))) leaked.add(`${inline}:${filler}:${length}`);
+        }
+        expect(error.body).not.toContain(echoed);
+        server.resetHandlers();
+      }
+    }
+    expect([...leaked]).toEqual([]);
+  });
 });

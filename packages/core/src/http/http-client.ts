@@ -707,10 +707,10 @@ export function bodyExcerpt(response: HttpResponse): string {
   const source = ReadResponse.source(response);
   if (!source || source.raw.length <= MAX_BODY_IN_ERROR) return truncate(response.text);
   const { raw, secrets } = source;
-  // Redact a slice that stays longer than what is kept by more than any secret, even after redaction
-  // shortened it: a secret the slice cuts in two can then never reach the part kept.
-  const longest = Math.max(0, ...[...secrets.values()].map((secret) => secret.length));
-  const needed = MAX_BODY_IN_ERROR + longest + 64;
+  // Redact a slice that stays longer than what is kept by more than any secret as written (an encoded echo
+  // can be longer than the secret), even after redaction shortened it: a secret the slice cuts in two can
+  // then never reach the part kept.
+  const needed = MAX_BODY_IN_ERROR + secrets.longestWrittenForm() + 64;
   for (let size = needed + 256; size < raw.length; size *= 2) {
     const head = secrets.redact(raw.slice(0, size));
     if (head.length >= needed) return `${head.slice(0, MAX_BODY_IN_ERROR)}… (${raw.length} chars)`;

@@ -115,6 +115,14 @@ export class SecretRegistry {
     return this.#values;
   }
 
+  /** The length of the longest text a secret is redacted as: itself, or an encoded echo of it. */
+  longestWrittenForm(): number {
+    let longest = 0;
+    for (const value of this.#values)
+      for (const form of writtenForms(value)) longest = Math.max(longest, form.length);
+    return longest;
+  }
+
   redact(text: string): string {
     return redactText(text, this.#values);
   }
