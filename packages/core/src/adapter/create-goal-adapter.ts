@@ -1,8 +1,8 @@
 import { UnsupportedError, ValidationError, type ValidationIssue } from '../errors.ts';
-import { type Goal, GoalInputSchema, GoalPatchSchema } from '../model/goal.ts';
+import { type Goal, GoalInputSchema, type GoalPatch, GoalPatchSchema } from '../model/goal.ts';
 import { parseOrThrow, toValidationIssues } from '../model/validate.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import type { GoalAdapter, GoalDriver, Operation } from './contract.ts';
+import type { GoalAdapter, GoalDriver, Operation, PreparedWrite } from './contract.ts';
 
 /**
  * Wraps a provider driver in the guarantees every adapter gives: undeclared operations throw
@@ -48,6 +48,16 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     return driver.checkInput?.(parsed.data) ?? { issues: [], warnings: [] };
   }
 
+  /** The patch's own check, as an update of `id` makes it: the prepared write's issues, or `checkPatch`'s. */
+  function checkedPatch(
+    id: string,
+    patch: GoalPatch,
+  ): { issues: ValidationIssue[]; prepared?: PreparedWrite } {
+    if (!driver.prepareUpdate) return { issues: driver.checkPatch?.(patch).issues ?? [] };
+    const prepared = driver.prepareUpdate(id, patch);
+    return { issues: prepared.issues, prepared };
+  }
+
   /**
    * The patch's own check (as `update` makes it), then the driver's check against the current goal. That one
    * only predicts: when it throws, the update is left to decide.
@@ -58,9 +68,7 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     const parsed = GoalPatchSchema.safeParse(draft);
     if (!parsed.success) return toValidationIssues(parsed.error);
     const patch = parsed.data;
-    const issues = driver.prepareUpdate
-      ? driver.prepareUpdate(current.id, patch).issues
-      : (driver.checkPatch?.(patch).issues ?? []);
+    const { issues } = checkedPatch(current.id, patch);
     if (issues.length > 0) return issues;
     try {
       return driver.checkUpdate?.(current, patch) ?? [];
@@ -101,14 +109,9 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
       requireSupport('update', driver.prepareUpdate ?? driver.update);
       const goalId = requireId(id);
       const patch = parseOrThrow(GoalPatchSchema, draft, { subject: 'goal update', provider });
-      const subject = `goal update for ${provider}`;
-      if (driver.prepareUpdate) {
-        const prepared = driver.prepareUpdate(goalId, patch);
-        throwIfIssues(prepared.issues, subject);
-        return prepared.send(options);
-      }
-      throwIfIssues(driver.checkPatch?.(patch).issues ?? [], subject);
-      return implementation('update')(goalId, patch, options);
+      const { issues, prepared } = checkedPatch(goalId, patch);
+      throwIfIssues(issues, `goal update for ${provider}`);
+      return prepared ? prepared.send(options) : implementation('update')(goalId, patch, options);
     },
 
     async delete(id, options = {}) {
