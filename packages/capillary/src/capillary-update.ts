@@ -143,7 +143,11 @@ function periodStatus(period: CapillaryPeriod, today: IsoDate): string {
 }
 
 /** Desired periods matched to current ones: by id, then ref, then start date. */
-function matchPeriods(desired: PlannedPeriod[], current: readonly CapillaryPeriod[]) {
+function matchPeriods(
+  desired: PlannedPeriod[],
+  current: readonly CapillaryPeriod[],
+  refOf: (period: CapillaryPeriod) => string,
+) {
   const unmatched = new Set(current);
   const take = (found: CapillaryPeriod | undefined) => {
     if (found) unmatched.delete(found);
@@ -153,11 +157,7 @@ function matchPeriods(desired: PlannedPeriod[], current: readonly CapillaryPerio
     const pool = [...unmatched];
     return (
       take(pool.find((item) => period.id !== undefined && String(item.id) === period.id)) ??
-      take(
-        pool.find(
-          (item) => periodRef(item, current.indexOf(item)).toLowerCase() === period.ref.toLowerCase(),
-        ),
-      ) ??
+      take(pool.find((item) => refOf(item).toLowerCase() === period.ref.toLowerCase())) ??
       take(pool.find((item) => dateOnly(item.startDate) === period.start))
     );
   });
@@ -180,11 +180,11 @@ function checkPeriodChange(
     unsupported('schedule.periods', `move the start of period ${name}: it is running`);
 }
 
-function periodDiffers(current: CapillaryPeriod, index: number, period: PlannedPeriod): boolean {
+function periodDiffers(current: CapillaryPeriod, ref: string, period: PlannedPeriod): boolean {
   return (
     dateOnly(current.startDate) !== period.start ||
     dateOnly(current.endDate) !== period.end ||
-    periodRef(current, index) !== period.ref ||
+    ref !== period.ref ||
     (current.description ?? '') !== (period.details?.description ?? '') ||
     (current.active ?? true) !== (period.details?.active ?? true)
   );
@@ -321,19 +321,22 @@ export function planCapillaryUpdate(
 ): CapillaryUpdatePlan {
   const { desired, plan, warnings } = planDesired(currentGoal, patch);
   const currentPeriods = current.periods ?? [];
-  const { matches, removed } = matchPeriods(plan.periods, currentPeriods);
+  // Where each current period stands: it names a period without a refCode (Cycle_n) and finds its values.
+  const position = new Map(currentPeriods.map((period, index) => [period, index]));
+  const refOf = (period: CapillaryPeriod) => periodRef(period, position.get(period) as number);
+  const { matches, removed } = matchPeriods(plan.periods, currentPeriods, refOf);
   // Periods expanded from a recurrence carry generated refs; matched ones keep the name they have.
   const expanded = !(desired.schedule.periods?.length ?? 0);
   const periods = plan.periods.map((period, index) => {
     const match = matches[index];
     if (!expanded || !match) return period;
-    const ref = periodRef(match, currentPeriods.indexOf(match));
+    const ref = refOf(match);
     return { ...period, ref, details: plan.extension.periods?.[ref] ?? period.details };
   });
   if (removed.length > 0) {
     unsupported(
       'schedule.periods',
-      `remove periods (${removed.map((period) => periodRef(period, currentPeriods.indexOf(period))).join(', ')}): the API has no call for it`,
+      `remove periods (${removed.map(refOf).join(', ')}): the API has no call for it`,
     );
   }
   const changedPeriods: PeriodChange[] = [];
@@ -344,9 +347,9 @@ export function planCapillaryUpdate(
       newPeriods.push(period);
       return;
     }
-    checkPeriodChange(match, periodRef(match, currentPeriods.indexOf(match)), period, today);
-    if (periodDiffers(match, currentPeriods.indexOf(match), period))
-      changedPeriods.push({ id: match.id, period });
+    const ref = refOf(match);
+    checkPeriodChange(match, ref, period, today);
+    if (periodDiffers(match, ref, period)) changedPeriods.push({ id: match.id, period });
   });
 
   const currentTargets = current.targets ?? [];
@@ -381,7 +384,7 @@ export function planCapillaryUpdate(
       periods,
       matches,
       current: matches.map((period) =>
-        period ? byCurrentPeriod[currentPeriods.indexOf(period)] : undefined,
+        period ? byCurrentPeriod[position.get(period) as number] : undefined,
       ),
       filledIn: index === 0 ? (currentGoal.target?.value ?? undefined) : undefined,
     });
