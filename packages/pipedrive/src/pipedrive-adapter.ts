@@ -326,8 +326,6 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
       for await (const raw of listRaw(listOptions)) yield await toGoal(raw);
     },
     get,
-    create,
-    update,
     async delete(id, call) {
       await client.delete(id, call);
       durations.forget(id);
