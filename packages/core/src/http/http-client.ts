@@ -155,13 +155,15 @@ const DEFAULT_REQUEST_ID_HEADERS = ['x-request-id', 'x-correlation-id', 'x-cap-r
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 const MAX_BODY_IN_ERROR = 2000;
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** One decoder for every body: a whole-buffer decode keeps no state between calls. */
+const UTF8 = new TextDecoder();
 
 /** A body as text, as `Response.text()` reads it, but from a reader its caller can cancel. */
 async function readText(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
   // Decoded once from one buffer: a string per chunk would be joined, then copied again when JSON.parse flattens it.
   const chunks: Uint8Array[] = [];
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(chunk.value);
-  return new TextDecoder().decode(concatBytes(chunks));
+  return UTF8.decode(concatBytes(chunks));
 }
 
 /** Whether sending the request again cannot do anything twice. */

@@ -5,6 +5,7 @@ import { concatBytes } from '../bytes.ts';
 export type LineRead = { text: string } | { invalidUtf8: true };
 
 const NEWLINE = 0x0a;
+const ENCODER = new TextEncoder();
 
 /**
  * Splits chunks into lines; `\r\n` and a final line without a break are handled. Bytes are cut at newline bytes
@@ -19,9 +20,9 @@ export async function* readLines(
   for await (const chunk of chunks as AsyncIterable<string | Uint8Array>) {
     if (typeof chunk !== 'string' || bytes.started) {
       // Once bytes come, text joins them as bytes: a line may be split between the two kinds.
-      if (text !== '') yield* bytes.push(new TextEncoder().encode(text));
+      if (text !== '') yield* bytes.push(ENCODER.encode(text));
       text = '';
-      yield* bytes.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
+      yield* bytes.push(typeof chunk === 'string' ? ENCODER.encode(chunk) : chunk);
       continue;
     }
     text += chunk;
