@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from '../sync/id-map.ts';
+import { fileErrorReason } from './files.ts';
 
 const EntrySchema = z.strictObject({
   v: z.literal(1),
@@ -129,7 +130,7 @@ export class FileIdMapStore implements IdMapStore {
     }
     if (failure !== undefined) {
       throw new ConfigError(
-        `could not compact ID map ${this.path} while closing it (${reason(failure)}); the lock is released and the journal is left as it was`,
+        `could not compact ID map ${this.path} while closing it (${fileErrorReason(failure)}); the lock is released and the journal is left as it was`,
         { cause: failure },
       );
     }
@@ -181,10 +182,6 @@ function journalLine(entry: IdMapEntry): string {
 
 function stripUndefined(entry: IdMapEntry): Record<string, unknown> {
   return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
-}
-
-function reason(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);
 }
 
 /** Writes and syncs a file; on failure removes what it wrote, so no temporary file is left behind. */
@@ -374,7 +371,7 @@ function readLock(file: string): { pid: number | undefined; ageMs: number } | un
     };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`cannot read ID map lock ${file}: ${reason(error)}`);
+    throw new ConfigError(`cannot read ID map lock ${file}: ${fileErrorReason(error)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

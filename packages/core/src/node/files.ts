@@ -4,15 +4,18 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.ts';
 import { type OwnerMap, parseOwnerMap } from '../sync/owner-map.ts';
 
+/** Why a file operation failed, as short as the system says it: the errno code (`ENOENT`), else the message. */
+export function fileErrorReason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);
+}
+
 /** Parsed JSON of a file; a ConfigError names the file, and the line and column of a syntax error. */
 export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw new ConfigError(`cannot read ${path}: ${fileErrorReason(error)}`);
   }
   // Editors on Windows save UTF-8 with a byte order mark; it is not part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -47,8 +50,6 @@ export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of createReadStream(path)) yield chunk as Uint8Array;
   } catch (error) {
-    throw new ConfigError(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw new ConfigError(`cannot read ${path}: ${fileErrorReason(error)}`);
   }
 }
