@@ -165,11 +165,7 @@ export class SimulatorRateLimits {
     this.budget();
     const window = this.#window(caller);
     const { remaining, resetMs } = window.peek(now);
-    return {
-      ...this.#burstHeaders(window.limit, remaining, resetMs),
-      ...this.#dailyHeaders(),
-      ...this.#legacyWriteHeader(caller, method, now, false),
-    };
+    return this.#headers(caller, method, now, { limit: window.limit, remaining, resetMs }, false);
   }
 
   /** Admits or refuses one call of `cost` tokens, with the headers the response carries. */
@@ -183,30 +179,42 @@ export class SimulatorRateLimits {
       const { remaining, resetMs } = window.peek(now);
       return this.#refuse(caller, 'daily', {
         // x-ratelimit-reset stays the burst window's, as on every answer; only Retry-After names the budget's reset.
-        ...this.#burstHeaders(window.limit, remaining, resetMs),
-        ...this.#dailyHeaders(),
-        ...this.#legacyWriteHeader(caller, method, now, false),
+        ...this.#headers(caller, method, now, { limit: window.limit, remaining, resetMs }, false),
         ...(this.#limits.retryAfterOnDailyRefusal ? { 'retry-after': seconds(budget.resetAt - now) } : {}),
       });
     }
     if (!window.hit(now).allowed) {
       const { resetMs } = window.peek(now);
-      return this.#refuse(caller, 'burst', {
-        ...this.#burstHeaders(window.limit, 0, resetMs),
-        ...this.#dailyHeaders(),
-        ...this.#legacyWriteHeader(caller, method, now, false),
-      });
+      return this.#refuse(
+        caller,
+        'burst',
+        this.#headers(caller, method, now, { limit: window.limit, remaining: 0, resetMs }, false),
+      );
     }
     this.#refusals.delete(caller.key);
     if (this.#budget) this.#budget.remaining = Math.max(0, this.#budget.remaining - cost);
     const { remaining, resetMs } = window.peek(now);
+    const headers = this.#headers(caller, method, now, { limit: window.limit, remaining, resetMs }, true);
+    return { admitted: true, headers };
+  }
+
+  /**
+   * What every answer to `caller` carries: the burst window as given, the daily budget, and the legacy write
+   * count (counting this call when `countWrite`).
+   */
+  #headers(
+    caller: Caller,
+    method: string,
+    now: number,
+    burst: { limit: number; remaining: number; resetMs: number },
+    countWrite: boolean,
+  ): Record<string, string> {
     return {
-      admitted: true,
-      headers: {
-        ...this.#burstHeaders(window.limit, remaining, resetMs),
-        ...this.#dailyHeaders(),
-        ...this.#legacyWriteHeader(caller, method, now, true),
-      },
+      'x-ratelimit-limit': String(burst.limit),
+      'x-ratelimit-remaining': String(burst.remaining),
+      'x-ratelimit-reset': seconds(burst.resetMs),
+      ...this.#dailyHeaders(),
+      ...this.#legacyWriteHeader(caller, method, now, countWrite),
     };
   }
 
@@ -219,14 +227,6 @@ export class SimulatorRateLimits {
       this.#refusals.delete(caller.key);
     }
     return { admitted: false, reason, headers };
-  }
-
-  #burstHeaders(limit: number, remaining: number, resetMs: number): Record<string, string> {
-    return {
-      'x-ratelimit-limit': String(limit),
-      'x-ratelimit-remaining': String(remaining),
-      'x-ratelimit-reset': seconds(resetMs),
-    };
   }
 
   #dailyHeaders(): Record<string, string> {
