@@ -247,14 +247,15 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
       limit: rateLimit.limit,
       remaining: rateLimit.limit,
     };
+    return limitHeaders(limit, remaining);
+  }
+
+  function limitHeaders(limit: number, remaining: number): Record<string, string> {
     return { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': String(remaining) };
   }
 
   function rateHeaders(hit: WindowHit): Record<string, string> {
-    const headers: Record<string, string> = {
-      'X-RateLimit-Limit': String(hit.limit),
-      'X-RateLimit-Remaining': String(hit.remaining),
-    };
+    const headers = limitHeaders(hit.limit, hit.remaining);
     if (!hit.allowed) {
       headers['Retry-After'] = String(Math.max(1, Math.ceil(hit.resetMs / 1000)));
       headers['X-RateLimit-Reset'] = String(Math.ceil((now() + hit.resetMs) / 1000));
