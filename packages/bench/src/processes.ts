@@ -34,6 +34,26 @@ export async function recordEach<S>(
   return recordings;
 }
 
+/**
+ * Throws unless every subject sent what the first one did — the same requests, in the same order — naming the
+ * first request that differs: a baseline that sends other requests measures other work.
+ */
+export function assertSameRequests(names: readonly string[], recordings: readonly RecordedRequest[][]): void {
+  const [reference = [], ...others] = recordings;
+  others.forEach((recorded, index) => {
+    const name = names[index + 1];
+    const length = Math.max(reference.length, recorded.length);
+    for (let position = 0; position < length; position++) {
+      const [actual, expected] = [JSON.stringify(recorded[position]), JSON.stringify(reference[position])];
+      if (actual !== expected) {
+        throw new Error(
+          `${name} sent a different request than ${names[0]} (#${position + 1}):\n${actual}\nvs\n${expected}`,
+        );
+      }
+    }
+  });
+}
+
 /** Starts `sim-host.ts` with `config` and waits until its server listens. */
 export async function startSimulatorProcess(config: HostConfig): Promise<SimulatorProcess> {
   const child = fork(HOST_SCRIPT, [JSON.stringify(config)], {

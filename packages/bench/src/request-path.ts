@@ -5,7 +5,7 @@
  * required stack). Batches alternate between the clients so drift (GC, a noisy neighbour, the store growing)
  * lands on all of them; medians of batch times.
  */
-import { recordEach, startSimulatorProcess } from './processes.ts';
+import { assertSameRequests, recordEach, startSimulatorProcess } from './processes.ts';
 import type { BenchContext, Row, Section, SectionResult } from './report.ts';
 import {
   bareFetchClient,
@@ -17,7 +17,6 @@ import {
   type WorkItem,
   workItems,
 } from './request-clients.ts';
-import type { RecordedRequest } from './sim-host.ts';
 import { formatMs, median, rotate, sum } from './stats.ts';
 
 const CYCLES = 500;
@@ -33,24 +32,6 @@ const BACKGROUND_GOALS = 300;
 interface Timing {
   wallMs: number[];
   cpuMs: number[];
-}
-
-function assertSameRequests(clients: readonly GoalsClient[], recordings: readonly RecordedRequest[][]): void {
-  const reference = recordings[0] ?? [];
-  if (reference.length !== CHECKED_CYCLES * 4) {
-    throw new Error(`expected ${CHECKED_CYCLES * 4} recorded requests, got ${reference.length}`);
-  }
-  recordings.forEach((recorded, index) => {
-    reference.forEach((expected, position) => {
-      const actual = recorded[position];
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-        throw new Error(
-          `${clients[index]?.name} sent a different request than ${clients[0]?.name} (#${position + 1}):\n` +
-            `${JSON.stringify(actual)}\nvs\n${JSON.stringify(expected)}`,
-        );
-      }
-    });
-  });
 }
 
 async function timeBatch(client: GoalsClient, items: readonly WorkItem[], timing: Timing): Promise<void> {
@@ -88,7 +69,13 @@ export const requestPathSection: Section = {
       const recordings = await recordEach(host, clients, async (client) => {
         for (const item of warmup.slice(0, CHECKED_CYCLES)) await runCycle(client, item);
       });
-      assertSameRequests(clients, recordings);
+      const checked = recordings[0]?.length ?? 0;
+      if (checked !== CHECKED_CYCLES * 4)
+        throw new Error(`expected ${CHECKED_CYCLES * 4} recorded requests, got ${checked}`);
+      assertSameRequests(
+        clients.map((client) => client.name),
+        recordings,
+      );
 
       context.log('request path: warming up');
       for (const client of clients)
