@@ -2,7 +2,6 @@
  * The real `goalbridge` binary when its run is cut short from outside: a reader of standard output that goes
  * away (`| head`), a reader slower than the export, a Ctrl-C while an export file is being written.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +15,7 @@ import {
   startPipedriveSandbox,
 } from '@goalbridge/pipedrive/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, startSandboxes } from '../support/cli.ts';
+import { type CliResult, collect, runCli, startCli, startSandboxes } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'goalbridge-cli-stops-'));
 /** Far more output than a pipe holds (64 KiB): a reader that stops reading is felt at once. */
@@ -35,33 +34,17 @@ afterAll(async () => {
   await pipedrive?.close();
 });
 
-interface Ended {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the binary and closes its standard output after `keep` bytes, as `| head -c keep` does. */
-function readThenClose(args: readonly string[], keep: number, options = {}): Promise<Ended> {
+function readThenClose(args: readonly string[], keep: number, options = {}): Promise<CliResult> {
   const child = startCli(args, options);
   child.stdin?.end();
-  let stdout = '';
+  const { ended } = collect(child);
+  let read = 0;
   child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.length >= keep) child.stdout?.destroy();
+    read += chunk.length;
+    if (read >= keep) child.stdout?.destroy();
   });
-  return ended(child, () => stdout);
-}
-
-function ended(child: ChildProcess, stdout: () => string): Promise<Ended> {
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: stdout(), stderr }));
-  });
+  return ended;
 }
 
 describe('a reader of standard output that goes away', () => {
@@ -120,13 +103,9 @@ describe('a slow reader', () => {
     // Not read at all for a while (no 'data' listener yet): the pipe fills, then the export must wait.
     await sleep(1500);
     const whileWaiting = finds() - before;
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const result = await ended(child, () => stdout);
+    const result = await collect(child).ended;
     expect(result.code, result.stderr).toBe(0);
-    expect(stdout.trim().split('\n')).toHaveLength(MANY);
+    expect(result.stdout.trim().split('\n')).toHaveLength(MANY);
     // The listing runs six queries, one after another, each read as the lines before it are taken.
     expect(finds() - before).toBe(6);
     expect(whileWaiting).toBeLessThan(6);
@@ -145,7 +124,7 @@ describe('Ctrl-C while an export file is written', () => {
         env: { PIPEDRIVE_BASE_URL: `http://127.0.0.1:${port}/v1`, PIPEDRIVE_API_TOKEN: 'any-token' },
       });
       child.stdin?.end();
-      const result = ended(child, () => '');
+      const result = collect(child).ended;
       while (!existsSync(`${out}.partial`)) await sleep(10);
       await sleep(200);
       child.kill('SIGINT');
@@ -167,18 +146,14 @@ describe('Ctrl-C while an import waits for standard input', () => {
     const exported = await readThenClose(['export', '--from', 'pipedrive'], 2000, { env });
     const [line] = exported.stdout.split('\n');
     const child = startCli(['import', '--to', 'pipedrive', '--in', '-', '--json'], { env });
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const result = ended(child, () => stdout);
+    const { stdout, ended: result } = collect(child);
     child.stdin?.write(`${line}\n`); // and the input stays open, as a terminal's would
-    while (!stdout.includes('"event":"item"')) await sleep(10);
+    while (!stdout().includes('"event":"item"')) await sleep(10);
     child.kill('SIGINT');
     const outcome = await Promise.race([result, sleep(5000).then(() => 'still running' as const)]);
     child.kill('SIGKILL');
     expect(outcome).not.toBe('still running');
-    expect((outcome as Ended).code).toBe(1);
-    expect((outcome as Ended).stdout).toContain('"stopped"');
+    expect((outcome as CliResult).code).toBe(1);
+    expect((outcome as CliResult).stdout).toContain('"stopped"');
   });
 });

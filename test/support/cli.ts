@@ -32,9 +32,11 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Chi
   });
 }
 
-/** Runs the binary to completion. */
-export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const child = startCli(args, options);
+/**
+ * Collects a started binary's output from now on (a reader that starts late leaves the pipe to fill until
+ * then): `stdout()` is what it printed so far, `ended` its whole output and exit.
+ */
+export function collect(child: ChildProcess): { stdout: () => string; ended: Promise<CliResult> } {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -43,11 +45,19 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  child.stdin?.end(options.input ?? '');
-  return new Promise((resolve, reject) => {
+  const ended = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  return { stdout: () => stdout, ended };
+}
+
+/** Runs the binary to completion. */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const child = startCli(args, options);
+  const { ended } = collect(child);
+  child.stdin?.end(options.input ?? '');
+  return ended;
 }
 
 /** The three providers' sandboxes on localhost, with the environment that points the CLI at them. */
