@@ -35,6 +35,21 @@ function target(goals: GoalInputDraft[] = []): MemoryAdapter {
   return createMemoryAdapter({ provider: 'destination', goals, createId: (n) => `t${n}` });
 }
 
+/** `count` source goals migrated once into an empty target, with the ID map that run wrote. */
+async function migrated(count: number) {
+  const from = source(count);
+  const to = target();
+  const idMap = new MemoryIdMapStore();
+  await migrate(from, to, { ownerMap, idMap });
+  return { from, to, idMap };
+}
+
+/** A memory target that needs unique titles, as Capillary does: `inner` holds its goals. */
+function uniqueTarget(): { inner: MemoryAdapter; unique: GoalAdapter } {
+  const inner = createMemoryAdapter({ provider: 'unique' });
+  return { inner, unique: { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } } };
+}
+
 /** The target, but its first create never reaches it while the client cannot know (a lost request). */
 function firstCreateUnanswered(inner: MemoryAdapter): GoalAdapter {
   let creates = 0;
@@ -151,10 +166,7 @@ describe('plan', () => {
   });
 
   it('finds goals the target already holds: unchanged, changed (update), matched by ID map or natural key', async () => {
-    const from = source(3);
-    const to = target();
-    const idMap = new MemoryIdMapStore();
-    await migrate(from, to, { ownerMap, idMap });
+    const { from, to, idMap } = await migrated(3);
     await from.update('s2', { target: { value: '999', currency: 'EUR' } });
     await from.update('s3', { title: 'Goal 3 renamed' });
 
@@ -209,8 +221,7 @@ describe('plan', () => {
   });
 
   it('numbers titles for a target that needs unique ones, the same way on every run', async () => {
-    const inner = createMemoryAdapter({ provider: 'unique' });
-    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const { inner, unique } = uniqueTarget();
     const twins = createMemoryAdapter({
       provider: 'origin',
       goals: [goal(1), { ...goal(2), title: 'Goal 1' }, { ...goal(3), title: 'goal 1 ' }, goal(4)],
@@ -230,8 +241,7 @@ describe('plan', () => {
   });
 
   it('drops a number once no other goal has the title, and keeps one a source title has itself', async () => {
-    const inner = createMemoryAdapter({ provider: 'unique' });
-    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const { inner, unique } = uniqueTarget();
     const from = createMemoryAdapter({
       provider: 'origin',
       goals: [{ ...goal(1), title: 'Q3 push (2)' }, goal(2)],
@@ -247,8 +257,7 @@ describe('plan', () => {
   });
 
   it('numbers a title an update would give a second goal in a target that needs unique ones', async () => {
-    const inner = createMemoryAdapter({ provider: 'unique' });
-    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const { inner, unique } = uniqueTarget();
     const from = createMemoryAdapter({
       provider: 'origin',
       goals: [goal(1), goal(2), goal(3)],
@@ -274,8 +283,7 @@ describe('plan', () => {
   });
 
   it('gives a renamed goal a title only when it will carry it, and numbers a swap for one run', async () => {
-    const inner = createMemoryAdapter({ provider: 'unique' });
-    const unique: GoalAdapter = { ...inner, capabilities: { ...inner.capabilities, uniqueTitles: true } };
+    const { inner, unique } = uniqueTarget();
     const from = createMemoryAdapter({
       provider: 'origin',
       goals: [goal(1), goal(2)],
@@ -356,10 +364,7 @@ describe('plan', () => {
   });
 
   it('marks an update the target would refuse as the goal stands invalid, with the target’s issues', async () => {
-    const from = source(2);
-    const inner = target();
-    const idMap = new MemoryIdMapStore();
-    await migrate(from, inner, { ownerMap, idMap });
+    const { from, to: inner, idMap } = await migrated(2);
     await from.update('s1', { title: 'Goal 1 renamed' });
     await from.update('s2', { title: 'Goal 2 renamed' });
     const asked: string[] = [];
@@ -650,10 +655,7 @@ describe('apply', () => {
   });
 
   it('creates again a goal deleted in the target, though the ID map still names the deleted one', async () => {
-    const from = source(3);
-    const to = target();
-    const idMap = new MemoryIdMapStore();
-    await migrate(from, to, { ownerMap, idMap });
+    const { from, to, idMap } = await migrated(3);
     await to.delete('t2');
     const planned = await plan(from, to, { ownerMap, idMap });
     expect(planned.items.find((item) => item.action === 'create')).toMatchObject({
@@ -669,10 +671,7 @@ describe('apply', () => {
   });
 
   it('does not take a goal it cannot see for deleted when the target cannot list', async () => {
-    const from = source(2);
-    const to = target();
-    const idMap = new MemoryIdMapStore();
-    await migrate(from, to, { ownerMap, idMap });
+    const { from, to, idMap } = await migrated(2);
     const blind: GoalAdapter = {
       ...to,
       capabilities: {
@@ -751,10 +750,7 @@ describe('apply', () => {
   });
 
   it('writes updates and counts unchanged goals', async () => {
-    const from = source(3);
-    const to = target();
-    const idMap = new MemoryIdMapStore();
-    await migrate(from, to, { ownerMap, idMap });
+    const { from, to, idMap } = await migrated(3);
     await from.update('s1', { description: 'changed' });
     const { summary } = await migrate(from, to, { ownerMap, idMap });
     expect(summary?.counts).toMatchObject({ updated: 1, unchanged: 2, created: 0 });
