@@ -482,7 +482,7 @@ describe('update: the edit endpoint changes name, description and expressions on
     ])('renaming %s leaves it without one: no PUT target', async (_name, draft, values) => {
       const { adapter, simulator, writes } = kit();
       const { goal } = await adapter.create(draft);
-      const added = await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      const added = await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
       expect(added.status).toBe(200);
       const { goal: renamed } = await adapter.update(goal.id, { title: 'Renamed' });
       expect(writes().slice(1)).toEqual([`PUT /v3/targetGroups/editTargetGroup/${goal.id}`]);
@@ -498,7 +498,7 @@ describe('update: the edit endpoint changes name, description and expressions on
     it('a new goal target is a change: every period gets it, the new one too', async () => {
       const { adapter, simulator, writes } = kit();
       const { goal } = await adapter.create(quarterly('Spend', { schedule: twoMonths }));
-      await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
       await adapter.update(goal.id, { target: { value: '6000' } });
       expect(writes().slice(1)).toEqual([expect.stringMatching(/^PUT .*\/targets\/\d+$/)]);
       expect(valuesOnServer(simulator, goal.id)).toEqual([[6000, 6000, 6000]]);
@@ -507,7 +507,7 @@ describe('update: the edit endpoint changes name, description and expressions on
     it('a further target without a value for a period the update adds is refused before any write', async () => {
       const { adapter, simulator, writes } = kit();
       const { goal } = await adapter.create(unified);
-      await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
       const error = await failure(
         adapter.update(goal.id, {
           schedule: { start: '2026-01-01', end: '2026-04-30', recurrence: 'monthly' },
@@ -525,7 +525,7 @@ describe('update: the edit endpoint changes name, description and expressions on
     it('a value for the new period of a further target is sent; the others stay as they are', async () => {
       const { adapter, simulator, log } = kit();
       const { goal } = await adapter.create(unified);
-      await callApi(simulator, 'POST', `targetGroups/${goal.id}/targetPeriods`, [march]);
+      await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
       const read = await adapter.get(goal.id);
       const extension = read.extensions.capillary as { additionalTargets: { values: object }[] };
       const [visits] = extension.additionalTargets;

@@ -9,31 +9,14 @@ import {
   createCapillarySimulator,
   generateCapillaryTargetGroups,
 } from '../src/testing/index.ts';
+import { callApi, NOW, SANDBOX_BASIC } from './capillary-test-kit.ts';
 
-const NOW = Date.parse('2026-02-15T09:00:00Z');
-const HOST = 'https://eu.api.capillarytech.com/v3';
-const BASIC = basicAuthorization(CAPILLARY_SANDBOX.basic.username, CAPILLARY_SANDBOX.basic.password);
+const HOST = `${CAPILLARY_SANDBOX.origin}/v3`;
 
 function simulator(options: CapillarySimulatorOptions = {}) {
   const sim = createCapillarySimulator({ rateLimit: false, now: () => NOW, ...options });
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = { authorization: BASIC },
-  ) => {
-    const response = await sim.fetch(`${HOST}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      // biome-ignore lint/suspicious/noExplicitAny: assertions probe arbitrary JSON answers.
-      body: (await response.json()) as Record<string, any>,
-    };
-  };
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    callApi(sim, method, path, body, headers);
   return { sim, call };
 }
 
@@ -386,7 +369,7 @@ describe('target groups', () => {
     expect((await call('PATCH', '/targetGroups')).status).toBe(405);
     const response = await sim.fetch(`${HOST}/targetGroups`, {
       method: 'POST',
-      headers: { authorization: BASIC },
+      headers: { authorization: SANDBOX_BASIC },
       body: '{oops',
     });
     expect(((await response.json()) as { errors: { code: number }[] }).errors[0]?.code).toBe(300004);

@@ -109,15 +109,34 @@ export function seededGroup(name: string) {
   };
 }
 
-/** A call to the simulated API as the sandbox till, outside the adapter (what another client would do). */
-export async function callApi(simulator: CapillarySimulator, method: string, path: string, body?: unknown) {
-  const { username, password } = CAPILLARY_SANDBOX.basic;
+/** The sandbox till's `Authorization` header. */
+export const SANDBOX_BASIC = basicAuthorization(
+  CAPILLARY_SANDBOX.basic.username,
+  CAPILLARY_SANDBOX.basic.password,
+);
+
+/**
+ * A call to the simulated API (`path` under `/v3`, e.g. `/targetGroups`) outside the adapter, what another
+ * client would do: as the sandbox till unless `headers` say otherwise.
+ */
+export async function callApi(
+  simulator: CapillarySimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = { authorization: SANDBOX_BASIC },
+) {
   const response = await simulator.fetch(
-    new Request(`${CAPILLARY_SANDBOX.origin}/v3/${path}`, {
+    new Request(`${CAPILLARY_SANDBOX.origin}/v3${path}`, {
       method,
-      headers: { authorization: basicAuthorization(username, password), 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }),
   );
-  return { status: response.status, body: await response.json() };
+  return {
+    status: response.status,
+    headers: response.headers,
+    // biome-ignore lint/suspicious/noExplicitAny: assertions probe arbitrary JSON answers.
+    body: (await response.json()) as Record<string, any>,
+  };
 }
