@@ -118,14 +118,18 @@ export interface ValidationIssue {
 }
 
 /** Input that cannot be accepted, found before any request or reported by the provider. */
+/** Issues as one line, `path: message; …`, an issue on the whole value named by `root`. */
+export function formatIssues(issues: readonly ValidationIssue[], root = '(root)'): string {
+  return issues.map((issue) => `${issue.path || root}: ${issue.message}`).join('; ');
+}
+
 export class ValidationError extends GoalbridgeError {
   static override readonly code = 'validation';
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: readonly ValidationIssue[], options?: GoalbridgeErrorOptions & { subject?: string }) {
     const subject = options?.subject ?? 'input';
-    const list = issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
-    super('validation', `invalid ${subject}: ${list}`, { ...options, retryable: false });
+    super('validation', `invalid ${subject}: ${formatIssues(issues)}`, { ...options, retryable: false });
     this.issues = issues;
   }
 

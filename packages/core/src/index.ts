@@ -37,6 +37,7 @@ export {
   ConfigError,
   ConflictError,
   type ErrorCode,
+  formatIssues,
   GoalbridgeError,
   type GoalbridgeErrorOptions,
   InvalidResponseError,

@@ -6,6 +6,7 @@ import {
   ConfigError,
   exportNdjson,
   exportSinger,
+  formatIssues,
   type Goal,
   GoalbridgeError,
   type SingerState,
@@ -67,9 +68,8 @@ async function singerLines(
     return exportSinger(goals, { state: state as SingerState | undefined });
   } catch (error) {
     if (!ValidationError.isInstance(error)) throw error;
-    const issues = error.issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
     throw new UsageError(
-      `--state ${String(options.state)}: expected a Singer state value {"bookmarks": {"goals": {"updatedAt": DATETIME}}}; ${issues}`,
+      `--state ${String(options.state)}: expected a Singer state value {"bookmarks": {"goals": {"updatedAt": DATETIME}}}; ${formatIssues(error.issues)}`,
     );
   }
 }

@@ -1,5 +1,6 @@
 /** Human summaries of plans and migrations. */
 import {
+  formatIssues,
   type MigrationPlan,
   type MigrationSummary,
   type PlanItem,
@@ -32,7 +33,8 @@ function groupRefusals(items: readonly PlanItem[]): { count: number; reason: str
   const groups = new Map<string, { count: number; reason: string; example: string }>();
   for (const item of items) {
     if (item.action !== 'invalid') continue;
-    const reason = item.issues.map((issue) => `${issue.path || 'goal'}: ${issue.message}`).join('; ');
+    // As apply gives the failure it becomes.
+    const reason = formatIssues(item.issues, 'goal');
     const group = groups.get(reason) ?? { count: 0, reason, example: `${item.source} ${item.title}` };
     group.count++;
     groups.set(reason, group);

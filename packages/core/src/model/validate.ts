@@ -1,5 +1,11 @@
 import type * as z from 'zod';
-import { ConfigError, InvalidResponseError, ValidationError, type ValidationIssue } from '../errors.ts';
+import {
+  ConfigError,
+  formatIssues,
+  InvalidResponseError,
+  ValidationError,
+  type ValidationIssue,
+} from '../errors.ts';
 import { bodyExcerpt, type HttpResponse } from '../http/http-client.ts';
 
 /** Dotted path of a schema issue: ['schedule', 'periods', 2, 'end'] → "schedule.periods.2.end". */
@@ -72,10 +78,7 @@ export function parseAnswerOrThrow<S extends z.ZodType>(
 
 function responseError(error: z.ZodError, options: ResponseContext): InvalidResponseError {
   const issues = toValidationIssues(error);
-  const summary = issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path || '(root)'}: ${issue.message}`)
-    .join('; ');
+  const summary = formatIssues(issues.slice(0, 5));
   return new InvalidResponseError(`${options.provider} sent an unexpected ${options.what}: ${summary}`, {
     provider: options.provider,
     body: options.body,
@@ -92,8 +95,11 @@ export function parseOptionsOrThrow<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(options);
   if (result.success) return result.data;
-  const list = toValidationIssues(result.error)
-    .map((issue) => `${issue.path || '(options)'}: ${issue.message.replace(/, got .*$/, '')}`)
-    .join('; ');
+  // Without zod's ", got …": an option's value is never echoed.
+  const issues = toValidationIssues(result.error).map((issue) => ({
+    ...issue,
+    message: issue.message.replace(/, got .*$/, ''),
+  }));
+  const list = formatIssues(issues, '(options)');
   throw new ConfigError(`invalid ${provider} options: ${list}`, { provider });
 }

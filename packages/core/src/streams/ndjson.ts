@@ -4,7 +4,7 @@
  * its line number without stopping the good ones.
  */
 import type { GoalAdapter } from '../adapter/contract.ts';
-import type { ValidationIssue } from '../errors.ts';
+import { formatIssues, type ValidationIssue } from '../errors.ts';
 import { GOAL_SCHEMA_VERSION, type Goal, GoalSchema } from '../model/goal.ts';
 import { toValidationIssues } from '../model/validate.ts';
 import { type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
@@ -92,9 +92,7 @@ export class InvalidLineError extends Error {
     issues: readonly ValidationIssue[],
     summary?: MigrationSummary,
   ) {
-    super(
-      `${inputName} line ${line}: ${issues.map((issue) => `${issue.path || '(line)'}: ${issue.message}`).join('; ')}`,
-    );
+    super(`${inputName} line ${line}: ${formatIssues(issues, '(line)')}`);
     this.name = 'InvalidLineError';
     this.line = line;
     this.issues = issues;

@@ -8,7 +8,7 @@
  * run at once and says when it can continue.
  */
 import type { GoalAdapter } from '../adapter/contract.ts';
-import { GoalbridgeError, RateLimitError } from '../errors.ts';
+import { formatIssues, GoalbridgeError, RateLimitError } from '../errors.ts';
 import { backoffDelay, sleep } from '../http/retry-timing.ts';
 import { type Goal, type GoalField, toGoalInput } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
@@ -188,7 +188,7 @@ export async function apply(
           return record(item, 'skipped', { reason: item.reason });
         case 'invalid':
           return record(item, 'failed', {
-            reason: item.issues.map((issue) => `${issue.path || 'goal'}: ${issue.message}`).join('; '),
+            reason: formatIssues(item.issues, 'goal'),
             code: 'validation',
           });
         case 'unchanged':
