@@ -254,6 +254,23 @@ export function missingValuesIssue(targetIndex: number, refs: readonly string[])
   };
 }
 
+/**
+ * Refuses target number `targetIndex` for the periods it leaves without a value, unless the plan allows them
+ * (see {@link PlanOptions}); true when it did.
+ */
+function refuseMissingValues(
+  targetIndex: number,
+  periods: readonly PlannedPeriod[],
+  values: readonly (DecimalString | undefined)[],
+  options: PlanOptions,
+  found: Findings,
+): boolean {
+  if (options.allowMissingValues) return false;
+  const missing = periods.filter((_, index) => values[index] === undefined).map((period) => period.ref);
+  if (missing.length > 0) found.issues.push(missingValuesIssue(targetIndex, missing));
+  return missing.length > 0;
+}
+
 function checkScale(value: DecimalString | undefined, path: string, found: Findings): void {
   if (value !== undefined && decimalScale(value) > VALUE_SCALE) {
     found.issue(path, `Capillary keeps ${VALUE_SCALE} decimal places; ${value} has more`);
@@ -290,8 +307,7 @@ function planPeriods(goal: GoalData, extension: CapillaryExtension, options: Pla
     if (!seen.has(ref.toLowerCase()))
       found.issue(`extensions.capillary.periods.${ref}`, 'no period has this ref');
   }
-  const missing = periods.filter((_, index) => values[index] === undefined).map((period) => period.ref);
-  if (!options.allowMissingValues && missing.length > 0) found.issues.push(missingValuesIssue(0, missing));
+  refuseMissingValues(0, periods, values, options, found);
   return { periods, values };
 }
 
@@ -353,11 +369,7 @@ function planAdditionalTargets(
       else checkScale(value, `${path}.values.${ref}`, found);
     }
     const values = periods.map((period) => target.values[period.ref]);
-    const missing = periods.filter((_, index) => values[index] === undefined).map((period) => period.ref);
-    if (!options.allowMissingValues && missing.length > 0) {
-      found.issues.push(missingValuesIssue(index + 1, missing));
-      return [];
-    }
+    if (refuseMissingValues(index + 1, periods, values, options, found)) return [];
     if (!kpi || !target.name) return [];
     const { metric: _metric, scope: _scope, values: _values, ...details } = target;
     return [{ kpi, name: target.name, scope, details, values }];
