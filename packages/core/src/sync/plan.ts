@@ -234,14 +234,6 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
 /** A title with a number, as a target that needs unique titles gets it: "Q3 revenue (2)". */
 const numbered = (title: string, n: number) => `${title.trimEnd()} (${n})`;
 
-/** The first numbered form of `title` ("X (2)", "X (3)", …) that `accept` takes. */
-function firstNumbered(title: string, accept: (candidate: string) => boolean): string {
-  for (let n = 2; ; n++) {
-    const candidate = numbered(title, n);
-    if (accept(candidate)) return candidate;
-  }
-}
-
 /**
  * The target goal this input corresponds to, if any. A target that needs unique titles gets a numbered title
  * for a goal whose title is taken by another goal — the same number on every run, since an earlier copy is
@@ -269,15 +261,14 @@ function findInTarget(
     return { input: { ...input, title }, match, warnings: [renamed(title)], issues: [] };
   }
   if (!unique || !index.titleTaken(input.title)) return { input, match: undefined, warnings: [], issues: [] };
-  let earlier = undefined as TargetMatch | undefined;
-  const title = firstNumbered(input.title, (candidate) => {
-    const numberedInput = { ...input, title: candidate };
-    earlier = index.match(undefined, keyOf(numberedInput), same(numberedInput));
-    return earlier !== undefined || !index.titleTaken(candidate);
-  });
-  const candidate = { ...input, title };
-  const issues = target.check(candidate).issues.filter((issue) => issue.path === 'title');
-  return { input: candidate, match: earlier, warnings: [renamed(title)], issues };
+  for (let n = 2; ; n++) {
+    const candidate = { ...input, title: numbered(input.title, n) };
+    const earlier = index.match(undefined, keyOf(candidate), same(candidate));
+    if (earlier || !index.titleTaken(candidate.title)) {
+      const issues = target.check(candidate).issues.filter((issue) => issue.path === 'title');
+      return { input: candidate, match: earlier, warnings: [renamed(candidate.title)], issues };
+    }
+  }
 }
 
 /**
@@ -289,7 +280,10 @@ function findInTarget(
 function titleForUpdate(title: string, current: string, index: TargetIndex): string {
   if (normalizeTitle(title) === normalizeTitle(current) || !index.titleTaken(title)) return title;
   if (isNumberedTitle(current, title)) return current;
-  return firstNumbered(title, (candidate) => !index.titleTaken(candidate));
+  for (let n = 2; ; n++) {
+    const candidate = numbered(title, n);
+    if (!index.titleTaken(candidate)) return candidate;
+  }
 }
 
 /** Whether `title` is `base` with a number the engine adds for targets that need unique titles. */
