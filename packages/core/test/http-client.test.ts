@@ -437,12 +437,13 @@ describe('redaction', () => {
 });
 
 describe('hooks that throw', () => {
+  const broken = () => {
+    throw new Error('metrics sink down');
+  };
+
   it('change nothing: every request answers, and no rate-limit permit is leaked', async () => {
     sequence('get', '/goals', ok);
     const limiter = new RateLimiter([{ name: 'burst', limit: 2, windowMs: 60_000 }], { marginMs: 0 });
-    const broken = () => {
-      throw new Error('metrics sink down');
-    };
     const http = client({
       rateLimiter: limiter,
       hooks: { onRequest: broken, onResponse: broken, onWarning: broken },
@@ -456,9 +457,6 @@ describe('hooks that throw', () => {
 
   it('of a retry or a rate-limit wait do not escape from a timer either', async () => {
     sequence('get', '/goals', status(503), ok);
-    const broken = () => {
-      throw new Error('metrics sink down');
-    };
     const limiter = new RateLimiter([{ name: 'burst', limit: 1, windowMs: 30 }], {
       marginMs: 0,
       onWait: broken,

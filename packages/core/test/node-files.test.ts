@@ -111,20 +111,17 @@ describe('FileIdMapStore', () => {
 
   it('drops a torn last line left by a crash and rewrites the file whole', async () => {
     const path = file();
-    writeFileSync(path, `${JSON.stringify({ v: 1, ...entry(1) })}\n{"v":1,"source":"pipedrive:2","tar`);
+    writeFileSync(path, `${line(1)}\n{"v":1,"source":"pipedrive:2","tar`);
     const store = await openStore(path);
     expect(await store.entries('plannr')).toEqual([entry(1)]);
-    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify({ v: 1, ...entry(1) })}\n`);
+    expect(readFileSync(path, 'utf8')).toBe(`${line(1)}\n`);
     await store.set(entry(3));
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   it('refuses a corrupt line in the middle, naming file and line', async () => {
     const path = file();
-    writeFileSync(
-      path,
-      `${JSON.stringify({ v: 1, ...entry(1) })}\nnot json\n${JSON.stringify({ v: 1, ...entry(2) })}\n`,
-    );
+    writeFileSync(path, `${line(1)}\nnot json\n${line(2)}\n`);
     const error = await FileIdMapStore.open(path).catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
