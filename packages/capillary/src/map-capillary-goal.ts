@@ -121,8 +121,9 @@ export function compact<T extends object>(value: T): T {
 function unknownFields(raw: object, known: ReadonlySet<string>): JsonObject | undefined {
   let unknown: JsonObject | undefined;
   for (const key of Object.keys(raw)) {
+    if (known.has(key)) continue;
     const value = (raw as JsonObject)[key];
-    if (known.has(key) || value === undefined) continue;
+    if (value === undefined) continue;
     unknown ??= {};
     // Depth 1: where each value sat in the copy of the whole object this replaces.
     setOwnProperty(unknown, key, copyJson(value, 1));
@@ -153,7 +154,12 @@ export function targetValuesByPeriod(
   const values = target.defaultValues ?? [];
   const byPeriodId = values.some((value) => value.periodId !== undefined && value.periodId !== null);
   return periods.map((period, index) => {
-    const match = byPeriodId ? values.find((value) => value.periodId === period.id) : values[index];
+    const aligned = values[index];
+    // Values usually come in period order: the one at the period's position is checked before a search.
+    const match =
+      !byPeriodId || aligned?.periodId === period.id
+        ? aligned
+        : values.find((value) => value.periodId === period.id);
     return match === undefined ? undefined : parseDecimal(match.defaultValue);
   });
 }
@@ -229,14 +235,14 @@ function streakDetails(streak: CapillaryStreak) {
 }
 
 function scheduleBounds(group: CapillaryTargetGroup, periods: readonly { start: IsoDate; end: IsoDate }[]) {
-  if (periods.length > 0) {
-    return {
-      start: periods.map((period) => period.start).sort()[0],
-      end: periods
-        .map((period) => period.end)
-        .sort()
-        .at(-1),
-    };
+  const [first, ...rest] = periods;
+  if (first) {
+    let { start, end } = first;
+    for (const period of rest) {
+      if (period.start < start) start = period.start;
+      if (period.end > end) end = period.end;
+    }
+    return { start, end };
   }
   const start = group.fromDate ?? group.targetCycleStartDate;
   const end = group.toDate ?? group.targetCycleEndDate;
@@ -281,12 +287,13 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
   }
   const recurrence = recurrenceOfFrequency(group.frequencyType, group.frequency, periods.length);
   const derived = derivedFrequency(recurrence, periods.length);
-  const periodSettings = Object.fromEntries(
-    rawPeriods.flatMap((period, index) => {
-      const details = periodDetails(period);
-      return details ? [[refs[index] as string, details]] : [];
-    }),
-  );
+  let periodSettings: Record<string, CapillaryPeriodDetails> | undefined;
+  rawPeriods.forEach((period, index) => {
+    const details = periodDetails(period);
+    if (!details) return;
+    periodSettings ??= {};
+    setOwnProperty(periodSettings, refs[index] as string, details);
+  });
 
   const extension: CapillaryExtension = compact({
     trackingType: keepUnlessDefault(
@@ -316,7 +323,7 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
     target: primary ? targetDetails(primary, group.name) : undefined,
     additionalTargets:
       others.length > 0 ? others.map((target) => additionalTarget(target, rawPeriods, refs)) : undefined,
-    periods: Object.keys(periodSettings).length > 0 ? periodSettings : undefined,
+    periods: periodSettings,
     attribution: group.attribution ? copyJson(group.attribution) : undefined,
     extra: unknownFields(group, GROUP_FIELDS),
   });
@@ -350,7 +357,7 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
       recurrence,
       periods: periods.map((period, index) => {
         const value = values[index];
-        return compact({ ...period, target: value !== undefined && value !== goalValue ? value : undefined });
+        return value !== undefined && value !== goalValue ? { ...period, target: value } : period;
       }),
     }),
     status: group.active === false ? 'inactive' : 'active',
