@@ -13,6 +13,7 @@ import {
   InvalidResponseError,
   type IsoDate,
   type MappingWarning,
+  ownValue,
   refusalIssues,
   toGoalInput,
   UnsupportedError,
@@ -331,7 +332,7 @@ export function planCapillaryUpdate(
     const match = matches[index];
     if (!expanded || !match) return period;
     const ref = refOf(match);
-    return { ...period, ref, details: plan.extension.periods?.[ref] ?? period.details };
+    return { ...period, ref, details: ownValue(plan.extension.periods, ref) ?? period.details };
   });
   if (removed.length > 0) {
     unsupported(

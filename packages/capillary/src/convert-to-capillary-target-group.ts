@@ -15,6 +15,7 @@ import {
   type IsoDate,
   type Mapped,
   type MappingWarning,
+  ownValue,
   toValidationIssues,
   ValidationError,
   type ValidationIssue,
@@ -300,12 +301,13 @@ function planPeriods(goal: GoalData, extension: CapillaryExtension, options: Pla
       end: window.end,
       ref,
       id: window.id,
-      details: extension.periods?.[ref],
+      details: ownValue(extension.periods, ref),
     });
   });
+  // Settings are found by the exact ref, so one that matches only in case would be dropped unsaid.
+  const refs = new Set(periods.map((period) => period.ref));
   for (const ref of Object.keys(extension.periods ?? {})) {
-    if (!seen.has(ref.toLowerCase()))
-      found.issue(`extensions.capillary.periods.${ref}`, 'no period has this ref');
+    if (!refs.has(ref)) found.issue(`extensions.capillary.periods.${ref}`, 'no period has this ref');
   }
   refuseMissingValues(0, periods, values, options, found);
   return { periods, values };
@@ -368,7 +370,7 @@ function planAdditionalTargets(
       if (!refs.has(ref)) found.issue(`${path}.values.${ref}`, 'no period has this ref');
       else checkScale(value, `${path}.values.${ref}`, found);
     }
-    const values = periods.map((period) => target.values[period.ref]);
+    const values = periods.map((period) => ownValue(target.values, period.ref));
     if (refuseMissingValues(index + 1, periods, values, options, found)) return [];
     if (!kpi || !target.name) return [];
     const { metric: _metric, scope: _scope, values: _values, ...details } = target;

@@ -487,6 +487,31 @@ describe('bad input is a validation error naming the field, before any request (
       'extensions.capillary.additionalTargets.0.values.Cycle_13',
     ],
     [
+      // Settings are found by the exact ref; one differing only in case would be dropped without a word.
+      'period settings under a ref that differs from the period\'s in case',
+      { ...base, extensions: { capillary: { periods: { cycle_1: { description: 'x' } } } } },
+      'extensions.capillary.periods.cycle_1',
+    ],
+    [
+      // A period named like an Object member must not find Object.prototype's member as its value.
+      'a further target without a value for a period named "constructor"',
+      {
+        ...base,
+        schedule: {
+          periods: [
+            { start: '2026-01-01', end: '2026-01-31', ref: 'constructor' },
+            { start: '2026-02-01', end: '2026-02-28', ref: 'Cycle_2' },
+          ],
+        },
+        extensions: {
+          capillary: {
+            additionalTargets: [{ name: 'x', metric: 'TRANSACTION/COUNT', values: { Cycle_2: '1' } }],
+          },
+        },
+      },
+      'extensions.capillary.additionalTargets.0.values',
+    ],
+    [
       'an unknown enum value',
       { ...base, extensions: { capillary: { targetEvaluationType: 'ROLLING' } } },
       'extensions.capillary.targetEvaluationType',

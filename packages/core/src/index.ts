@@ -141,6 +141,7 @@ export {
   MeasureSchema,
   type Owner,
   OwnerSchema,
+  ownValue,
   type Period,
   PeriodSchema,
   ProgressSchema,

@@ -6,7 +6,7 @@ import { createMemoryAdapter, type MemoryAdapter } from '../src/memory/memory-ad
 import type { GoalInputDraft } from '../src/model/goal.ts';
 import { exportNdjson, importNdjson } from '../src/streams/ndjson.ts';
 import { type ApplyEvent, apply } from '../src/sync/apply.ts';
-import { covers, diffGoal, unstoredPaths } from '../src/sync/compare.ts';
+import { covers, diffGoal, sameValue, unstoredPaths } from '../src/sync/compare.ts';
 import { type IdMapStore, MemoryIdMapStore } from '../src/sync/id-map.ts';
 import { migrate } from '../src/sync/migrate.ts';
 import { parseOwnerMap } from '../src/sync/owner-map.ts';
@@ -869,6 +869,13 @@ describe('comparing a plan with the target', () => {
     expect(covers([{ a: 1 }], [{ a: 1, id: 'x' }])).toBe(true);
     expect(covers([], [{ a: 1 }])).toBe(false);
     expect(covers({ a: [1] }, { a: { 0: 1 } })).toBe(false);
+  });
+
+  it("reads only own keys: a key named like an Object member ('constructor', 'toString') is absent when missing", () => {
+    expect(covers({ constructor: null }, {})).toBe(true);
+    expect(sameValue({ toString: null }, {})).toBe(true);
+    expect(sameValue({}, { valueOf: null })).toBe(true);
+    expect(sameValue({ toString: 1 }, {})).toBe(false);
   });
 
   it('finds no change when the target only derived more', () => {

@@ -65,6 +65,11 @@ export function setOwnProperty(target: Record<string, unknown>, key: string, val
   else target[key] = value;
 }
 
+/** The value of an own property: a key such as "constructor" or "__proto__" never finds the prototype's member. */
+export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /**
  * A copy of JSON data taken from a provider's answer, for keeping in a goal. Keys are copied as own
  * properties (a `"__proto__"` key stays a key, never a prototype); data nested deeper than

@@ -4,7 +4,7 @@
  * an open-ended goal in Capillary) are left out: they could never match, and re-running must converge.
  */
 import type { AdapterCapabilities } from '../adapter/contract.ts';
-import type { GoalField, GoalInput, GoalPatch } from '../model/goal.ts';
+import { type GoalField, type GoalInput, type GoalPatch, ownValue } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
 
 function valueAt(goal: object, path: string): unknown {
@@ -20,7 +20,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const key of keys) {
-    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+    if (!sameValue(ownValue(a as Record<string, unknown>, key), ownValue(b as Record<string, unknown>, key)))
+      return false;
   }
   return true;
 }
@@ -44,7 +45,7 @@ export function covers(wanted: unknown, current: unknown): boolean {
   }
   if (Array.isArray(current)) return false;
   return Object.entries(wanted).every(([key, value]) =>
-    covers(value, (current as Record<string, unknown>)[key]),
+    covers(value, ownValue(current as Record<string, unknown>, key)),
   );
 }
 
