@@ -6,6 +6,7 @@
  */
 
 import {
+  CapillaryExtensionSchema,
   CapillaryTargetGroupSchema,
   capillaryTargetGroupToGoal,
   goalToCapillaryTargetGroup,
@@ -42,6 +43,8 @@ interface MapperCase {
   map: (input: unknown) => unknown;
   /** Counted against the goal; false for the information row. */
   hasGoal: boolean;
+  /** A step the mapper cannot skip, timed alone beside it when the mapper misses the goal. */
+  step?: { what: string; inputs: readonly unknown[]; run: (input: unknown) => unknown };
 }
 
 let sink: unknown;
@@ -142,12 +145,20 @@ function capillaryCases(): MapperCase[] {
   const simulator = createCapillarySimulator({ rateLimit: false });
   simulator.seedGroups(generateCapillaryTargetGroups({ count: PAYLOADS, seed: 31 }));
   const raws = simulator.targetGroups().map((raw) => CapillaryTargetGroupSchema.parse(raw));
-  return bothWays(
+  const [reader, writer] = bothWays(
     'Capillary',
     raws,
     { mapper: 'capillaryTargetGroupToGoal', map: capillaryTargetGroupToGoal },
     { mapper: 'goalToCapillaryTargetGroup', map: (input) => goalToCapillaryTargetGroup(input) },
-  );
+  ) as [MapperCase, MapperCase];
+  // The writer validates what it keeps of a group (extensions.capillary) before it uses any of it.
+  const extensions = (writer.inputs as GoalInput[]).map((input) => input.extensions.capillary);
+  writer.step = {
+    what: 'validating extensions.capillary (CapillaryExtensionSchema.safeParse)',
+    inputs: extensions,
+    run: (extension) => CapillaryExtensionSchema.safeParse(extension),
+  };
+  return [reader, writer];
 }
 
 /** The Goal input validation every adapter runs before a write (moved here from core's micro-benchmarks). */
@@ -182,6 +193,7 @@ export const mappingSection: Section = {
       const pass = mapperCase.hasGoal ? rate >= GOAL_PER_SECOND : undefined;
       let profile: Hotspot[] | undefined;
       let outputCopy: number | undefined;
+      let stepRate: number | undefined;
       if (pass === false) {
         const { inputs, map } = mapperCase;
         let next = 0;
@@ -201,11 +213,21 @@ export const mappingSection: Section = {
             `${Math.round(jsonBytes(inputs)).toLocaleString('en')}-byte inputs): ${formatRate(own.mapper, 'goals')} ` +
             `against ${formatRate(own.baseline, 'copies')}.`,
         );
+        if (mapperCase.step) {
+          const { what, inputs: stepInputs, run } = mapperCase.step;
+          stepRate = throughputs(inputs, map, run, stepInputs).baseline;
+          notes.push(
+            `At ${GOAL_PER_SECOND.toLocaleString('en')} a second a goal may take ${(1e6 / GOAL_PER_SECOND).toFixed(0)} µs; ` +
+              `${what} alone takes ${(1e6 / stepRate).toFixed(1)} µs of them (${formatRate(stepRate, 'goals')}), ` +
+              `${((GOAL_PER_SECOND / stepRate) * 100).toFixed(0)}%.`,
+          );
+        }
       }
       raw[mapperCase.mapper] = {
         goalsPerSecond: rate,
         jsonRoundTripPerSecond: copy,
         outputCopyPerSecond: outputCopy,
+        stepPerSecond: stepRate,
         hotspots: profile,
       };
       rows.push({
