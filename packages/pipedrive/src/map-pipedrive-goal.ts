@@ -22,6 +22,7 @@ import {
   WarningList,
 } from '@goalbridge/core';
 import {
+  ACTIVITY_GOAL_TYPES,
   PIPEDRIVE_INTERVALS,
   type PipedriveGoal,
   type PipedriveGoalBody,
@@ -251,10 +252,22 @@ function assigneeOf({ input, extension }: Parts): PipedriveGoalBody['assignee'] 
   return assignee as PipedriveGoalBody['assignee'];
 }
 
-function typeOf({ input, extension }: Parts, clearParams: boolean): PipedriveGoalBody['type'] {
+/**
+ * The params an update sends: the scope's filters, and `null` ("all", reference §1.2) for the list filter of
+ * the goal's type that the scope leaves out. Pipedrive may keep the current filters unless new ones are
+ * supplied (§1.7, unverified), so leaving one out might not clear it; an explicit null clears it either way.
+ */
+function updateParams(metric: string, scope: Record<string, unknown> | undefined) {
+  const filter = ACTIVITY_GOAL_TYPES.has(metric) ? 'activity_type_id' : 'pipeline_id';
+  return { [filter]: null, ...scopeToParams(scope ?? {}) };
+}
+
+function typeOf({ input, extension }: Parts, forUpdate: boolean): PipedriveGoalBody['type'] {
   const measure = input.measure;
   if (!measure) return undefined;
-  const params = measure.scope ? scopeToParams(measure.scope) : clearParams ? {} : undefined;
+  const params = forUpdate
+    ? updateParams(measure.metric, measure.scope)
+    : measure.scope && scopeToParams(measure.scope);
   if (params) mergeExtraAt(params, extension.extra, ['type', 'params']);
   const type: Record<string, unknown> = { name: measure.metric, ...(params ? { params } : {}) };
   mergeExtraAt(type, extension.extra, ['type']);

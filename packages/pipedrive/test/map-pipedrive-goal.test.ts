@@ -1,4 +1,10 @@
-import { type GoalInput, GoalInputSchema, InvalidResponseError, toGoalInput } from '@goalbridge/core';
+import {
+  type GoalInput,
+  GoalInputSchema,
+  type GoalPatch,
+  InvalidResponseError,
+  toGoalInput,
+} from '@goalbridge/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -248,6 +254,23 @@ describe('goalPatchToPipedriveUpdate', () => {
     ).toEqual({ duration: { start: '2020-01-01', end: '2020-06-30' }, interval: 'monthly' });
   });
 
+  it("states every filter of the type on update: null ('all') for the one the scope leaves out (§1.2, §1.7)", () => {
+    const typeFor = (measure: GoalPatch['measure']) =>
+      goalPatchToPipedriveUpdate({ measure }, current, { currencies }).value.type;
+    expect(typeFor({ kind: 'count', metric: 'activities_added' })).toEqual({
+      name: 'activities_added',
+      params: { activity_type_id: null },
+    });
+    expect(typeFor({ kind: 'count', metric: 'deals_progressed', scope: { stageId: 3 } })).toEqual({
+      name: 'deals_progressed',
+      params: { pipeline_id: null, stage_id: 3 },
+    });
+    expect(typeFor({ kind: 'count', metric: 'deals_won', scope: { pipelineIds: [4] } })).toEqual({
+      name: 'deals_won',
+      params: { pipeline_id: [4] },
+    });
+  });
+
   it('clears type.params when the new measure has no scope, and keeps the interval when recurrence is absent', () => {
     const { value, warnings } = goalPatchToPipedriveUpdate(
       {
@@ -258,7 +281,7 @@ describe('goalPatchToPipedriveUpdate', () => {
       { currencies },
     );
     expect(value).toEqual({
-      type: { name: 'revenue_forecast', params: {} },
+      type: { name: 'revenue_forecast', params: { pipeline_id: null } },
       expected_outcome: { target: 100, tracking_metric: 'sum', currency_id: 2 },
       duration: { start: '2020-01-01', end: null },
     });
