@@ -63,7 +63,8 @@ function measureIssues(measure: Measure): ValidationIssue[] {
     // `stage_id` is related to only deals_progressed goals (reference §1.2).
     if (measure.metric !== STAGE_GOAL_TYPE)
       issues.push({ path: 'measure.scope.stageId', message: `only ${STAGE_GOAL_TYPE} goals have a stage` });
-    else if (scope.stageId !== null && !isId(scope.stageId))
+    // One stage id; unlike the id lists, null ("all") is not documented for it (§1.2).
+    else if (!isId(scope.stageId))
       issues.push({ path: 'measure.scope.stageId', message: 'must be a positive whole stage id' });
   }
   return issues;

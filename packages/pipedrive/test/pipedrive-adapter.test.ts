@@ -399,6 +399,13 @@ describe('bad input is refused before any request', () => {
         { measure: { kind: 'count', metric: 'deals_won', scope: { stageId: 3 } }, target: { value: '5' } },
         'measure.scope.stageId',
       ],
+      [
+        {
+          measure: { kind: 'count', metric: 'deals_progressed', scope: { stageId: null } },
+          target: { value: '5' },
+        },
+        'measure.scope.stageId',
+      ],
       [{ target: { value: '5' } }, 'target.currency'],
       [{ schedule: { start: '2026-01-01', end: null } }, 'schedule.recurrence'],
       [{ schedule: { end: '2026-12-31', recurrence: 'monthly' } }, 'schedule.start'],
