@@ -126,11 +126,14 @@ export function dailyResetAt(headers: Headers, now: number): number {
   return wait === undefined ? nextUtcMidnight(now) : now + wait;
 }
 
-/** When a burst window frees up: `x-ratelimit-reset` seconds, else `Retry-After`, else one window. */
+/**
+ * When a burst window frees up: `x-ratelimit-reset` seconds, else `Retry-After`, else one window — and never
+ * sooner than one window (2 s, reference §5): a token that keeps sending after 429s earns Cloudflare's block.
+ */
 export function burstResetAt(headers: Headers, now: number, windowMs: number): number {
   const reset = secondsHeaderMs(headers, 'x-ratelimit-reset');
   const wait = reset !== undefined && reset > 0 ? reset : (retryAfterMs(headers, now) ?? windowMs);
-  return now + wait;
+  return now + Math.max(wait, windowMs);
 }
 
 function secondsHeaderMs(headers: Headers, name: string): number | undefined {

@@ -130,6 +130,15 @@ describe('classifyPipedriveResponse (reference §4)', () => {
 
     const bare = classify(response(429, failure('Request over limit'))) as RateLimitError;
     expect([bare.kind, bare.resetAt?.getTime()]).toEqual(['burst', NOW + 2000]);
+
+    // A reset the server rounded down (1 s) still waits the whole 2-second window (reference §5).
+    const early = classify(
+      response(429, failure('Request over limit'), {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': '1',
+      }),
+    ) as RateLimitError;
+    expect([early.kind, early.resetAt?.getTime()]).toEqual(['burst', NOW + 2000]);
   });
 
   it('reads a daily refusal’s reset from Retry-After or the next midnight, never from the burst window', () => {
