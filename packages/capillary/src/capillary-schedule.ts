@@ -3,7 +3,7 @@
  * at most 100 of them (reference §2); a Goal may instead say "monthly from 2026-01-01 to 2026-12-31". This
  * file expands a recurrence into one period per interval and reads a recurrence back from `frequencyType`.
  */
-import { addDays, addMonths, type IsoDate, type Recurrence } from '@goalbridge/core';
+import { addDays, addMonths, type IsoDate, ownValue, type Recurrence } from '@goalbridge/core';
 import { type FrequencyType, MAX_PERIODS } from './capillary-api.ts';
 
 export const FREQUENCY_BY_RECURRENCE: Readonly<Record<Recurrence, FrequencyType>> = {
@@ -60,7 +60,7 @@ export function recurrenceOfFrequency(
   periodCount: number,
 ): Recurrence | undefined {
   if (frequencyType === 'CUSTOM') return periodCount === 1 ? 'none' : 'custom';
-  const recurrence = frequencyType ? RECURRENCE_BY_FREQUENCY[frequencyType] : undefined;
+  const recurrence = frequencyType ? ownValue(RECURRENCE_BY_FREQUENCY, frequencyType) : undefined;
   if (!recurrence) return undefined;
   return frequency === undefined || frequency === null || frequency <= 1 ? recurrence : 'custom';
 }

@@ -206,7 +206,7 @@ function additionalTarget(
 ): CapillaryAdditionalTarget {
   const values: Record<string, string> = {};
   targetValuesByPeriod(target, periods).forEach((value, index) => {
-    if (value !== undefined) values[refs[index] as string] = value;
+    if (value !== undefined) setOwnProperty(values, refs[index] as string, value);
   });
   return compact({
     ...targetDetails(target, undefined),

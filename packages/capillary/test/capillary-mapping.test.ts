@@ -488,7 +488,7 @@ describe('bad input is a validation error naming the field, before any request (
     ],
     [
       // Settings are found by the exact ref; one differing only in case would be dropped without a word.
-      'period settings under a ref that differs from the period\'s in case',
+      "period settings under a ref that differs from the period's in case",
       { ...base, extensions: { capillary: { periods: { cycle_1: { description: 'x' } } } } },
       'extensions.capillary.periods.cycle_1',
     ],
@@ -560,6 +560,43 @@ describe('reading quirks', () => {
     expect(value.extensions.capillary).toMatchObject({ frequency: 0, recurringCycles: -1, totalPeriods: 2 });
     expect(value.target).toBeNull();
     expect(value.measure).toEqual({ kind: 'count', metric: 'none' });
+  });
+
+  it('reads a frequencyType named like an Object member as an unknown one (no recurrence)', () => {
+    const { value } = capillaryTargetGroupToGoal(
+      CapillaryTargetGroupSchema.parse({
+        id: 8,
+        name: 'Odd frequency',
+        frequencyType: 'constructor',
+        periods: [{ id: 11, startDate: '2026-01-01', endDate: '2026-01-31', refCode: 'a' }],
+      }),
+    );
+    expect(value.schedule.recurrence).toBeUndefined();
+    expect(GoalSchema.safeParse(value).success).toBe(true);
+  });
+
+  it('keeps a further target\'s value for a period refCode "__proto__" as a key the Goal refuses by name, never drops it', () => {
+    const target = (id: number, value: number) => ({
+      id,
+      name: `t${id}`,
+      targetEntity: 'TRANSACTION',
+      targetType: 'COUNT',
+      defaultValues: [{ periodId: 11, defaultValue: value }],
+    });
+    const { value } = capillaryTargetGroupToGoal(
+      CapillaryTargetGroupSchema.parse({
+        id: 9,
+        name: 'Odd ref',
+        periods: [{ id: 11, startDate: '2026-01-01', endDate: '2026-01-31', refCode: '__proto__' }],
+        targets: [target(1, 5), target(2, 7)],
+      }),
+    );
+    const [further] = (value.extensions.capillary as { additionalTargets: { values: object }[] })
+      .additionalTargets;
+    expect(Object.entries(further?.values ?? {})).toEqual([['__proto__', '7']]);
+    expect(GoalSchema.safeParse(value).error?.issues[0]?.message).toContain(
+      'forbidden key "capillary.additionalTargets.0.values.__proto__"',
+    );
   });
 
   it('matches default values to periods by periodId, whatever their order', () => {
