@@ -3,7 +3,7 @@
  * is lossless. Unknown raw fields (e.g. `seasonality`, reference §1.1) live in `extra`, nested exactly where
  * they were found (`extra.type.params.x` for an unknown `type.params.x`).
  */
-import { copyJson, type ValidationIssue } from '@goalbridge/core';
+import { copyJson, setOwnProperty, type ValidationIssue } from '@goalbridge/core';
 import * as z from 'zod';
 import { KNOWN_GOAL_FIELDS } from './pipedrive-api.ts';
 
@@ -82,7 +82,7 @@ export function extractExtra(raw: unknown): JsonObject | undefined {
     for (const key of Object.keys(node)) {
       const value = node[key];
       if (known.has(key) || value === undefined) continue;
-      ensure(extra, path)[key] = copyJson(value) as Json;
+      setOwnProperty(ensure(extra, path), key, copyJson(value));
       found = true;
     }
   }
@@ -100,8 +100,8 @@ export function mergeExtraAt(
   const node = at(extra, path);
   if (!level || !isObject(node)) return;
   for (const [key, value] of Object.entries(node)) {
-    if (level.known.has(key) || key in target) continue;
-    target[key] = copyJson(value);
+    if (level.known.has(key) || Object.hasOwn(target, key)) continue;
+    setOwnProperty(target, key, copyJson(value));
   }
 }
 
