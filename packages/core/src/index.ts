@@ -134,6 +134,7 @@ export {
   goalConsistencyIssues,
   IsoDateSchema,
   IsoDateTimeSchema,
+  isForbiddenKey,
   isVisibleText,
   LIMITS,
   MAX_JSON_DEPTH,

@@ -15,6 +15,7 @@ import {
   currencyExponent,
   type Goal,
   type GoalProgress,
+  isForbiddenKey,
   localDateOf,
   MAX_JSON_DEPTH,
   type Mapped,
@@ -45,8 +46,6 @@ export interface PlannrGoalExtension {
   /** Read-only: response fields this package does not know, kept verbatim. */
   extra?: Record<string, Json>;
 }
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Maps one Plannr goal. Warnings say what a response could not tell (owners it did not include). */
 export function plannrGoalToGoal(raw: PlannrGoal): Mapped<Goal> {
@@ -126,6 +125,10 @@ function unknownFields(raw: PlannrGoal, warnings: WarningList): Record<string, J
   for (const key of Object.keys(raw)) {
     const value = raw[key];
     if (KNOWN_GOAL_KEYS.has(key) || value === undefined) continue;
+    if (isForbiddenKey(key)) {
+      warnings.add(`extensions.plannr.extra.${key}`, 'Unsafe JSON key in a Plannr response', 'dropped');
+      continue;
+    }
     const safe = withoutForbiddenKeys(value, `extensions.plannr.extra.${key}`, warnings);
     if (safe !== undefined) extra[key] = safe;
   }
@@ -158,7 +161,7 @@ function withoutForbiddenKeys(
   }
   const result: Record<string, Json> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (FORBIDDEN_KEYS.has(key)) {
+    if (isForbiddenKey(key)) {
       warnings.add(`${path}.${key}`, 'Unsafe JSON key in a Plannr response', 'dropped');
       continue;
     }

@@ -3,7 +3,7 @@
  * kept — but strict about the values the mapping relies on, so a surprising answer fails with the field's path
  * instead of turning into a wrong goal.
  */
-import { isCurrencyCode, localDateOf, parseDateTime } from '@goalbridge/core';
+import { isCurrencyCode, localDateOf, ownValue, parseDateTime } from '@goalbridge/core';
 import * as z from 'zod';
 
 export const PLANNR_PROVIDER = 'plannr';
@@ -157,7 +157,7 @@ export const WRITE_FIELD_PATHS: Readonly<Record<string, string>> = {
  */
 export function plannrFieldToGoalPath(field: string): string {
   const [head = '', index, ...rest] = field.split('.');
-  const path = WRITE_FIELD_PATHS[head];
+  const path = ownValue(WRITE_FIELD_PATHS, head);
   if (path === undefined) return field;
   if (index === undefined) return path;
   const item = [path, index, ...rest].join('.');

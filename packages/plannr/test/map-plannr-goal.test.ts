@@ -160,6 +160,15 @@ describe('Plannr goal → Goal', () => {
     // The top-level key never survives parsing; a nested one is dropped by the mapper, which says so.
     expect(warnings.map((warning) => warning.field)).toEqual(['extensions.plannr.extra.notes.0.__proto__']);
     expect(GoalSchema.safeParse(value).success).toBe(true);
+
+    // Top-level fields the Goal refuses as keys are dropped the same way, so the goal (and its page) reads.
+    const named = toGoal({ ...documentedResponse, constructor: { a: 1 }, prototype: 1, status: 'ok' });
+    expect(named.value.extensions.plannr?.extra).toEqual({ status: 'ok' });
+    expect(named.warnings.map((warning) => warning.field)).toEqual([
+      'extensions.plannr.extra.constructor',
+      'extensions.plannr.extra.prototype',
+    ]);
+    expect(GoalSchema.safeParse(named.value).success).toBe(true);
   });
 
   it('unwraps a single goal sent in `data` as Laravel does by default, and leaves a bare one (reference §1.2)', () => {
@@ -376,6 +385,8 @@ describe('Goal → Plannr write', () => {
       'extensions.plannr.visibleToCirclesUuids.0',
     );
     expect(plannrFieldToGoalPath('colour')).toBe('colour');
+    expect(plannrFieldToGoalPath('constructor')).toBe('constructor');
+    expect(plannrFieldToGoalPath('toString.0')).toBe('toString.0');
   });
 });
 

@@ -22,6 +22,11 @@ export const LIMITS = {
 } as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A key the Goal refuses in JSON it keeps (extensions, scopes): one that can reach or replace a prototype. */
+export function isForbiddenKey(key: string): boolean {
+  return FORBIDDEN_KEYS.has(key);
+}
 /**
  * Deepest nesting of JSON data kept in a goal. `JSON.parse` accepts any depth, but copying, comparing or
  * printing data nested thousands deep overflows the stack: such data is refused here, by name.
