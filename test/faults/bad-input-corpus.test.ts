@@ -1143,6 +1143,12 @@ const SETTINGS: CliCase[] = [
     names: /CAPILLARY_CLUSTER must be one of/,
   },
   {
+    name: 'a CAPILLARY_CLUSTER named like an Object member',
+    argv: ['list', '--from', 'capillary'],
+    env: { CAPILLARY_BASE_URL: undefined, CAPILLARY_CLUSTER: 'constructor' },
+    names: /CAPILLARY_CLUSTER must be one of/,
+  },
+  {
     name: 'both Capillary auth kinds',
     argv: ['list', '--from', 'capillary'],
     env: { CAPILLARY_KEY: 'key', CAPILLARY_SECRET: 'secret-1234' },

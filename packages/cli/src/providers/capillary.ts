@@ -111,7 +111,7 @@ export const capillary: ProviderEntry = {
   },
   create(settings, { hooks }) {
     const cluster = settings.cluster;
-    if (cluster !== undefined && !(cluster in CAPILLARY_CLUSTERS)) {
+    if (cluster !== undefined && !Object.hasOwn(CAPILLARY_CLUSTERS, cluster)) {
       throw new ConfigError(
         `capillary: CAPILLARY_CLUSTER must be one of ${Object.keys(CAPILLARY_CLUSTERS).join(', ')}`,
         { provider: 'capillary' },
