@@ -182,6 +182,21 @@ describe('envelopes and writes (reference §1.6–1.8)', () => {
     expect(sim.goals()).toEqual([]);
   });
 
+  it('keeps unknown fields named like Object members, on update as on read', async () => {
+    const sim = simulator();
+    const goal = await add(sim);
+    const body = '{"constructor":{"a":1},"toString":"x","__proto__":{"admin":true}}';
+    const updated = await call(sim, 'PUT', `/v1/goals/${goal.id}`, { body });
+    expect(updated.status).toBe(200);
+    const served = updated.body.data.goal;
+    expect([served.constructor, served.toString, Object.getPrototypeOf(served)]).toEqual([
+      { a: 1 },
+      'x',
+      Object.prototype,
+    ]);
+    expect(Object.hasOwn(served, '__proto__')).toBe(true);
+  });
+
   it('updates: complete nested objects only, type.params kept when omitted, the result validated as a whole', async () => {
     const sim = simulator();
     const goal = await add(sim, {

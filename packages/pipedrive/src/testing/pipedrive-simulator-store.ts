@@ -5,6 +5,7 @@
  * (§1.8, INFER); `is_active` is derived from the dates on every read (§1.1 INFER: false once the end is past,
  * by the simulator clock in UTC), unless a seed pins it.
  */
+import { setOwnProperty } from '@goalbridge/core';
 import { hexId, type Random } from '@goalbridge/core/simulator';
 import { planFind } from './pipedrive-simulator-find.ts';
 import { computeProgress, type ProgressData } from './pipedrive-simulator-results.ts';
@@ -97,7 +98,7 @@ export class PipedriveGoalStore {
       if (stored.goal[key] !== undefined) served[key] = structuredClone(stored.goal[key]);
     served.is_active = this.#isActive(stored);
     for (const [key, value] of Object.entries(stored.goal)) {
-      if (!(key in served)) served[key] = structuredClone(value);
+      if (!Object.hasOwn(served, key)) setOwnProperty(served, key, structuredClone(value));
     }
     return served;
   }

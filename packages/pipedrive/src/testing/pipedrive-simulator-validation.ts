@@ -5,7 +5,7 @@
  * be complete (the reference leaves the choice open: this simulator refuses partial ones) except `type.params`,
  * which is kept when omitted (Activepieces: "keeps the current pipeline and stage settings").
  */
-import { isIsoDate, parseDecimal } from '@goalbridge/core';
+import { isIsoDate, ownValue, parseDecimal, setOwnProperty } from '@goalbridge/core';
 import {
   ACTIVITY_GOAL_TYPES,
   PIPEDRIVE_ASSIGNEE_TYPES,
@@ -163,13 +163,13 @@ export function mergeUpdate(current: RawGoal, body: RawGoal): RawGoal | string {
   const merged: RawGoal = { ...current };
   for (const [key, value] of Object.entries(body)) {
     if (SERVER_OWNED.has(key)) continue;
-    const required = COMPLETE[key];
+    const required = ownValue(COMPLETE, key);
     if (required) {
       if (!isObject(value)) return `${key} must be an object`;
       const missing = required.find((field) => value[field] === undefined);
       if (missing) return `${key}.${missing} is required when ${key} is given`;
     }
-    merged[key] = value;
+    setOwnProperty(merged, key, value);
   }
   const type = body.type;
   if (isObject(type) && type.params === undefined && isObject(current.type)) {
