@@ -57,7 +57,6 @@ import { PipedriveGoalsClient } from './pipedrive-goals-client.ts';
 import { type PipedriveAdapterOptions, resolvePipedriveOptions } from './pipedrive-options.ts';
 import {
   limiterRules,
-  PIPEDRIVE_BURST_WINDOW_MS,
   pipedriveRateLimitRules,
   readPipedriveRateLimits,
 } from './pipedrive-rate-limits.ts';
@@ -141,7 +140,8 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
     provider: PROVIDER,
     onWait: parsed.hooks?.onRateLimitWait,
   });
-  const burstWindowMs = rules.find((rule) => rule.name === 'burst')?.windowMs ?? PIPEDRIVE_BURST_WINDOW_MS;
+  // The burst window in force: the least a burst 429 waits. None when limits are off (`rateLimits: false`).
+  const burstWindowMs = rules.find((rule) => rule.name === 'burst')?.windowMs;
   const http = new HttpClient({
     provider: PROVIDER,
     baseURL: settings.baseURL,

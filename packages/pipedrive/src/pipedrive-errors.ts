@@ -56,8 +56,8 @@ function inBandStatus(body: Record<string, unknown>): number {
 }
 
 export interface PipedriveClassifyOptions {
-  /** Length of the burst window: the wait after a burst 429 that names no reset. */
-  burstWindowMs: number;
+  /** Length of the burst window in force: the least a burst 429 waits; none when limits are off. */
+  burstWindowMs: number | undefined;
   now?: () => number;
 }
 

@@ -128,12 +128,13 @@ export function dailyResetAt(headers: Headers, now: number): number {
 
 /**
  * When a burst window frees up: `x-ratelimit-reset` seconds, else `Retry-After`, else one window — and never
- * sooner than one window (2 s, reference §5): a token that keeps sending after 429s earns Cloudflare's block.
+ * sooner than the window in force (2 s, reference §5): a token that keeps sending after 429s earns Cloudflare's
+ * block. With limits off (`windowMs` undefined) the server's word stands.
  */
-export function burstResetAt(headers: Headers, now: number, windowMs: number): number {
+export function burstResetAt(headers: Headers, now: number, windowMs: number | undefined): number {
   const reset = secondsHeaderMs(headers, 'x-ratelimit-reset');
-  const wait = reset !== undefined && reset > 0 ? reset : (retryAfterMs(headers, now) ?? windowMs);
-  return now + Math.max(wait, windowMs);
+  const told = reset !== undefined && reset > 0 ? reset : retryAfterMs(headers, now);
+  return now + Math.max(told ?? windowMs ?? PIPEDRIVE_BURST_WINDOW_MS, windowMs ?? 0);
 }
 
 function secondsHeaderMs(headers: Headers, name: string): number | undefined {

@@ -139,6 +139,15 @@ describe('classifyPipedriveResponse (reference §4)', () => {
       }),
     ) as RateLimitError;
     expect([early.kind, early.resetAt?.getTime()]).toEqual(['burst', NOW + 2000]);
+    // With limits off there is no window in force: the server's reset stands.
+    const unlimited = classifyPipedriveResponse(
+      response(429, failure('Request over limit'), {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': '1',
+      }),
+      { burstWindowMs: undefined, now: () => NOW },
+    ) as RateLimitError;
+    expect(unlimited.resetAt?.getTime()).toBe(NOW + 1000);
   });
 
   it('reads a daily refusal’s reset from Retry-After or the next midnight, never from the burst window', () => {
