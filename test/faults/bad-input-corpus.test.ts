@@ -855,6 +855,9 @@ const ID_MAPS: { name: string; text: string; line: number }[] = [
     line: 1,
   },
   { name: 'a byte order mark', text: `\ufeff${entry()}\n`, line: 1 },
+  // Unterminated, yet no piece of an entry: another file given as the map, never to be rewritten.
+  { name: 'an owner map without a final newline', text: '{"person:1":{"type":"account","id":"a"}}', line: 1 },
+  { name: 'garbage after a good line, unterminated', text: `${entry()}\ngarbage`, line: 2 },
 ];
 
 describe('ID map files', () => {

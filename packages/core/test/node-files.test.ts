@@ -119,6 +119,21 @@ describe('FileIdMapStore', () => {
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
+  it('never drops an unterminated last line that is no piece of an entry: another file is refused, not rewritten', async () => {
+    const path = file();
+    const other = '{"pipedrive:person:1":{"type":"account","id":"x"}}';
+    writeFileSync(path, other);
+    await expect(FileIdMapStore.open(path)).rejects.toThrow(
+      `ID map ${path} line 1 is not a valid entry; fix or remove that line`,
+    );
+    expect(readFileSync(path, 'utf8')).toBe(other);
+    // What a crash leaves of a first append is any start of an entry, down to "{".
+    for (const torn of ['{', '{"v":1', `${line(2).slice(0, 20)}`]) {
+      writeFileSync(path, torn);
+      expect(await (await FileIdMapStore.snapshot(path)).entries('plannr')).toEqual([]);
+    }
+  });
+
   it('refuses a corrupt line in the middle, naming file and line', async () => {
     const path = file();
     writeFileSync(path, `${line(1)}\nnot json\n${line(2)}\n`);

@@ -232,8 +232,17 @@ async function load(
   const unterminated = tail.trim() !== '';
   const last = unterminated ? parseLine(tail) : undefined;
   if (last) entries.set(keyOf(last), last);
+  // Dropping the line rewrites the file: only a line this store began to write may go, never another file's.
+  else if (unterminated && !isTornEntry(tail)) {
+    const line = lines.length + 1;
+    throw new ConfigError(`ID map ${path} line ${line} is not a valid entry; fix or remove that line`);
+  }
   return { entries, lines: lines.length + (last ? 1 : 0), unterminated };
 }
+
+/** The start of a line {@link journalLine} writes, or a piece of that start: what a crash mid-append leaves. */
+const ENTRY_START = '{"v":1,';
+const isTornEntry = (tail: string) => tail.startsWith(ENTRY_START) || ENTRY_START.startsWith(tail);
 
 function parseLine(line: string): IdMapEntry | undefined {
   try {
