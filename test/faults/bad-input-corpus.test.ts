@@ -4,7 +4,7 @@
  * the field, line or file at fault — never a crash, a hang or a partial write — and none may pollute
  * `Object.prototype`.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPILLARY_SANDBOX, createCapillarySimulator } from '@goalbridge/capillary/testing';
@@ -1037,6 +1037,31 @@ const FLAGS: CliCase[] = [
     names: /owners-array\.json.*must be a JSON object/,
   },
   {
+    name: '--out naming the ID map',
+    argv: [
+      'plan',
+      '--from',
+      'pipedrive',
+      '--to',
+      'plannr',
+      '--id-map',
+      'keep.jsonl',
+      '--out',
+      './keep.jsonl',
+    ],
+    names: /--out and --id-map name the same file \(.*keep\.jsonl\); give each its own/,
+  },
+  {
+    name: '--id-map naming the input',
+    argv: ['import', '--to', 'plannr', '--in', 'goals.ndjson', '--id-map', 'goals.ndjson'],
+    names: /--in and --id-map name the same file/,
+  },
+  {
+    name: '--out in a folder that is a file',
+    argv: ['export', '--from', 'plannr', '--out', 'owners-array.json/goals.ndjson'],
+    names: /cannot write .*owners-array\.json\/goals\.ndjson: ENOTDIR/,
+  },
+  {
     name: 'an ID map in a missing folder',
     argv: [...MIGRATE, '--id-map', 'missing/ids.jsonl'],
     names: /cannot create ID map .*missing\/ids\.jsonl: ENOENT/,
@@ -1195,4 +1220,16 @@ describe('CLI flags and settings', () => {
       expect([sandboxes.pipedrive, sandboxes.plannr, sandboxes.capillary].map(writes)).toEqual(before);
     },
   );
+
+  it('leaves a file named twice as it was', async () => {
+    const path = join(dir, 'keep.jsonl');
+    writeFileSync(path, 'kept\n');
+    const result = await cli(
+      ['plan', '--from', 'plannr', '--to', 'pipedrive', '--id-map', path, '--out', path],
+      {
+        ...sandboxes.env,
+      },
+    );
+    expect([result.code, readFileSync(path, 'utf8')]).toEqual([2, 'kept\n']);
+  });
 });

@@ -36,6 +36,23 @@ export function parseOptions(command: string, args: readonly string[], specs: Op
   }
 }
 
+/**
+ * Refuses two file options naming one file (`--out` over `--id-map`, `--id-map` over `--in`): the run would
+ * read one and overwrite it. Standard input (`-`) is no file.
+ */
+export function checkDistinctFiles(options: ParsedOptions, specs: OptionSpecs, cwd: string): void {
+  const named = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = options[name];
+    if (spec.value !== 'FILE' || typeof value !== 'string' || value === '' || value === '-') continue;
+    const path = resolve(cwd, value);
+    const other = named.get(path);
+    if (other !== undefined)
+      throw new UsageError(`--${other} and --${name} name the same file (${value}); give each its own`);
+    named.set(path, name);
+  }
+}
+
 /** A string option, required. */
 export function required(options: ParsedOptions, name: string, command: string): string {
   const value = options[name];

@@ -3,7 +3,7 @@
  * exit code — 0 ok, 1 failures in the run, 2 usage or configuration error.
  */
 import { GoalbridgeError, RateLimitError, ValidationError } from '@goalbridge/core';
-import { optionHelp, parseOptions } from './args.ts';
+import { checkDistinctFiles, optionHelp, parseOptions } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportCommand } from './commands/export.ts';
@@ -86,6 +86,7 @@ export async function run(
       io.stdout.write(commandHelp(command, providers));
       return EXIT.ok;
     }
+    checkDistinctFiles(options, specs, io.cwd);
     return await command.run(options, context);
   } catch (error) {
     return report(error, io);

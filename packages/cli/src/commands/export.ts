@@ -1,14 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
-  ConfigError,
   exportNdjson,
   exportSinger,
   formatIssues,
   type Goal,
-  GoalbridgeError,
   type SingerState,
   ValidationError,
 } from '@goalbridge/core';
@@ -16,6 +10,7 @@ import { readJsonFile } from '@goalbridge/core/node';
 import { fileOption, oneOf, type ParsedOptions } from '../args.ts';
 import { type Command, openAdapter, writeLines } from '../command.ts';
 import { EXIT, type Io, UsageError } from '../io.ts';
+import { writeWhole } from '../write-whole.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -71,21 +66,5 @@ async function singerLines(
     throw new UsageError(
       `--state ${String(options.state)}: expected a Singer state value {"bookmarks": {"goals": {"updatedAt": DATETIME}}}; ${formatIssues(error.issues)}`,
     );
-  }
-}
-
-/** Writes `path` whole or not at all: into `path.partial`, renamed when complete, removed on any failure. */
-async function writeWhole(path: string, lines: AsyncIterable<string>, io: Io): Promise<void> {
-  const temporary = `${path}.partial`;
-  try {
-    // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
-    await pipeline(Readable.from(lines), createWriteStream(temporary));
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    // A stop (Ctrl-C) or a provider's error is reported as such; only the rest is about the file.
-    if (io.signal.aborted || GoalbridgeError.isInstance(error)) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(`cannot write ${path}: ${code ?? (error as Error).message}`);
   }
 }

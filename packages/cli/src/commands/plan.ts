@@ -1,18 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { ConfigError, type MigrationPlan, plan } from '@goalbridge/core';
+import { plan } from '@goalbridge/core';
 import { fileOption } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT } from '../io.ts';
 import { planSummary } from '../render/summary.ts';
+import { writeWhole } from '../write-whole.ts';
 import { PLAN_OPTIONS, planSetup } from './plan-options.ts';
-
-async function writePlan(path: string, planned: MigrationPlan): Promise<void> {
-  try {
-    await writeFile(path, `${JSON.stringify(planned, null, 2)}\n`);
-  } catch (error) {
-    throw new ConfigError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-}
 
 export const planCommand: Command = {
   name: 'plan',
@@ -33,7 +25,7 @@ export const planCommand: Command = {
     const setup = await planSetup(options, io, 'read');
     try {
       const planned = await plan(source, target, setup.options);
-      if (out !== undefined) await writePlan(out, planned);
+      if (out !== undefined) await writeWhole(out, [`${JSON.stringify(planned, null, 2)}\n`], io);
       io.stdout.write(wantsJson(options, io) ? `${JSON.stringify(planned)}\n` : planSummary(planned));
       return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
     } finally {
