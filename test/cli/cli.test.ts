@@ -184,6 +184,38 @@ describe('list, export and import', () => {
     expect(await count('plannr')).toBe(before);
   });
 
+  it('foresees in a dry run what the import does with a goal listed twice: unchanged, or a conflict when it differs', async () => {
+    const exported = await runCli(['export', '--from', 'pipedrive'], { env: sandbox.env });
+    // A goal Plannr takes: no currency but the account's.
+    const line = exported.stdout
+      .trim()
+      .split('\n')
+      .findLast((text) => [undefined, 'GBP'].includes(JSON.parse(text).goal.target?.currency)) as string;
+    const envelope = JSON.parse(line);
+    const changed = JSON.stringify({
+      ...envelope,
+      goal: { ...envelope.goal, description: 'another account' },
+    });
+    const input = [line, line, changed].join('\n');
+    const args = ['import', '--to', 'plannr', '--in', '-', ...TO_PLANNR];
+    const dry = await runCli([...args, '--dry-run'], { env: sandbox.env, input });
+    const report = JSON.parse(dry.stdout) as { counts: Record<string, number>; problems: { line: number }[] };
+    expect([report.counts, report.problems.map((problem) => problem.line)]).toEqual([
+      { create: 1, unchanged: 1, conflict: 1 },
+      [3],
+    ]);
+    const real = await runCli(args, { env: sandbox.env, input });
+    const events = real.stdout
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text));
+    expect(events.at(-1).counts).toMatchObject({ created: 1, unchanged: 1, failed: 1 });
+    expect([dry.code, real.code]).toEqual([1, 1]);
+    // The sandbox is shared with the tests that follow: the goal created here goes again.
+    const created = events.find((event) => event.outcome === 'created');
+    await adapter('plannr').delete(created.targetId);
+  });
+
   it('stops an import at a bad line with --stop-on-invalid, summing up what it wrote before it', async () => {
     const exported = await runCli(['export', '--from', 'pipedrive'], { env: sandbox.env });
     const lines = exported.stdout.trim().split('\n').slice(10, 16);

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import {
   type GoalAdapter,
+  type GoalInput,
   InvalidLineError,
   importNdjson,
   type PlanOptions,
   planContext,
   planGoal,
   readNdjson,
+  sameValue,
 } from '@goalbridge/core';
 import { fileChunks } from '@goalbridge/core/node';
 import { positiveInteger, required } from '../args.ts';
@@ -63,6 +65,12 @@ export const importCommand: Command = {
   },
 };
 
+/** The fields two inputs of one source disagree on. */
+function differingFields(a: GoalInput, b: GoalInput): string[] {
+  const fields = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof GoalInput>;
+  return [...fields].filter((field) => !sameValue(a[field], b[field]));
+}
+
 /** --dry-run: every line validated and planned, counted by action, with the problems by line; nothing written. */
 async function checkLines(
   chunks: AsyncIterable<Uint8Array>,
@@ -74,15 +82,30 @@ async function checkLines(
   const plan = await planContext(target, options);
   const counts: Record<string, number> = {};
   const problems: { line: number; reason: string }[] = [];
+  // A source created by an earlier line: the real run leaves a repeat unchanged, or fails it when it differs.
+  const created = new Map<string, GoalInput>();
   for await (const entry of readNdjson(chunks)) {
     const item = 'goal' in entry ? await planGoal(entry.goal, plan) : undefined;
-    const action = item?.action ?? 'invalid';
-    counts[action] = (counts[action] ?? 0) + 1;
+    let action: string = item?.action ?? 'invalid';
     const issues = 'issues' in entry ? entry.issues : item?.action === 'invalid' ? item.issues : [];
+    if (item?.action === 'create') {
+      const first = created.get(item.source);
+      if (!first) created.set(item.source, item.input);
+      else {
+        const differing = differingFields(first, item.input);
+        action = differing.length > 0 ? 'conflict' : 'unchanged';
+        if (differing.length > 0)
+          issues.push({
+            path: '',
+            message: `${item.source} came twice in this input with different ${differing.join(', ')}`,
+          });
+      }
+    }
+    counts[action] = (counts[action] ?? 0) + 1;
     if (issues.length)
       problems.push({
         line: entry.line,
-        reason: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+        reason: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
       });
   }
   if (json) io.stdout.write(`${JSON.stringify({ counts, problems })}\n`);
