@@ -216,4 +216,18 @@ describe('NDJSON', () => {
     for await (const line of exportNdjson(source.adapter.list())) again.push(line);
     expect(again).toEqual(lines);
   }, 60_000);
+
+  it("imports one Capillary's export into another, and a second run finds nothing to do", async () => {
+    // The lines carry the source's own ids (periods, targets, streaks) and attribution, which the target
+    // assigns itself: they must not read as a difference on every run.
+    const source = testProvider('capillary', { goals: 25 });
+    const lines: string[] = [];
+    for await (const line of exportNdjson(source.adapter.list())) lines.push(line);
+    const target = testProvider('capillary', { seed: 99 });
+    const idMap = new MemoryIdMapStore();
+    const first = await importNdjson(lines, target.adapter, { ...DEFAULTS_FOR.capillary, idMap });
+    expect(first.counts).toMatchObject({ created: 25, failed: 0 });
+    const second = await importNdjson(lines, target.adapter, { ...DEFAULTS_FOR.capillary, idMap });
+    expect(second.counts).toMatchObject({ created: 0, updated: 0, unchanged: 25, failed: 0 });
+  }, 60_000);
 });

@@ -413,6 +413,16 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     ownerTypes: [],
     // Group names are unique in the org, case-insensitively (error 310069, reference §2).
     uniqueTitles: true,
+    // Ids and records the server gives a group's parts: another org's export carries its own.
+    assignedByTarget: [
+      'schedule.periods.id',
+      'extensions.capillary.target.id',
+      'extensions.capillary.target.emfRuleSetId',
+      'extensions.capillary.additionalTargets.id',
+      'extensions.capillary.additionalTargets.emfRuleSetId',
+      'extensions.capillary.streaks.id',
+      'extensions.capillary.attribution',
+    ],
   };
 
   return createGoalAdapter({

@@ -888,6 +888,26 @@ describe('comparing a plan with the target', () => {
     expect(diffGoal(base, current, stored)).toEqual({});
   });
 
+  it('skips paths through arrays: ids the target assigns itself differ without a change', () => {
+    const periods = (id: string) => [{ start: '2026-01-01', end: '2026-01-31', id }];
+    const wanted = {
+      ...base,
+      schedule: { ...base.schedule, periods: periods('from-another-account') },
+      extensions: { memory: { parts: [{ id: 1, name: 'a' }] } },
+    };
+    const current = {
+      ...wanted,
+      schedule: { ...base.schedule, periods: periods('9') },
+      extensions: { memory: { parts: [{ id: 2, name: 'a' }] } },
+    };
+    expect(Object.keys(diffGoal(wanted, current, stored))).toEqual(['schedule', 'extensions']);
+    const assigned = ['schedule.periods.id', 'extensions.memory.parts.id'];
+    expect(diffGoal(wanted, current, stored, assigned)).toEqual({});
+    // Only the id is skipped: another name is still a change.
+    const renamed = { ...current, extensions: { memory: { parts: [{ id: 2, name: 'b' }] } } };
+    expect(Object.keys(diffGoal(wanted, renamed, stored, assigned))).toEqual(['extensions']);
+  });
+
   it('patches what differs, and never what the target said it cannot store', () => {
     const current = {
       ...base,

@@ -41,6 +41,12 @@ export interface AdapterCapabilities {
   ownerTypes: readonly string[];
   /** Titles must be unique (case-insensitive) in the account, as Capillary's group names are. */
   uniqueTitles?: boolean;
+  /**
+   * Goal paths whose values the target assigns itself (ids of periods and parts, server records), never
+   * compared with an input: one exported from another account carries that account's. A path runs through
+   * arrays: `schedule.periods.id` is the id of every period.
+   */
+  assignedByTarget?: readonly string[];
 }
 
 export interface CallOptions {

@@ -54,9 +54,10 @@ export function unstoredPaths(warnings: readonly MappingWarning[]): string[] {
   return [...new Set(warnings.map((warning) => warning.field))];
 }
 
-/** `value` without the sub-paths (relative to it) that are not stored. */
+/** `value` without the sub-paths (relative to it) that are not stored; a path applies to each item of an array. */
 function withoutPaths(value: unknown, paths: readonly string[]): unknown {
-  if (paths.length === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  if (paths.length === 0 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => withoutPaths(item, paths));
   const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const path of paths) {
     const [head, ...rest] = path.split('.') as [string, ...string[]];

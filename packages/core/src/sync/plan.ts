@@ -198,7 +198,10 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   const prepared = prepare(goal, target, options);
   const warnings = [...prepared.warnings, ...prepared.targetWarnings];
   if (prepared.issues.length > 0) return { ...base, action: 'invalid', issues: prepared.issues, warnings };
-  const unstored = unstoredPaths(prepared.targetWarnings);
+  const unstored = [
+    ...unstoredPaths(prepared.targetWarnings),
+    ...(target.capabilities.assignedByTarget ?? []),
+  ];
   const entry = await options.idMap?.get(ref, target.provider);
   const found = findInTarget(prepared.input, entry, unstored, context);
   if (found.issues.length > 0) return { ...base, action: 'invalid', issues: found.issues, warnings };
