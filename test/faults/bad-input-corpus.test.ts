@@ -932,6 +932,8 @@ beforeAll(async () => {
   };
   writeFileSync(join(dir, 'owners-array.json'), '[]');
   writeFileSync(join(dir, 'state-bad.json'), '{"bookmarks": 3}');
+  const bookmark = { bookmarks: { goals: { updatedAt: '2026-01-01T00:00:00.000Z' } } };
+  writeFileSync(join(dir, 'state-message.json'), JSON.stringify({ type: 'STATE', value: bookmark }));
 }, 30_000);
 afterAll(async () => {
   await sandboxes?.close();
@@ -1085,6 +1087,11 @@ const FLAGS: CliCase[] = [
     name: 'a state that is not a Singer state',
     argv: ['export', '--from', 'pipedrive', '--format', 'singer', '--state', 'state-bad.json'],
     names: /expected a Singer state value/,
+  },
+  {
+    name: 'a whole STATE message as the state',
+    argv: ['export', '--from', 'pipedrive', '--format', 'singer', '--state', 'state-message.json'],
+    names: /type: a whole STATE message: give its "value"/,
   },
   {
     name: 'an export into a missing folder',

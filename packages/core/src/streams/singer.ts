@@ -33,11 +33,18 @@ export function goalJsonSchema(): Record<string, unknown> {
  * as text against every goal's and silently leave them all out. `count` is informative and not read. An
  * empty state (`{}`), as Singer runners pass before the first run, means no bookmark: a full export.
  */
-const SingerStateSchema = z.object({
-  bookmarks: z
-    .object({ [SINGER_STREAM]: z.object({ updatedAt: IsoDateTimeSchema.optional() }).optional() })
-    .optional(),
-});
+const SingerStateSchema = z
+  .looseObject({
+    bookmarks: z
+      .object({ [SINGER_STREAM]: z.object({ updatedAt: IsoDateTimeSchema.optional() }).optional() })
+      .optional(),
+  })
+  // The last line of a run is a whole message, {"type": "STATE", "value": …}: given as it is, its bookmark
+  // would be missed and every goal sent again.
+  .refine((state) => !(state.type === 'STATE' && 'value' in state), {
+    path: ['type'],
+    message: 'a whole STATE message: give its "value"',
+  });
 
 export interface SingerOptions {
   /**
