@@ -1201,6 +1201,18 @@ const SETTINGS: CliCase[] = [
     env: { CAPILLARY_TILL_ID: '-3' },
     names: /CAPILLARY_TILL_ID must be a positive whole number/,
   },
+  ...['0x10', '1e3', ' 7', '2.0'].map((seats) => ({
+    name: `PIPEDRIVE_SEATS "${seats}"`,
+    argv: MIGRATE,
+    env: { PIPEDRIVE_SEATS: seats },
+    names: /PIPEDRIVE_SEATS must be a positive whole number/,
+  })),
+  {
+    name: 'CAPILLARY_REQUESTS_PER_MINUTE beyond 2^53',
+    argv: ['list', '--from', 'capillary'],
+    env: { CAPILLARY_REQUESTS_PER_MINUTE: '99999999999999999999999' },
+    names: /CAPILLARY_REQUESTS_PER_MINUTE must be a positive whole number/,
+  },
   {
     name: 'CAPILLARY_REQUESTS_PER_MINUTE 0',
     argv: ['list', '--from', 'capillary'],

@@ -96,3 +96,18 @@ export function missingSetting(entry: ProviderEntry, ...names: string[]): Config
   });
   return new ConfigError(`${entry.name}: set ${sources.join(' or ')}`, { provider: entry.name });
 }
+
+/** A setting that must be a positive whole number, written in plain digits (not `1e3`, `0x10` or ` 7`). */
+export function positiveSetting(
+  entry: ProviderEntry,
+  name: string,
+  value: string | undefined,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || !Number.isSafeInteger(number)) {
+    const env = entry.settings.find((setting) => setting.name === name)?.env ?? name;
+    throw new ConfigError(`${entry.name}: ${env} must be a positive whole number`, { provider: entry.name });
+  }
+  return number;
+}

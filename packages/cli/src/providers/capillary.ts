@@ -11,18 +11,15 @@ import {
   generateCapillaryTargetGroups,
 } from '@goalbridge/capillary/testing';
 import { ConfigError } from '@goalbridge/core';
-import { missingSetting, type ProviderEntry, type SettingValues } from '../provider-registry.ts';
+import {
+  missingSetting,
+  type ProviderEntry,
+  positiveSetting,
+  type SettingValues,
+} from '../provider-registry.ts';
 
 /** The sandbox's limit: Capillary's demo clusters allow 100 to 1,000 requests a minute (reference §1.5). */
 const SANDBOX_REQUESTS_PER_MINUTE = 1000;
-
-function positiveInteger(value: string | undefined, env: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1)
-    throw new ConfigError(`capillary: ${env} must be a positive whole number`, { provider: 'capillary' });
-  return number;
-}
 
 function auth(entry: ProviderEntry, settings: SettingValues): CapillaryAdapterOptions['auth'] {
   const basic = settings.username !== undefined || settings.password !== undefined;
@@ -117,8 +114,8 @@ export const capillary: ProviderEntry = {
         { provider: 'capillary' },
       );
     }
-    const tillId = positiveInteger(settings.tillId, 'CAPILLARY_TILL_ID');
-    const perMinute = positiveInteger(settings.requestsPerMinute, 'CAPILLARY_REQUESTS_PER_MINUTE');
+    const tillId = positiveSetting(this, 'tillId', settings.tillId);
+    const perMinute = positiveSetting(this, 'requestsPerMinute', settings.requestsPerMinute);
     return createCapillaryAdapter({
       auth: auth(this, settings),
       ...(cluster ? { cluster: cluster as CapillaryCluster } : {}),

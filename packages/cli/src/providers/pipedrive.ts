@@ -12,7 +12,7 @@ import {
   PIPEDRIVE_SANDBOX,
   startPipedriveSandbox,
 } from '@goalbridge/pipedrive/testing';
-import { missingSetting, type ProviderEntry } from '../provider-registry.ts';
+import { missingSetting, type ProviderEntry, positiveSetting } from '../provider-registry.ts';
 
 function oneOf<T extends string>(
   entry: ProviderEntry,
@@ -92,12 +92,7 @@ export const pipedrive: ProviderEntry = {
         provider: 'pipedrive',
       });
     }
-    const seats = settings.seats === undefined ? undefined : Number(settings.seats);
-    if (seats !== undefined && !(Number.isInteger(seats) && seats > 0)) {
-      throw new ConfigError('pipedrive: PIPEDRIVE_SEATS must be a positive whole number', {
-        provider: 'pipedrive',
-      });
-    }
+    const seats = positiveSetting(this, 'seats', settings.seats);
     const plan = oneOf<PipedrivePlan>(this, 'plan', settings.plan, PIPEDRIVE_PLANS);
     const defaultInterval = oneOf<PipedriveInterval>(
       this,
