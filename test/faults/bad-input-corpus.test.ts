@@ -4,7 +4,7 @@
  * the field, line or file at fault — never a crash, a hang or a partial write — and none may pollute
  * `Object.prototype`.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPILLARY_SANDBOX, createCapillarySimulator } from '@goalbridge/capillary/testing';
@@ -1239,6 +1239,15 @@ describe('CLI flags and settings', () => {
       expect([sandboxes.pipedrive, sandboxes.plannr, sandboxes.capillary].map(writes)).toEqual(before);
     },
   );
+
+  it('makes no ID map for an import whose input cannot be read', async () => {
+    const ids = join(dir, 'never-made.jsonl');
+    const result = await cli(['import', '--to', 'plannr', '--in', 'absent.ndjson', '--id-map', ids], {
+      ...sandboxes.env,
+    });
+    expect([result.code, result.stdout, existsSync(ids)]).toEqual([2, '', false]);
+    expect(result.stderr).toMatch(/cannot read .*absent\.ndjson: ENOENT/);
+  });
 
   it('leaves a file named twice as it was', async () => {
     const path = join(dir, 'keep.jsonl');

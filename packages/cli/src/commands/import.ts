@@ -41,7 +41,7 @@ export const importCommand: Command = {
     const input = required(options, 'in', 'import');
     const concurrency = positiveInteger(options, 'concurrency', 4, 64);
     const target = openAdapter(options, context, 'to');
-    const chunks = input === '-' ? io.stdin() : fileChunks(resolve(io.cwd, input));
+    const chunks = input === '-' ? io.stdin() : await started(fileChunks(resolve(io.cwd, input)));
     const json = wantsJson(options, io);
     const dryRun = options['dry-run'] === true;
     const setup = await planSetup(options, io, dryRun ? 'read' : 'write');
@@ -64,6 +64,15 @@ export const importCommand: Command = {
     }
   },
 };
+
+/** The file's chunks with the first one read now: a file that cannot be read fails before any ID map is made. */
+async function started(chunks: AsyncGenerator<Uint8Array>): Promise<AsyncIterable<Uint8Array>> {
+  const first = await chunks.next();
+  return (async function* () {
+    if (!first.done) yield first.value;
+    yield* chunks;
+  })();
+}
 
 /** The fields two inputs of one source disagree on. */
 function differingFields(a: GoalInput, b: GoalInput): string[] {
