@@ -1220,6 +1220,12 @@ const SETTINGS: CliCase[] = [
     names: /CAPILLARY_REQUESTS_PER_MINUTE must be a positive whole number/,
   },
   {
+    name: 'a Pipedrive token with a line break',
+    argv: MIGRATE,
+    env: { PIPEDRIVE_API_TOKEN: 'tok\nen-000' },
+    names: /apiToken: must not contain line breaks or other control characters/,
+  },
+  {
     name: 'a Pipedrive token the server refuses',
     argv: MIGRATE,
     env: { PIPEDRIVE_API_TOKEN: 'wrong-token-000' },

@@ -12,9 +12,22 @@ export function functionSchema<T>(message = 'must be a function') {
   return z.custom<T>((value) => typeof value === 'function', message);
 }
 
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 /** A credential: a non-empty string, or a function read before each request (for rotating tokens). */
 export const SecretSourceSchema = z.union(
-  [z.string().trim().min(1, 'must not be empty'), functionSchema<() => string | Promise<string>>()],
+  [
+    z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      // A header cannot carry one: the request would fail far from the setting that caused it.
+      .refine(
+        (text) => !CONTROL_CHARACTER.test(text),
+        'must not contain line breaks or other control characters',
+      ),
+    functionSchema<() => string | Promise<string>>(),
+  ],
   { error: 'must be a non-empty string or a function returning one' },
 ) as z.ZodType<SecretSource>;
 
