@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../src/memory/memory-adapter.ts';
 import type { GoalInputDraft } from '../src/model/goal.ts';
 import { FileIdMapStore } from '../src/node/file-id-map-store.ts';
-import { readLines, splitLines } from '../src/streams/lines.ts';
+import { MAX_LINE_BYTES, readLines, splitLines } from '../src/streams/lines.ts';
 import {
   exportNdjson,
   GOAL_RECORD_SCHEMA,
@@ -61,6 +61,39 @@ describe('splitLines', () => {
       { text: 'third: \uFFFD is fine when written as UTF-8' },
     ]);
     await expect(collect(splitLines(lines()))).rejects.toThrow('line 2 is not valid UTF-8');
+  });
+
+  it('skips a line longer than MAX_LINE_BYTES without holding it, in bytes or text, at its end or mid-stream', async () => {
+    const chunk = new Uint8Array(1024 * 1024).fill(0x61); // 1 MiB of "a", no newline
+    const bytes = async function* () {
+      yield new TextEncoder().encode('first\n');
+      for (let i = 0; i <= MAX_LINE_BYTES / chunk.length; i++) yield chunk;
+      yield new TextEncoder().encode('\nlast');
+    };
+    expect(await collect(readLines(bytes()))).toEqual([
+      { text: 'first' },
+      { tooLong: true },
+      { text: 'last' },
+    ]);
+    await expect(collect(splitLines(bytes()))).rejects.toThrow(
+      `line 2 is longer than ${MAX_LINE_BYTES} bytes`,
+    );
+    expect((await collect(readNdjson(bytes())))[1]).toEqual({
+      line: 2,
+      issues: [{ path: '', message: 'longer than 16 MiB: nothing of it is read' }],
+    });
+    // As text, and as the last line of the input.
+    const text = 'b'.repeat(1024 * 1024);
+    const texts = async function* () {
+      yield 'first\n';
+      for (let i = 0; i <= MAX_LINE_BYTES / text.length; i++) yield text;
+    };
+    expect(await collect(readLines(texts()))).toEqual([{ text: 'first' }, { tooLong: true }]);
+    // A line of exactly the cap is read like any other.
+    const under = new Uint8Array(MAX_LINE_BYTES).fill(0x63);
+    expect(
+      (await collect(readLines([under]))).map((read) => ('text' in read ? read.text.length : read)),
+    ).toEqual([MAX_LINE_BYTES]);
   });
 
   it('keeps a line split between text and byte chunks whole', async () => {

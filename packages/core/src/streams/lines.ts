@@ -1,8 +1,17 @@
 /** Line splitting for streams of text or bytes, in constant memory. */
 import { concatBytes } from '../bytes.ts';
 
-/** One line (without its break), or a line whose bytes are not UTF-8 — kept apart, never patched with U+FFFD. */
-export type LineRead = { text: string } | { invalidUtf8: true };
+/**
+ * One line (without its break); a line whose bytes are not UTF-8 — kept apart, never patched with U+FFFD; or
+ * one longer than {@link MAX_LINE_BYTES}, skipped without being held.
+ */
+export type LineRead = { text: string } | { invalidUtf8: true } | { tooLong: true };
+
+/**
+ * The longest line read: far above any goal the model accepts (a few hundred kilobytes at its limits), and
+ * what keeps one runaway line from taking the reader's memory (or V8's string limit) with it.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 const ENCODER = new TextEncoder();
@@ -32,12 +41,17 @@ export async function* readLines(
       text = text.slice(newline + 1);
       newline = text.indexOf('\n');
     }
+    // Text that long is measured and skipped as bytes, in constant memory.
+    if (text.length > MAX_LINE_BYTES / 3) {
+      yield* bytes.push(ENCODER.encode(text));
+      text = '';
+    }
   }
   if (text.length > 0) yield { text: withoutCr(text) };
   yield* bytes.end();
 }
 
-/** The lines as text; throws a TypeError naming the first line that is not valid UTF-8. */
+/** The lines as text; throws naming the first line that is not valid UTF-8 or is too long. */
 export async function* splitLines(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ): AsyncGenerator<string> {
@@ -45,6 +59,7 @@ export async function* splitLines(
   for await (const line of readLines(chunks)) {
     number++;
     if ('invalidUtf8' in line) throw new TypeError(`line ${number} is not valid UTF-8`);
+    if ('tooLong' in line) throw new RangeError(`line ${number} is longer than ${MAX_LINE_BYTES} bytes`);
     yield line.text;
   }
 }
@@ -55,6 +70,9 @@ const withoutCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : l
 class ByteLines {
   readonly #decoder = new TextDecoder('utf-8', { fatal: true });
   #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  /** The line being read is too long: its bytes are dropped until it ends. */
+  #skipping = false;
   started = false;
 
   *push(chunk: Uint8Array): Generator<LineRead> {
@@ -62,20 +80,44 @@ class ByteLines {
     let start = 0;
     let newline = chunk.indexOf(NEWLINE);
     while (newline !== -1) {
-      yield this.#decode(this.#take(chunk.subarray(start, newline)));
+      yield this.#line(chunk.subarray(start, newline));
       start = newline + 1;
       newline = chunk.indexOf(NEWLINE, start);
     }
-    if (start < chunk.length) this.#pending.push(chunk.slice(start));
+    if (start < chunk.length) this.#hold(chunk.slice(start));
   }
 
   *end(): Generator<LineRead> {
-    const rest = this.#take(new Uint8Array(0));
-    if (rest.length > 0) yield this.#decode(rest);
+    if (this.#skipping || this.#pendingBytes > 0) yield this.#line(new Uint8Array(0));
+  }
+
+  /** Part of a line whose end has not come yet. */
+  #hold(part: Uint8Array): void {
+    if (this.#skipping) return;
+    this.#pendingBytes += part.length;
+    if (this.#pendingBytes > MAX_LINE_BYTES) this.#skip();
+    else this.#pending.push(part);
+  }
+
+  #skip(): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#skipping = true;
+  }
+
+  /** The line that ends with `last`. */
+  #line(last: Uint8Array): LineRead {
+    if (!this.#skipping && this.#pendingBytes + last.length > MAX_LINE_BYTES) this.#skip();
+    if (this.#skipping) {
+      this.#skipping = false;
+      return { tooLong: true };
+    }
+    return this.#decode(this.#take(last));
   }
 
   /** The pending parts of a line and its last part, as one array. */
   #take(last: Uint8Array): Uint8Array {
+    this.#pendingBytes = 0;
     if (this.#pending.length === 0) return last;
     const parts = [...this.#pending, last];
     this.#pending = [];

@@ -10,7 +10,7 @@ import { toValidationIssues } from '../model/validate.ts';
 import { type ApplyOptions, apply, writeSettingsOf } from '../sync/apply.ts';
 import { type PlanItem, type PlanOptions, planContext, planGoal } from '../sync/plan.ts';
 import type { MigrationSummary } from '../sync/summary.ts';
-import { readLines } from './lines.ts';
+import { MAX_LINE_BYTES, readLines } from './lines.ts';
 
 export const GOAL_RECORD_SCHEMA = `goalbridge/goal@${GOAL_SCHEMA_VERSION}`;
 
@@ -35,6 +35,11 @@ export async function* readNdjson(
     line++;
     if ('invalidUtf8' in read) {
       const message = 'not UTF-8 text (saved in another encoding?): nothing of it is read';
+      yield { line, issues: [{ path: '', message }] };
+      continue;
+    }
+    if ('tooLong' in read) {
+      const message = `longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB: nothing of it is read`;
       yield { line, issues: [{ path: '', message }] };
       continue;
     }
