@@ -1,7 +1,18 @@
 /** The real `goalbridge` binary against the provider sandboxes: every command, exit codes, bad input. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  createReadStream,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { GoalSchema } from '@goalbridge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli, startSandboxes } from '../support/cli.ts';
@@ -127,6 +138,27 @@ describe('list, export and import', () => {
     for (const line of lines) expect(GoalSchema.safeParse(JSON.parse(line).goal).success).toBe(true);
     const limited = await runCli(['list', '--from', 'pipedrive', '--limit', '3'], { env: sandbox.env });
     expect(limited.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('writes --out through a link into the file it points to, and into a device as it is', async () => {
+    const real = join(dir, 'real.ndjson');
+    const link = join(dir, 'link.ndjson');
+    writeFileSync(real, 'old\n');
+    symlinkSync(real, link);
+    const args = ['export', '--from', 'pipedrive'];
+    expect((await runCli([...args, '--out', link], { env: sandbox.env })).code).toBe(0);
+    expect([lstatSync(link).isSymbolicLink(), readFileSync(real, 'utf8').split('\n')]).toEqual([
+      true,
+      expect.arrayContaining([expect.stringContaining('"schema"')]),
+    ]);
+    // A pipe (like /dev/null or /dev/stdout, never to be replaced by a file) is written as it is.
+    const pipe = join(dir, 'plan.pipe');
+    execFileSync('mkfifo', [pipe]);
+    const received = text(createReadStream(pipe));
+    const plan = ['plan', '--from', 'pipedrive', '--to', 'plannr', '--out', pipe, ...TO_PLANNR];
+    await runCli(plan, { env: sandbox.env });
+    expect(JSON.parse(await received)).toHaveProperty('counts');
+    expect(statSync(pipe).isFIFO()).toBe(true);
   });
 
   it('exports to a file, then imports it, reporting a bad line by number and importing the rest', async () => {
