@@ -248,6 +248,28 @@ describe('list, export and import', () => {
     await adapter('plannr').delete(created.targetId);
   });
 
+  it('foresees a repeat that differs only where the target stores nothing (Pipedrive: description) as unchanged', async () => {
+    const exported = await runCli(['export', '--from', 'pipedrive'], { env: sandbox.env });
+    const envelope = JSON.parse(exported.stdout.trim().split('\n').at(-1) as string);
+    const goal = { ...envelope.goal, title: 'Listed twice in one input' };
+    const input = [goal, { ...goal, description: 'no field for it in Pipedrive' }]
+      .map((each) => JSON.stringify({ ...envelope, goal: each }))
+      .join('\n');
+    const args = ['import', '--to', 'pipedrive', '--in', '-'];
+    const dry = await runCli([...args, '--dry-run'], { env: sandbox.env, input });
+    expect([dry.code, JSON.parse(dry.stdout).counts]).toEqual([0, { create: 1, unchanged: 1 }]);
+    const real = await runCli(args, { env: sandbox.env, input });
+    const events = real.stdout
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text));
+    expect([real.code, events.at(-1).counts]).toEqual([
+      0,
+      expect.objectContaining({ created: 1, unchanged: 1 }),
+    ]);
+    await adapter('pipedrive').delete(events.find((event) => event.outcome === 'created').targetId);
+  });
+
   it('stops an import at a bad line with --stop-on-invalid, summing up what it wrote before it', async () => {
     const exported = await runCli(['export', '--from', 'pipedrive'], { env: sandbox.env });
     const lines = exported.stdout.trim().split('\n').slice(10, 16);

@@ -4,11 +4,13 @@ import {
   type GoalInput,
   InvalidLineError,
   importNdjson,
+  listedTwiceReason,
   type PlanOptions,
   planContext,
   planGoal,
   readNdjson,
-  sameValue,
+  repeatDifferences,
+  storedFields,
 } from '@goalbridge/core';
 import { fileChunks } from '@goalbridge/core/node';
 import { positiveInteger, required } from '../args.ts';
@@ -74,12 +76,6 @@ async function started(chunks: AsyncGenerator<Uint8Array>): Promise<AsyncIterabl
   })();
 }
 
-/** The fields two inputs of one source disagree on. */
-function differingFields(a: GoalInput, b: GoalInput): string[] {
-  const fields = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof GoalInput>;
-  return [...fields].filter((field) => !sameValue(a[field], b[field]));
-}
-
 /** --dry-run: every line validated and planned, counted by action, with the problems by line; nothing written. */
 async function checkLines(
   chunks: AsyncIterable<Uint8Array>,
@@ -93,6 +89,7 @@ async function checkLines(
   const problems: { line: number; reason: string }[] = [];
   // A source created by an earlier line: the real run leaves a repeat unchanged, or fails it when it differs.
   const created = new Map<string, GoalInput>();
+  const stored = storedFields(target.capabilities);
   for await (const entry of readNdjson(chunks)) {
     const item = 'goal' in entry ? await planGoal(entry.goal, plan) : undefined;
     let action: string = item?.action ?? 'invalid';
@@ -101,13 +98,10 @@ async function checkLines(
       const first = created.get(item.source);
       if (!first) created.set(item.source, item.input);
       else {
-        const differing = differingFields(first, item.input);
+        const differing = repeatDifferences(item, first, stored);
         action = differing.length > 0 ? 'conflict' : 'unchanged';
         if (differing.length > 0)
-          issues.push({
-            path: '',
-            message: `${item.source} came twice in this input with different ${differing.join(', ')}`,
-          });
+          issues.push({ path: '', message: listedTwiceReason(item.source, differing) });
       }
     }
     counts[action] = (counts[action] ?? 0) + 1;

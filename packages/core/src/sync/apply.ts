@@ -15,7 +15,7 @@ import type { MappingWarning } from '../model/warnings.ts';
 import { diffGoal, storedFields } from './compare.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from './id-map.ts';
 import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
-import { isNumberedTitle, type MigrationPlan, type PlanItem } from './plan.ts';
+import { listedTwiceReason, type MigrationPlan, type PlanItem, repeatDifferences } from './plan.ts';
 import { type MigrationSummary, SummaryBuilder } from './summary.ts';
 
 export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
@@ -167,17 +167,14 @@ export async function apply(
     const current = await withAttempts(maxAttempts, requests, () =>
       target.get(targetId, { signal: requests }),
     );
-    const patch = diffGoal(item.input, current, stored, item.unstored);
-    // Numbered only because its own first copy took the title (targets that need unique titles).
-    if (patch.title !== undefined && isNumberedTitle(patch.title, current.title)) delete patch.title;
-    const differing = Object.keys(patch);
+    const differing = repeatDifferences(item, current, stored);
     if (differing.length === 0) return record(item, 'unchanged', { targetId, reason });
     return record(item, 'failed', {
       targetId,
       code: 'conflict',
       reason:
-        `${item.source} came twice in this input with different ${differing.join(', ')}; the first was written ` +
-        `as ${targetId}, this one was left out (exports of two accounts of one provider share ids: import them apart)`,
+        `${listedTwiceReason(item.source, differing)}; the first was written as ${targetId}, this one was ` +
+        'left out (exports of two accounts of one provider share ids: import them apart)',
     });
   };
 

@@ -13,6 +13,7 @@ export { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
 export { lookupOwner, type OwnerMap, parseOwnerMap } from './owner-map.ts';
 export {
   type ConflictPolicy,
+  listedTwiceReason,
   type MatchKind,
   type MeasureDefault,
   type MigrationPlan,
@@ -25,5 +26,6 @@ export {
   planContext,
   planGoal,
   planItems,
+  repeatDifferences,
 } from './plan.ts';
 export { type MigrationSummary, type WarningGroup, WarningGroups } from './summary.ts';

@@ -289,6 +289,26 @@ function titleForUpdate(title: string, current: string, index: TargetIndex): str
   }
 }
 
+/**
+ * The fields on which a source created again in one input (files concatenated) differs from what its first
+ * listing became: the goal written, or in a dry run the first listing's input. A title numbered only because
+ * the first copy took it is no difference.
+ */
+export function repeatDifferences(
+  item: { input: GoalInput; unstored: readonly string[] },
+  first: { title: string },
+  stored: readonly GoalField[],
+): string[] {
+  const patch = diffGoal(item.input, first, stored, item.unstored);
+  if (patch.title !== undefined && isNumberedTitle(patch.title, first.title)) delete patch.title;
+  return Object.keys(patch);
+}
+
+/** Why a source created again is left out: it differs from its first listing. */
+export function listedTwiceReason(source: string, differing: readonly string[]): string {
+  return `${source} came twice in this input with different ${differing.join(', ')}`;
+}
+
 /** Whether `title` is `base` with a number the engine adds for targets that need unique titles. */
 export function isNumberedTitle(title: string, base: string): boolean {
   const match = /^(.*) \((\d+)\)$/.exec(title);
