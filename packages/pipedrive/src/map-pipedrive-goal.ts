@@ -65,7 +65,7 @@ function paramsToScope(params: PipedriveGoalParams | null | undefined): Pipedriv
   if (!params) return undefined;
   const scope: PipedriveGoalScope = {};
   if (params.pipeline_id !== undefined) scope.pipelineIds = params.pipeline_id;
-  if (params.stage_id !== undefined) scope.stageId = params.stage_id;
+  if (params.stage_id !== undefined && params.stage_id !== null) scope.stageId = params.stage_id;
   if (params.activity_type_id !== undefined) scope.activityTypeIds = params.activity_type_id;
   return scope;
 }
@@ -93,6 +93,10 @@ export function pipedriveGoalToGoal(raw: PipedriveGoal, options: PipedriveMappin
   const extension: PipedriveGoalExtensions = {};
   const owners = raw.assignee ? [{ type: raw.assignee.type, id: String(raw.assignee.id) }] : [];
   const scope = paramsToScope(raw.type.params);
+  if (raw.type.params?.stage_id === null) {
+    // Undocumented (a stage is one id, §1.2), and refused on a write: read as no stage, so the goal writes back.
+    warnings.add('measure.scope.stageId', 'Pipedrive sent a null stage', 'read as no stage');
+  }
   const outcome = raw.expected_outcome;
   const kind = outcome.tracking_metric === 'sum' ? 'money' : 'count';
 

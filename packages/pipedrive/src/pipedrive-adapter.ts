@@ -55,11 +55,7 @@ import {
 } from './pipedrive-goal-rules.ts';
 import { PipedriveGoalsClient } from './pipedrive-goals-client.ts';
 import { type PipedriveAdapterOptions, resolvePipedriveOptions } from './pipedrive-options.ts';
-import {
-  limiterRules,
-  pipedriveRateLimitRules,
-  readPipedriveRateLimits,
-} from './pipedrive-rate-limits.ts';
+import { limiterRules, pipedriveRateLimitRules, readPipedriveRateLimits } from './pipedrive-rate-limits.ts';
 
 export interface PipedriveAdapter extends GoalAdapter {
   /** `GET /goals/find` with any documented filters (20 tokens). Without a filter: only your own active goals. */

@@ -143,6 +143,17 @@ describe('pipedriveGoalToGoal', () => {
     expect(back).toEqual(withoutServerOwned(raw));
   });
 
+  it('reads a null stage as none, with a warning, so the goal writes back', () => {
+    const raw = parse({
+      ...example,
+      type: { name: 'deals_progressed', params: { pipeline_id: [1], stage_id: null } },
+    });
+    const { value, warnings } = pipedriveGoalToGoal(raw, { currencies });
+    expect(value.measure.scope).toEqual({ pipelineIds: [1] });
+    expect(warnings.map((warning) => warning.field)).toEqual(['measure.scope.stageId']);
+    expect(pipedriveInputIssues(toGoalInput(value))).toEqual([]);
+  });
+
   it('generates a title for an untitled goal and does not write it back', () => {
     for (const title of [undefined, null, '', '   ']) {
       const raw = parse({ ...example, title });
