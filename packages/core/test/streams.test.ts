@@ -89,6 +89,19 @@ describe('splitLines', () => {
       for (let i = 0; i <= MAX_LINE_BYTES / text.length; i++) yield text;
     };
     expect(await collect(readLines(texts()))).toEqual([{ text: 'first' }, { tooLong: true }]);
+    // A whole line in one text chunk is measured too, in UTF-8 bytes ("é" is two).
+    const wide = 'é'.repeat(MAX_LINE_BYTES / 2 + 1);
+    expect(await collect(readLines([`${'x'.repeat(MAX_LINE_BYTES + 1)}\nnext\n`, `${wide}\n`]))).toEqual([
+      { tooLong: true },
+      { text: 'next' },
+      { tooLong: true },
+    ]);
+    // A long line under the cap leaves the text that follows as text: a pair of surrogates split between
+    // two chunks stays one character.
+    const long = 'y'.repeat(6_000_000);
+    const after = await collect(readLines([`${long}\n`, 'a\uD83D', '\uDE00b\n']));
+    expect(after.map((read) => ('text' in read ? read.text.length : read))).toEqual([6_000_000, 4]);
+    expect(after[1]).toEqual({ text: 'a😀b' });
     // A line of exactly the cap is read like any other.
     const under = new Uint8Array(MAX_LINE_BYTES).fill(0x63);
     expect(

@@ -25,29 +25,21 @@ export async function* readLines(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ): AsyncGenerator<LineRead> {
   const bytes = new ByteLines();
-  let text = '';
+  const text = new TextLines();
   for await (const chunk of chunks as AsyncIterable<string | Uint8Array>) {
-    if (typeof chunk !== 'string' || bytes.started) {
-      // Once bytes come, text joins them as bytes: a line may be split between the two kinds.
-      if (text !== '') yield* bytes.push(ENCODER.encode(text));
-      text = '';
-      yield* bytes.push(typeof chunk === 'string' ? ENCODER.encode(chunk) : chunk);
+    if (typeof chunk === 'string' && !bytes.started) {
+      yield* text.push(chunk);
       continue;
     }
-    text += chunk;
-    let newline = text.indexOf('\n');
-    while (newline !== -1) {
-      yield { text: withoutCr(text.slice(0, newline)) };
-      text = text.slice(newline + 1);
-      newline = text.indexOf('\n');
+    // Once bytes come, text joins them as bytes: a line may be split between the two kinds.
+    if (!bytes.started) {
+      const held = text.take();
+      if (held === undefined) bytes.skipLine();
+      else if (held !== '') yield* bytes.push(ENCODER.encode(held));
     }
-    // Text that long is measured and skipped as bytes, in constant memory.
-    if (text.length > MAX_LINE_BYTES / 3) {
-      yield* bytes.push(ENCODER.encode(text));
-      text = '';
-    }
+    yield* bytes.push(typeof chunk === 'string' ? ENCODER.encode(chunk) : chunk);
   }
-  if (text.length > 0) yield { text: withoutCr(text) };
+  yield* text.end();
   yield* bytes.end();
 }
 
@@ -65,6 +57,60 @@ export async function* splitLines(
 }
 
 const withoutCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
+/** Bytes of `text` as UTF-8, counted without encoding it when its length alone decides against `limit`. */
+function exceedsUtf8(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  return ENCODER.encode(text).length > limit;
+}
+
+/** Text chunks cut into lines; a line over the cap is skipped to its end without being held. */
+class TextLines {
+  #held = '';
+  #skipping = false;
+
+  *push(chunk: string): Generator<LineRead> {
+    let start = 0;
+    let newline = chunk.indexOf('\n');
+    while (newline !== -1) {
+      yield this.#line(chunk.slice(start, newline));
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
+    }
+    this.#hold(chunk.slice(start));
+  }
+
+  *end(): Generator<LineRead> {
+    if (this.#skipping || this.#held !== '') yield this.#line('');
+  }
+
+  /** The start of the line bytes continue: its text, or undefined when it is being skipped. */
+  take(): string | undefined {
+    const held = this.#skipping ? undefined : this.#held;
+    this.#held = '';
+    this.#skipping = false;
+    return held;
+  }
+
+  #hold(part: string): void {
+    if (this.#skipping || part === '') return;
+    this.#held += part;
+    // Measured in UTF-16 units here, at most two bytes each as held; the exact count waits for the line's end.
+    if (this.#held.length > MAX_LINE_BYTES) {
+      this.#held = '';
+      this.#skipping = true;
+    }
+  }
+
+  #line(last: string): LineRead {
+    const line = this.#held + last;
+    const skipped = this.#skipping;
+    this.#held = '';
+    this.#skipping = false;
+    return skipped || exceedsUtf8(line, MAX_LINE_BYTES) ? { tooLong: true } : { text: withoutCr(line) };
+  }
+}
 
 /** Byte chunks cut into lines, each decoded strictly. */
 class ByteLines {
@@ -97,6 +143,11 @@ class ByteLines {
     this.#pendingBytes += part.length;
     if (this.#pendingBytes > MAX_LINE_BYTES) this.#skip();
     else this.#pending.push(part);
+  }
+
+  /** The line under way is too long (its start came as text): dropped until it ends. */
+  skipLine(): void {
+    this.#skip();
   }
 
   #skip(): void {
