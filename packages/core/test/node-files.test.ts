@@ -128,7 +128,13 @@ describe('FileIdMapStore', () => {
     );
     expect(readFileSync(path, 'utf8')).toBe(other);
     // What a crash leaves of a first append is any start of an entry, down to "{".
-    for (const torn of ['{', '{"v":1', `${line(2).slice(0, 20)}`]) {
+    for (const torn of [
+      '{',
+      '{"v":1',
+      `${line(2).slice(0, 20)}`,
+      '\0'.repeat(40),
+      `{"v":1,"so${'\0'.repeat(9)}`,
+    ]) {
       writeFileSync(path, torn);
       expect(await (await FileIdMapStore.snapshot(path)).entries('plannr')).toEqual([]);
     }

@@ -240,9 +240,15 @@ async function load(
   return { entries, lines: lines.length + (last ? 1 : 0), unterminated };
 }
 
-/** The start of a line {@link journalLine} writes, or a piece of that start: what a crash mid-append leaves. */
+/**
+ * What a crash mid-append leaves: the start of a line {@link journalLine} writes, or a piece of that start,
+ * perhaps followed by the zero bytes some file systems leave where the rest was to go.
+ */
 const ENTRY_START = '{"v":1,';
-const isTornEntry = (tail: string) => tail.startsWith(ENTRY_START) || ENTRY_START.startsWith(tail);
+function isTornEntry(tail: string): boolean {
+  const written = tail.replace(/\0+$/, '');
+  return written.startsWith(ENTRY_START) || ENTRY_START.startsWith(written);
+}
 
 function parseLine(line: string): IdMapEntry | undefined {
   try {
