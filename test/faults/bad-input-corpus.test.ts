@@ -1255,15 +1255,14 @@ describe('CLI flags and settings', () => {
     expect(result.stderr).toMatch(/cannot read .*absent\.ndjson: ENOENT/);
   });
 
-  it('leaves a file named twice as it was', async () => {
+  it('leaves a file named twice as it was: an ID map plan --out would have written over', async () => {
     const path = join(dir, 'keep.jsonl');
-    writeFileSync(path, 'kept\n');
-    const result = await cli(
-      ['plan', '--from', 'plannr', '--to', 'pipedrive', '--id-map', path, '--out', path],
-      {
-        ...sandboxes.env,
-      },
-    );
-    expect([result.code, readFileSync(path, 'utf8')]).toEqual([2, 'kept\n']);
+    const map = `${entry({ target: 'pipedrive' })}\n`;
+    writeFileSync(path, map);
+    const plan = ['plan', '--from', 'plannr', '--to', 'pipedrive', '--id-map', path];
+    // The map itself is sound: planning with it works.
+    expect((await cli(plan, { ...sandboxes.env })).code).not.toBe(2);
+    const result = await cli([...plan, '--out', path], { ...sandboxes.env });
+    expect([result.code, readFileSync(path, 'utf8')]).toEqual([2, map]);
   });
 });
