@@ -4,7 +4,7 @@
  * the field, line or file at fault — never a crash, a hang or a partial write — and none may pollute
  * `Object.prototype`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAPILLARY_SANDBOX, createCapillarySimulator } from '@goalbridge/capillary/testing';
@@ -932,6 +932,8 @@ beforeAll(async () => {
   };
   writeFileSync(join(dir, 'owners-array.json'), '[]');
   writeFileSync(join(dir, 'state-bad.json'), '{"bookmarks": 3}');
+  writeFileSync(join(dir, 'keep.jsonl'), '');
+  symlinkSync(join(dir, 'keep.jsonl'), join(dir, 'keep-link.jsonl'));
   const bookmark = { bookmarks: { goals: { updatedAt: '2026-01-01T00:00:00.000Z' } } };
   writeFileSync(join(dir, 'state-message.json'), JSON.stringify({ type: 'STATE', value: bookmark }));
 }, 30_000);
@@ -1052,6 +1054,21 @@ const FLAGS: CliCase[] = [
       './keep.jsonl',
     ],
     names: /--out and --id-map name the same file \(.*keep\.jsonl\); give each its own/,
+  },
+  {
+    name: '--out naming the ID map through a link',
+    argv: [
+      'plan',
+      '--from',
+      'pipedrive',
+      '--to',
+      'plannr',
+      '--id-map',
+      'keep.jsonl',
+      '--out',
+      'keep-link.jsonl',
+    ],
+    names: /--out and --id-map name the same file/,
   },
   {
     name: '--id-map naming the input',

@@ -1,4 +1,5 @@
 /** Command-line parsing on node:util parseArgs, with errors that say what was wrong and how to get help. */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './io.ts';
@@ -36,6 +37,22 @@ export function parseOptions(command: string, args: readonly string[], specs: Op
   }
 }
 
+/** What tells files apart: device and inode for one that exists (a link to it is the same file), else its path. */
+function fileIdentity(path: string): string {
+  try {
+    const info = statSync(path);
+    return `${info.dev}:${info.ino}`;
+  } catch {
+    return path; // not there (yet), or not reachable: the command reports that itself
+  }
+}
+
+/** A whole number written in plain digits (not `1e3`, `0x10` or ` 7`) that JSON and JavaScript hold exactly. */
+export function wholeNumber(text: string): number | undefined {
+  const number = Number(text);
+  return /^\d+$/.test(text) && Number.isSafeInteger(number) ? number : undefined;
+}
+
 /**
  * Refuses two file options naming one file (`--out` over `--id-map`, `--id-map` over `--in`): the run would
  * read one and overwrite it. Standard input (`-`) is no file.
@@ -45,7 +62,7 @@ export function checkDistinctFiles(options: ParsedOptions, specs: OptionSpecs, c
   for (const [name, spec] of Object.entries(specs)) {
     const value = options[name];
     if (spec.value !== 'FILE' || typeof value !== 'string' || value === '' || value === '-') continue;
-    const path = resolve(cwd, value);
+    const path = fileIdentity(resolve(cwd, value));
     const other = named.get(path);
     if (other !== undefined)
       throw new UsageError(`--${other} and --${name} name the same file (${value}); give each its own`);
@@ -79,8 +96,8 @@ export function fileOption(options: ParsedOptions, name: string, cwd: string): s
 export function positiveInteger(options: ParsedOptions, name: string, fallback: number, max: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
-  const number = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || number < 1 || number > max) {
+  const number = typeof value === 'string' ? wholeNumber(value) : undefined;
+  if (number === undefined || number < 1 || number > max) {
     throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${String(value)}"`);
   }
   return number;

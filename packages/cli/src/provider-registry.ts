@@ -3,7 +3,7 @@
  * echoed), how to build its adapter from them, and how to run its simulator as a sandbox.
  */
 import { type AdapterCapabilities, ConfigError, type GoalAdapter, type HttpHooks } from '@goalbridge/core';
-import type { OptionSpecs, ParsedOptions } from './args.ts';
+import { type OptionSpecs, type ParsedOptions, wholeNumber } from './args.ts';
 import { type Io, UsageError } from './io.ts';
 
 export interface ProviderSetting {
@@ -97,15 +97,15 @@ export function missingSetting(entry: ProviderEntry, ...names: string[]): Config
   return new ConfigError(`${entry.name}: set ${sources.join(' or ')}`, { provider: entry.name });
 }
 
-/** A setting that must be a positive whole number, written in plain digits (not `1e3`, `0x10` or ` 7`). */
+/** A setting that must be a positive whole number (see {@link wholeNumber}). */
 export function positiveSetting(
   entry: ProviderEntry,
   name: string,
   value: string | undefined,
 ): number | undefined {
   if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || !Number.isSafeInteger(number)) {
+  const number = wholeNumber(value);
+  if (number === undefined || number < 1) {
     const env = entry.settings.find((setting) => setting.name === name)?.env ?? name;
     throw new ConfigError(`${entry.name}: ${env} must be a positive whole number`, { provider: entry.name });
   }
