@@ -1,25 +1,41 @@
 import { createWriteStream } from 'node:fs';
-import { realpath, rename, rm, stat } from 'node:fs/promises';
+import { readlink, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, GoalbridgeError } from '@goalbridge/core';
 import type { Io } from './io.ts';
 
+/** The file `path` stands for: what a link points to, even when that does not exist yet. */
+async function destination(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const target = await readlink(path).catch(() => undefined);
+    return target === undefined ? path : resolve(dirname(path), target);
+  }
+}
+
 /**
  * Writes `path` whole or not at all: into `path.partial` beside the file a link points to, renamed over it
  * when complete, removed on any failure, so a failed or stopped run leaves the file as it was. A device or a
- * pipe (`/dev/null`, `/dev/stdout`) cannot be replaced: it is written as it is.
+ * pipe cannot be replaced: it is written as it is, and so is anything under /dev (`/dev/stdout` leads to
+ * whatever the shell redirected it to, which must be appended to, not replaced).
  */
 export async function writeWhole(path: string, lines: AsyncIterable<string> | Iterable<string>, io: Io) {
-  const file = await realpath(path).catch(() => path);
-  const special = await stat(file).then(
-    (info) => !info.isFile(),
-    () => false,
-  );
+  const device = path.startsWith('/dev/');
+  const file = device ? path : await destination(path);
+  const special =
+    device ||
+    (await stat(file).then(
+      (info) => !info.isFile(),
+      () => false,
+    ));
   const temporary = special ? file : `${file}.partial`;
   try {
     // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
-    await pipeline(Readable.from(lines), createWriteStream(temporary));
+    // Appended to when written as it is: `/dev/stdout` may be a file the shell opened for appending.
+    await pipeline(Readable.from(lines), createWriteStream(temporary, { flags: special ? 'a' : 'w' }));
     if (!special) await rename(temporary, file);
   } catch (error) {
     // The removal fails too when the folder cannot hold the file (ENOTDIR): the write's error is the one to tell.

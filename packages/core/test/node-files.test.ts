@@ -138,6 +138,9 @@ describe('FileIdMapStore', () => {
       writeFileSync(path, torn);
       expect(await (await FileIdMapStore.snapshot(path)).entries('plannr')).toEqual([]);
     }
+    // Zeros that do not end the line are no torn append, and are judged in linear time (not backtracked).
+    writeFileSync(path, `${'\0'.repeat(200_000)}x`);
+    await expect(FileIdMapStore.snapshot(path)).rejects.toThrow('line 1 is not a valid entry');
   });
 
   it('refuses a corrupt line in the middle, naming file and line', async () => {

@@ -246,7 +246,9 @@ async function load(
  */
 const ENTRY_START = '{"v":1,';
 function isTornEntry(tail: string): boolean {
-  const written = tail.replace(/\0+$/, '');
+  let end = tail.length;
+  while (end > 0 && tail.charCodeAt(end - 1) === 0) end--; // a loop: a regex backtracks on zeros inside
+  const written = tail.slice(0, end);
   return written.startsWith(ENTRY_START) || ENTRY_START.startsWith(written);
 }
 
