@@ -1040,36 +1040,16 @@ const FLAGS: CliCase[] = [
     argv: [...MIGRATE, '--owner-map', 'owners-array.json'],
     names: /owners-array\.json.*must be a JSON object/,
   },
-  {
-    name: '--out naming the ID map',
-    argv: [
-      'plan',
-      '--from',
-      'pipedrive',
-      '--to',
-      'plannr',
-      '--id-map',
-      'keep.jsonl',
-      '--out',
-      './keep.jsonl',
-    ],
-    names: /--out and --id-map name the same file \(.*keep\.jsonl\); give each its own/,
-  },
-  {
-    name: '--out naming the ID map through a link',
-    argv: [
-      'plan',
-      '--from',
-      'pipedrive',
-      '--to',
-      'plannr',
-      '--id-map',
-      'keep.jsonl',
-      '--out',
-      'keep-link.jsonl',
-    ],
-    names: /--out and --id-map name the same file/,
-  },
+  ...(
+    [
+      ['--out naming the ID map', './keep.jsonl'],
+      ['--out naming the ID map through a link', 'keep-link.jsonl'],
+    ] as const
+  ).map(([name, out]) => ({
+    name,
+    argv: ['plan', '--from', 'pipedrive', '--to', 'plannr', '--id-map', 'keep.jsonl', '--out', out],
+    names: /--out and --id-map name the same file \(.*keep(-link)?\.jsonl\); give each its own/,
+  })),
   {
     name: '--id-map naming the input',
     argv: ['import', '--to', 'plannr', '--in', 'goals.ndjson', '--id-map', 'goals.ndjson'],
