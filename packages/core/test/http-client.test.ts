@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   ValidationError,
 } from '../src/errors.ts';
 import { HttpClient, type HttpClientOptions, type HttpRetryEvent } from '../src/http/http-client.ts';
+import { MAX_SERVER_WAIT_MS, parseRetryAfter } from '../src/http/retry-timing.ts';
 import { parseAnswerOrThrow } from '../src/model/validate.ts';
 import { RateLimiter } from '../src/rate-limit/rate-limiter.ts';
 
@@ -175,6 +177,19 @@ describe('retries', () => {
     );
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect(calls).toHaveLength(1);
+  });
+
+  it("reads a Retry-After too large for a Date (a gateway's 2^64 - 1) as a year: fails now, limiter intact", async () => {
+    sequence('get', '/goals', status(429, { error: 'later' }, { 'retry-after': '18446744073709551615' }), ok);
+    const limiter = new RateLimiter([{ name: 'burst', limit: 5, windowMs: 60_000 }], { marginMs: 0 });
+    const error = (await failure(
+      client({ rateLimiter: limiter }).request({ method: 'GET', path: 'goals' }),
+    )) as RateLimitError;
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect(calls).toHaveLength(1);
+    expect(Number.isNaN(error.resetAt?.getTime() ?? Number.NaN)).toBe(false);
+    expect(() => JSON.stringify(error)).not.toThrow();
+    expect(parseRetryAfter('18446744073709551615')).toBe(MAX_SERVER_WAIT_MS);
   });
 
   it.each([
@@ -396,6 +411,28 @@ describe('redaction', () => {
     expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(TOKEN);
   });
 
+  it('keeps a token out when it is echoed with escaped slashes (PHP, Laravel) or lowercase percent-encoding', async () => {
+    const secret = 'Zk9/q+Lm3vT8/wXy2==';
+    const forms = ['Bearer Zk9\\/q+Lm3vT8\\/wXy2==', 'Zk9%2fq%2bLm3vT8%2fwXy2%3d%3d'];
+    for (const [statusCode, echo] of [
+      [500, forms[0]],
+      [409, forms[1]],
+      [200, forms[0]],
+    ] as const) {
+      sequence('get', '/goals', () => new Response(`{"error":"${echo}"`, { status: statusCode }));
+      const error = await failure(
+        client({ retry: false, authHeaders: () => ({ authorization: `Bearer ${secret}` }) }).request({
+          method: 'GET',
+          path: 'goals',
+        }),
+      );
+      const seen = `${error.message} ${inspect(error)} ${JSON.stringify(error)}`;
+      expect(seen).not.toContain(echo);
+      expect(seen).not.toContain('Lm3vT8');
+      server.resetHandlers();
+    }
+  });
+
   it('keeps a token echoed in a validation error out of the issue messages too', async () => {
     sequence('post', '/goals', status(422, { message: `token ${TOKEN} is wrong` }));
     const error = await failure(client().request({ method: 'POST', path: 'goals', json: {} }));
@@ -453,6 +490,24 @@ describe('hooks that throw', () => {
     // Both answers came, so both permits were settled: the window holds exactly the two requests made.
     expect(limiter.state()[0]).toMatchObject({ rule: 'burst', remaining: 0 });
     expect(calls).toHaveLength(2);
+  });
+
+  it('that are async and reject are dropped too, never an unhandled rejection', async () => {
+    sequence('get', '/goals', ok);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const rejecting = async () => {
+        throw new Error('metrics sink down');
+      };
+      const http = client({ hooks: { onRequest: rejecting, onResponse: rejecting } });
+      expect((await http.request({ method: 'GET', path: 'goals' })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('of a retry or a rate-limit wait do not escape from a timer either', async () => {

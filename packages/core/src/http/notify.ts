@@ -6,7 +6,9 @@
 export function notify<E>(observer: ((event: E) => void) | undefined, event: E): void {
   if (!observer) return;
   try {
-    observer(event);
+    // An async hook's rejection is dropped too: left alone, it would end the process as unhandled.
+    const result: unknown = observer(event);
+    if (result instanceof Promise) result.catch(() => undefined);
   } catch {
     // Dropped: see above.
   }

@@ -21,10 +21,15 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** A secret as written, and as a server that echoes it back in a URL or a JSON string writes it. */
+/**
+ * A secret as written, and as a server that echoes it back writes it: percent-encoded (either case of hex),
+ * in a JSON string, and in one with slashes escaped as PHP and Laravel write them (`\/`).
+ */
 function writtenForms(secret: string): string[] {
-  const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
-  return [...forms];
+  const encoded = encodeURIComponent(secret);
+  const json = JSON.stringify(secret).slice(1, -1);
+  const lowerHex = encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+  return [...new Set([secret, encoded, lowerHex, json, json.replaceAll('/', '\\/')])];
 }
 
 function redactKnownValues(text: string, secrets: Iterable<string>): string {

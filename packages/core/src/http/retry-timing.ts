@@ -19,16 +19,23 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}, rand
 }
 
 /**
+ * The longest wait read from a server: a year. Anything longer (a gateway's 2^64 − 1) is read as a year, so
+ * every wait stays a finite number and `now + wait` a valid Date — and fails the request, being far over any
+ * `maxRetryAfterMs`, instead of turning into NaN.
+ */
+export const MAX_SERVER_WAIT_MS = 365 * 24 * 3600 * 1000;
+
+/**
  * Milliseconds to wait according to a `Retry-After` value: delay seconds ("120") or an HTTP date.
- * `undefined` when absent or unreadable; never negative.
+ * `undefined` when absent or unreadable; never negative, at most {@link MAX_SERVER_WAIT_MS}.
  */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
   const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.min(Math.ceil(Number(text) * 1000), MAX_SERVER_WAIT_MS);
   // Only the HTTP-date forms (RFC 9110 §5.6.7): V8's Date.parse reads "-1" or "5 minutes" as dates.
   const date = HTTP_DATE.test(text) ? Date.parse(text.endsWith('GMT') ? text : `${text} GMT`) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_SERVER_WAIT_MS);
 }
 
 /** IMF-fixdate, the obsolete RFC 850 form, and asctime (which is in GMT without saying so). */
