@@ -192,6 +192,32 @@ describe('RateLimiter', () => {
     expect(waits).toEqual([{ rule: 'paused', waitMs: 700 }]);
   });
 
+  it('keeps a pause when told to pause until an Invalid Date (NaN), which would compare false everywhere', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 100, windowMs: 1000 }]);
+    const start = Date.now();
+    limiter.pauseUntil(start + 700);
+    limiter.pauseUntil(Number.NaN);
+    const done = limiter.acquire().then(() => Date.now() - start);
+    await vi.runAllTimersAsync();
+    expect(await done).toBe(700);
+  });
+
+  it('waits out a server reset beyond the longest timer (24.8 days) without spinning', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 5, windowMs: 60_000 }], { marginMs: 0 });
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    limiter.observe({ rule: 'burst', remaining: 0, resetAt: Date.now() + thirtyDays });
+    const delays: number[] = [];
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    const done = limiter.acquire();
+    await vi.advanceTimersByTimeAsync(1000);
+    delays.push(...setTimer.mock.calls.map((call) => call[1] ?? 0));
+    setTimer.mockRestore();
+    // One timer, at the longest delay setTimeout keeps: not one firing every millisecond.
+    expect(delays).toEqual([2_147_483_647]);
+    await vi.advanceTimersByTimeAsync(thirtyDays);
+    await done;
+  });
+
   it('reports which rule holds a request back', async () => {
     const waits: string[] = [];
     const limiter = new RateLimiter([{ name: 'per-minute', limit: 1, windowMs: 60_000 }], {

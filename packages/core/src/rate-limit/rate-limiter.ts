@@ -7,6 +7,9 @@
 import { RateLimitError } from '../errors.ts';
 import { notify } from '../http/notify.ts';
 
+/** The longest delay `setTimeout` keeps (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export interface RateLimitRule {
   /** Short name used in events and errors: `burst`, `daily`, `per-minute`. */
   name: string;
@@ -337,7 +340,8 @@ export class RateLimiter {
 
   /** Holds every request until `until` (epoch ms), e.g. after a 429 that named its reset time. */
   pauseUntil(until: number): void {
-    if (until <= this.#pausedUntil) return;
+    // NaN (an Invalid Date's time) would compare false everywhere and let every request through.
+    if (Number.isNaN(until) || until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
     this.#reschedule();
   }
@@ -437,7 +441,9 @@ export class RateLimiter {
       const { waitMs, rule } = this.#delay(head.tokens, now);
       if (waitMs > 0) {
         // An infinite wait ends with a settle, which drains again; only a finite one needs a timer.
-        if (Number.isFinite(waitMs)) this.#timer = setTimeout(() => this.#drain(), waitMs);
+        // Node fires a longer timer at once: a wait beyond it is checked again when the longest timer ends.
+        if (Number.isFinite(waitMs))
+          this.#timer = setTimeout(() => this.#drain(), Math.min(waitMs, MAX_TIMER_MS));
         if (!head.announced) {
           head.announced = true;
           notify(this.#options.onWait, {
