@@ -654,6 +654,35 @@ describe('apply', () => {
     expect(new Set(titles).size).toBe(20);
   });
 
+  it('resumes without a duplicate when a goal whose create was in flight has been renamed since', async () => {
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    const from = source(1);
+    const controller = new AbortController();
+    const stopping: GoalAdapter = {
+      ...to,
+      async create(input, options) {
+        const result = await to.create(input, options);
+        controller.abort(new Error('SIGINT')); // landed, but the answer is never recorded
+        options?.signal?.throwIfAborted();
+        return result;
+      },
+    };
+    await apply(await plan(from, to, { ownerMap, idMap }), {
+      target: stopping,
+      idMap,
+      signal: controller.signal,
+    });
+    expect((await idMap.entries('destination')).map((entry) => entry.state)).toEqual(['pending']);
+    await from.update('s1', { title: 'Goal 1, renamed' });
+
+    const resumed = await apply(await plan(from, to, { ownerMap, idMap }), { target: to, idMap });
+    expect(resumed.counts).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    expect(to.goals().map((g) => [g.id, g.title])).toEqual([['t1', 'Goal 1, renamed']]);
+    expect(await idMap.get('origin:s1', 'destination')).toMatchObject({ state: 'done', targetId: 't1' });
+    expect((await plan(from, to, { ownerMap, idMap })).counts).toMatchObject({ unchanged: 1 });
+  });
+
   it('creates again a goal deleted in the target, though the ID map still names the deleted one', async () => {
     const { from, to, idMap } = await migrated(3);
     await to.delete('t2');

@@ -16,7 +16,10 @@ export interface TargetMatch {
 }
 
 export interface TargetIndex {
-  /** The target goal for a source goal: its ID-map entry if it still exists, else an unclaimed goal with its key. */
+  /**
+   * The target goal for a source goal: its ID-map entry if it still exists, else an unclaimed goal with its key
+   * (or with the key of a create still pending from a stopped run, which may have landed before a rename).
+   */
   match(entry: IdMapEntry | undefined, key: string, same: (goal: Goal) => boolean): TargetMatch | undefined;
   /** Marks a target goal as taken (e.g. just created). */
   claim(id: string): void;
@@ -81,7 +84,11 @@ export async function readTargetIndex(
         const goal = goals.get(entry.targetId);
         if (goal) return { goal, by: 'id-map' };
       }
-      const free = (byKey.get(key) ?? []).filter((candidate) => !claimed.has(candidate.id));
+      // A create a stopped run left pending may have landed under the key the goal had then: that goal is
+      // this source's, first in line (one that was there before would have been matched, not created).
+      const earlierKey = entry?.state === 'pending' && entry.key !== key ? entry.key : undefined;
+      const candidates = [...(earlierKey ? (byKey.get(earlierKey) ?? []) : []), ...(byKey.get(key) ?? [])];
+      const free = candidates.filter((candidate) => !claimed.has(candidate.id));
       const goal = free.find(same) ?? free[0];
       if (!goal) return undefined;
       claimed.add(goal.id);
