@@ -2,7 +2,13 @@
  * The Singer export checked against the Singer message spec (https://hub.meltano.com/singer/spec): SCHEMA,
  * RECORD and STATE messages with their required fields, and every RECORD valid against the SCHEMA it follows.
  */
-import { createMemoryAdapter, exportSinger, type SingerState } from '@goalbridge/core';
+import {
+  createMemoryAdapter,
+  exportSinger,
+  type Goal,
+  type SingerOptions,
+  type SingerState,
+} from '@goalbridge/core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -59,7 +65,44 @@ async function messages(goals = 12, options: Parameters<typeof exportSinger>[1] 
   return lines.map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
 }
 
+/** Goals as a listing yields them, with the `updatedAt` each had when read. */
+async function* listed(...updatedAts: string[]): AsyncGenerator<Goal> {
+  const adapter = createMemoryAdapter({ provider: 'pipedrive' });
+  const measure = { kind: 'count' as const, metric: 'deals_won' };
+  const { goal } = await adapter.create({ title: 'G', measure, target: { value: '1' } });
+  for (const [i, updatedAt] of updatedAts.entries()) yield { ...goal, id: `g${i}`, updatedAt };
+}
+
+async function finalBookmark(goals: AsyncIterable<Goal>, started: string, state?: SingerOptions['state']) {
+  const lines: string[] = [];
+  for await (const line of exportSinger(goals, { now: () => new Date(started), state })) lines.push(line);
+  const last = JSON.parse(lines.at(-1) as string) as { value: SingerState };
+  return last.value.bookmarks.goals?.updatedAt;
+}
+
 describe('Singer export', () => {
+  it("never moves the bookmark past the run's start (less 10 minutes for clocks): a goal edited while the export ran is sent again", async () => {
+    // Started 10:04; g0 was sent, then edited at 10:05; g1 was edited at 10:06, before it was read.
+    expect(
+      await finalBookmark(
+        listed('2026-01-01T10:00:00.000Z', '2026-01-01T10:06:00.000Z'),
+        '2026-01-01T10:04:00Z',
+      ),
+    ).toBe('2026-01-01T09:54:00.000Z');
+    // Goals older than that: the newest sent, as before.
+    expect(
+      await finalBookmark(
+        listed('2026-01-01T08:00:00.000Z', '2026-01-01T09:00:00.000Z'),
+        '2026-01-01T10:04:00Z',
+      ),
+    ).toBe('2026-01-01T09:00:00.000Z');
+    // And never behind the bookmark the run began from.
+    const since = { bookmarks: { goals: { count: 1, updatedAt: '2026-01-01T10:00:00.000Z' } } };
+    expect(await finalBookmark(listed('2026-01-01T10:06:00.000Z'), '2026-01-01T10:04:00Z', since)).toBe(
+      '2026-01-01T10:00:00.000Z',
+    );
+  });
+
   it('writes one message per line, each valid under the Singer spec', async () => {
     const all = await messages();
     for (const message of all) {

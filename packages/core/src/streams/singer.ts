@@ -92,6 +92,7 @@ async function* singerMessages(
     key_properties: ['provider', 'id'],
     bookmark_properties: ['updatedAt'],
   });
+  const started = now().getTime();
   let count = 0;
   let latest = since;
   const state = (bookmark: string | undefined): SingerMessage => ({
@@ -106,5 +107,19 @@ async function* singerMessages(
     // A run stopped after this message resumes from it: it must not pass goals not yet sent.
     if (count % every === 0) yield line(state(since));
   }
-  yield line(state(latest));
+  yield line(state(finalBookmark(since, latest, started)));
+}
+
+/** How far the provider's clock may run behind ours. */
+const CLOCK_MARGIN_MS = 10 * 60_000;
+
+/**
+ * The bookmark a finished run leaves: the newest `updatedAt` sent, but never later than the run's start (less
+ * the clock margin) — a goal sent early and edited while later pages were read carries an `updatedAt` below
+ * the newest, and must be sent again — nor earlier than the bookmark the run began from.
+ */
+function finalBookmark(since: string | undefined, latest: string | undefined, started: number) {
+  const cap = new Date(started - CLOCK_MARGIN_MS).toISOString();
+  if (latest === undefined || latest <= cap) return latest;
+  return since !== undefined && since > cap ? since : cap;
 }
