@@ -243,6 +243,9 @@ describe('list, export and import', () => {
       .map((text) => JSON.parse(text));
     expect(events.at(-1).counts).toMatchObject({ created: 1, unchanged: 1, failed: 1 });
     expect([dry.code, real.code]).toEqual([1, 1]);
+    // Now that the target holds the goal, the first line still decides.
+    const again = await runCli([...args, '--dry-run'], { env: sandbox.env, input });
+    expect(JSON.parse(again.stdout).counts).toEqual({ unchanged: 2, conflict: 1 });
     // The sandbox is shared with the tests that follow: the goal created here goes again.
     const created = events.find((event) => event.outcome === 'created');
     await adapter('plannr').delete(created.targetId);

@@ -278,6 +278,40 @@ describe('NDJSON', () => {
     });
   });
 
+  it('leaves out a second listing with other content when the target held the goal already, on every run', async () => {
+    const from = createMemoryAdapter({ provider: 'src', goals: [goal(1)] });
+    const [first] = await collect(exportNdjson(from.list()));
+    await from.update((from.goals()[0] as { id: string }).id, { target: { value: '999', currency: 'EUR' } });
+    const [edited] = await collect(exportNdjson(from.list()));
+    const to = createMemoryAdapter();
+    const idMap = new MemoryIdMapStore();
+    const lines = [first as string, edited as string];
+    expect((await importNdjson(lines, to, { idMap, concurrency: 1 })).counts).toMatchObject({
+      created: 1,
+      failed: 1,
+    });
+    // Again and again: the goal now exists, and the first listing still decides.
+    for (let run = 0; run < 2; run++) {
+      const summary = await importNdjson(lines, to, { idMap, concurrency: 1 });
+      expect(summary.counts).toMatchObject({ unchanged: 1, updated: 0, failed: 1 });
+      expect(summary.failures[0]?.reason).toMatch(/came twice in this input with different target/);
+      expect(to.goals().map((g) => g.target?.value)).toEqual(['1.05']);
+    }
+    // Listed twice alike, it is unchanged twice.
+    expect((await importNdjson([first as string, first as string], to, { idMap })).counts).toMatchObject({
+      unchanged: 2,
+      failed: 0,
+    });
+    // Without an ID map the second listing finds the goal taken (planned as a create): still a repeat, never
+    // a create "recovered" from the first one's goal.
+    const fresh = await importNdjson(lines, to, { concurrency: 1 });
+    expect([fresh.counts, fresh.recovered]).toEqual([
+      expect.objectContaining({ unchanged: 1, failed: 1 }),
+      0,
+    ]);
+    expect(to.goals()).toHaveLength(1);
+  });
+
   it('resumes an import with the ID map: a second run creates nothing', async () => {
     const lines = await collect(
       exportNdjson(createMemoryAdapter({ provider: 'src', goals: [1, 2, 3, 4].map(goal) }).list()),

@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
 import {
+  type Goal,
   type GoalAdapter,
   type GoalInput,
+  type GoalPatch,
   InvalidLineError,
   importNdjson,
   listedTwiceReason,
+  type PlanItem,
   type PlanOptions,
   planContext,
   planGoal,
+  RepeatedSources,
   readNdjson,
   repeatDifferences,
   storedFields,
@@ -87,22 +91,39 @@ async function checkLines(
   const plan = await planContext(target, options);
   const counts: Record<string, number> = {};
   const problems: { line: number; reason: string }[] = [];
-  // A source created by an earlier line: the real run leaves a repeat unchanged, or fails it when it differs.
+  // A source listed by an earlier line: the real run leaves a repeat unchanged, or fails it when it differs.
   const created = new Map<string, GoalInput>();
+  const held = new RepeatedSources();
   const stored = storedFields(target.capabilities);
+  // Goals the target holds, by the source first listed for them: what the import leaves there.
+  const kept = new Map<string, { targetId: string; patch: GoalPatch }>();
+  const repeatOf = async (item: PlanItem): Promise<string[] | undefined> => {
+    if (item.action === 'update' || item.action === 'unchanged') {
+      const patch = item.action === 'update' ? item.patch : {};
+      if (!kept.has(item.source)) kept.set(item.source, { targetId: item.targetId, patch });
+      return held.differences(item);
+    }
+    if (item.action !== 'create') return undefined;
+    // Planned as a create because its first listing took the goal: the import compares it with that goal.
+    const first = kept.get(item.source);
+    if (first) {
+      // The goal as the first listing's update leaves it (a patch replaces whole fields and sets no undefined).
+      const left = { ...(await target.get(first.targetId)), ...first.patch } as Goal;
+      return repeatDifferences(item, left, stored);
+    }
+    const input = created.get(item.source);
+    if (input) return repeatDifferences(item, input, stored);
+    created.set(item.source, item.input);
+    return undefined;
+  };
   for await (const entry of readNdjson(chunks)) {
     const item = 'goal' in entry ? await planGoal(entry.goal, plan) : undefined;
     let action: string = item?.action ?? 'invalid';
     const issues = 'issues' in entry ? entry.issues : item?.action === 'invalid' ? item.issues : [];
-    if (item?.action === 'create') {
-      const first = created.get(item.source);
-      if (!first) created.set(item.source, item.input);
-      else {
-        const differing = repeatDifferences(item, first, stored);
-        action = differing.length > 0 ? 'conflict' : 'unchanged';
-        if (differing.length > 0)
-          issues.push({ path: '', message: listedTwiceReason(item.source, differing) });
-      }
+    const differing = item && (await repeatOf(item));
+    if (item && differing) {
+      action = differing.length > 0 ? 'conflict' : 'unchanged';
+      if (differing.length > 0) issues.push({ path: '', message: listedTwiceReason(item.source, differing) });
     }
     counts[action] = (counts[action] ?? 0) + 1;
     if (issues.length)

@@ -15,7 +15,13 @@ import type { MappingWarning } from '../model/warnings.ts';
 import { diffGoal, storedFields } from './compare.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from './id-map.ts';
 import { type NaturalKeyFunction, naturalKeyFor } from './natural-key.ts';
-import { listedTwiceReason, type MigrationPlan, type PlanItem, repeatDifferences } from './plan.ts';
+import {
+  listedTwiceReason,
+  type MigrationPlan,
+  type PlanItem,
+  RepeatedSources,
+  repeatDifferences,
+} from './plan.ts';
 import { type MigrationSummary, SummaryBuilder } from './summary.ts';
 
 export type ItemOutcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
@@ -161,14 +167,17 @@ export async function apply(
    * so which one is meant cannot be known — the item fails, naming both, and nothing is lost.
    */
   const writeAgain = async (item: CreateItem, targetId: string): Promise<void> => {
-    const reason = 'listed again: written earlier in this run';
-    if (!target.capabilities.operations.includes('get'))
-      return record(item, 'unchanged', { targetId, reason });
+    if (!target.capabilities.operations.includes('get')) return recordRepeat(item, targetId, []);
     const current = await withAttempts(maxAttempts, requests, () =>
       target.get(targetId, { signal: requests }),
     );
-    const differing = repeatDifferences(item, current, stored);
-    if (differing.length === 0) return record(item, 'unchanged', { targetId, reason });
+    return recordRepeat(item, targetId, repeatDifferences(item, current, stored));
+  };
+
+  /** A source listed again: unchanged when it agrees with its first listing, else left out as a conflict. */
+  const recordRepeat = (item: PlanItem, targetId: string, differing: readonly string[]) => {
+    if (differing.length === 0)
+      return record(item, 'unchanged', { targetId, reason: 'listed again: written earlier in this run' });
     return record(item, 'failed', {
       targetId,
       code: 'conflict',
@@ -177,6 +186,9 @@ export async function apply(
         'left out (exports of two accounts of one provider share ids: import them apart)',
     });
   };
+
+  /** Sources whose goal the target held already, by their first listing: a later one is judged against it. */
+  const repeats = new RepeatedSources();
 
   const handle = async (item: PlanItem, resume?: Deferral): Promise<void> => {
     try {
@@ -188,10 +200,14 @@ export async function apply(
             reason: formatIssues(item.issues, 'goal'),
             code: 'validation',
           });
-        case 'unchanged':
+        case 'unchanged': {
+          const again = repeats.differences(item);
+          if (again) return recordRepeat(item, item.targetId, again);
           reconciler.claim(item.targetId);
           await remember(idMap, item.source, target.provider, item.targetId, item.key);
+          creating.written.add(item.source); // a later listing planned as a create is a repeat
           return record(item, 'unchanged', { targetId: item.targetId });
+        }
         case 'create': {
           const result = await createOnce(item, creating, resume);
           // Set aside until the target has been read again; its round records it.
@@ -204,11 +220,14 @@ export async function apply(
           });
         }
         case 'update': {
+          const again = repeats.differences(item);
+          if (again) return recordRepeat(item, item.targetId, again);
           reconciler.claim(item.targetId);
           const result = await withAttempts(maxAttempts, requests, () =>
             target.update(item.targetId, item.patch, { signal: requests }),
           );
           await remember(idMap, item.source, target.provider, item.targetId, item.key);
+          creating.written.add(item.source);
           return record(item, 'updated', { targetId: item.targetId, warnings: result.warnings });
         }
       }
@@ -289,7 +308,10 @@ interface CreateContext {
   target: GoalAdapter;
   idMap: IdMapStore;
   reconciler: Reconciler;
-  /** Sources this run has written: one listed twice (concatenated inputs) is not counted as created twice. */
+  /**
+   * Sources this run has written, or found unchanged: one listed again (concatenated inputs) is a repeat, never
+   * counted as created.
+   */
   written: Set<string>;
   /** The create running for each source: a source listed twice waits for the first to be recorded. */
   running: Map<string, Promise<void>>;

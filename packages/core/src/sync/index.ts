@@ -26,6 +26,7 @@ export {
   planContext,
   planGoal,
   planItems,
+  RepeatedSources,
   repeatDifferences,
 } from './plan.ts';
 export { type MigrationSummary, type WarningGroup, WarningGroups } from './summary.ts';

@@ -21,7 +21,7 @@ import {
   toGoalInput,
 } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import { diffGoal, storedFields, unstoredPaths } from './compare.ts';
+import { diffGoal, sameValue, storedFields, unstoredPaths } from './compare.ts';
 import { type IdMapEntry, type IdMapStore, sourceRef } from './id-map.ts';
 import { type NaturalKeyFunction, naturalKeyFor, normalizeTitle } from './natural-key.ts';
 import { lookupOwner, type OwnerMap } from './owner-map.ts';
@@ -302,6 +302,34 @@ export function repeatDifferences(
   const patch = diffGoal(item.input, first, stored, item.unstored);
   if (patch.title !== undefined && isNumberedTitle(patch.title, first.title)) delete patch.title;
   return Object.keys(patch);
+}
+
+/**
+ * Sources listed again in one input whose goal the target already held (planned as `update` or `unchanged`
+ * against the same read of the target): the first listing decides, and a later one that would change the goal
+ * otherwise is a conflict, as for a goal created in the run ({@link repeatDifferences}).
+ */
+export class RepeatedSources {
+  /** The first listing's patch by source: `{}` when it changed nothing. */
+  readonly #first = new Map<string, GoalPatch>();
+
+  /** Undefined for a first listing; else the fields on which this one differs from the first (none: the same). */
+  differences(item: {
+    source: string;
+    action: 'update' | 'unchanged';
+    patch?: GoalPatch;
+  }): string[] | undefined {
+    const patch: GoalPatch = item.action === 'update' && item.patch ? item.patch : {};
+    const first = this.#first.get(item.source);
+    if (!first) {
+      this.#first.set(item.source, patch);
+      return undefined;
+    }
+    const fields = new Set([...Object.keys(first), ...Object.keys(patch)]) as Set<keyof GoalPatch>;
+    return [...fields].filter(
+      (field) => field in first !== field in patch || !sameValue(first[field], patch[field]),
+    );
+  }
 }
 
 /** Why a source created again is left out: it differs from its first listing. */
