@@ -170,6 +170,25 @@ describe('retries', () => {
     expect(delays[0]).toBeLessThanOrEqual(2500);
   });
 
+  it('stops reading an answer past 64 MiB, at once and once: an InvalidResponseError, not the memory of the process', async () => {
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    let sent = 0;
+    sequence('get', '/goals', () => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent++;
+          controller.enqueue(chunk); // never ends on its own
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const error = await failure(client().request({ method: 'GET', path: 'goals' }));
+    expect(InvalidResponseError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/answered with more than 64 MiB/);
+    expect(calls).toHaveLength(1);
+    expect(sent).toBeLessThan(80);
+  });
+
   it('gives up instead of waiting longer than maxRetryAfterMs', async () => {
     sequence('get', '/goals', status(429, { error: 'later' }, { 'retry-after': '3600' }), ok);
     const error = await failure(

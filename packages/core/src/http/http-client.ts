@@ -158,12 +158,32 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** One decoder for every body: a whole-buffer decode keeps no state between calls. */
 const UTF8 = new TextDecoder();
 
-/** A body as text, as `Response.text()` reads it, but from a reader its caller can cancel. */
-async function readText(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+/**
+ * The largest answer read: far above any page the providers serve (a Plannr page of 500 goals is about 1 MiB),
+ * so an answer that never ends, or a runaway one, cannot take the process's memory with it.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A body as text, as `Response.text()` reads it, but from a reader its caller can cancel; undefined when it
+ * grows past {@link MAX_ANSWER_BYTES}. Nothing is decoded once `stopped` says the answer is given up.
+ */
+async function readText(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  stopped: () => boolean,
+): Promise<string | undefined> {
   // Decoded once from one buffer: a string per chunk would be joined, then copied again when JSON.parse flattens it.
   const chunks: Uint8Array[] = [];
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) chunks.push(chunk.value);
-  return UTF8.decode(concatBytes(chunks));
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.length;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk.value);
+  }
+  return stopped() ? '' : UTF8.decode(concatBytes(chunks));
 }
 
 /** Whether sending the request again cannot do anything twice. */
@@ -517,7 +537,13 @@ export class HttpClient {
       reader.cancel().catch(() => undefined);
     }, request.timeoutMs ?? this.#timeoutMs);
     try {
-      const text = await readText(reader);
+      const text = await readText(reader, () => stalled);
+      if (text === undefined) {
+        throw new InvalidResponseError(
+          `${this.provider} answered with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB: ${this.#where(request, url)}`,
+          { provider: this.provider, status: raw.status, outcomeUnknown: !isSafe(request) },
+        );
+      }
       if (!stalled) return text;
     } catch (error) {
       if (!stalled)
