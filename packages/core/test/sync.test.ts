@@ -752,6 +752,21 @@ describe('apply', () => {
     expect((await idMap.get('origin:s2', 'destination'))?.targetId).not.toBe('t1');
   });
 
+  it('never hands a lost create a target goal a listed plan matched and then refused (migrate, conflict fail)', async () => {
+    const held = goal(1, { owners: [] });
+    const from = createMemoryAdapter({
+      provider: 'origin',
+      goals: [{ ...held, target: { value: '999', currency: 'EUR' } }, held],
+      createId: (n) => `s${n}`,
+    });
+    const to = target([held]);
+    const idMap = new MemoryIdMapStore();
+    const { summary } = await migrate(from, firstCreateUnanswered(to), { idMap, conflict: 'fail' });
+    expect([summary?.counts.failed, summary?.counts.created, summary?.recovered]).toEqual([1, 1, 0]);
+    expect(to.goals()).toHaveLength(2);
+    expect((await idMap.get('origin:s2', 'destination'))?.targetId).not.toBe('t1');
+  });
+
   it('finishes a run without creates though the ID map cannot list its entries', async () => {
     const to = target([goal(1, { owners: [] })]);
     const idMap = new MemoryIdMapStore();

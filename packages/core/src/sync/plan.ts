@@ -87,7 +87,12 @@ export type PlanItem =
   | (ItemBase & { action: 'update'; targetId: string; patch: GoalPatch; key: string; matchedBy: MatchKind })
   | (ItemBase & { action: 'unchanged'; targetId: string; key: string; matchedBy: MatchKind })
   | (ItemBase & { action: 'skip'; reason: string; targetId?: string })
-  | (ItemBase & { action: 'invalid'; issues: ValidationIssue[] });
+  | (ItemBase & {
+      action: 'invalid';
+      issues: ValidationIssue[];
+      /** The target goal the plan matched before refusing (conflict `fail`, an update the target refuses). */
+      targetId?: string;
+    });
 
 export type PlanAction = PlanItem['action'];
 export type MatchKind = 'id-map' | 'natural-key';
@@ -223,12 +228,13 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   }
   if (options.conflict === 'fail') {
     const message = `target goal ${match.goal.id} differs in ${Object.keys(patch).join(', ')} (conflict policy: fail)`;
-    return { ...base, action: 'invalid', issues: [{ path: '', message }], warnings };
+    return { ...base, action: 'invalid', issues: [{ path: '', message }], targetId: match.goal.id, warnings };
   }
   // An update the target would refuse as the goal stands (a Capillary period that has ended) is invalid now,
   // not a failure in every run.
   const refused = target.checkUpdate(match.goal, patch);
-  if (refused.length > 0) return { ...base, action: 'invalid', issues: refused, warnings };
+  if (refused.length > 0)
+    return { ...base, action: 'invalid', issues: refused, targetId: match.goal.id, warnings };
   // Only a goal that will carry its new title takes it from the others.
   index.reserveTitle(input.title);
   return { ...common, action: 'update', patch };
