@@ -3,7 +3,6 @@ import {
   type Goal,
   type GoalAdapter,
   type GoalInput,
-  type GoalPatch,
   InvalidLineError,
   importNdjson,
   listedTwiceReason,
@@ -95,17 +94,11 @@ async function checkLines(
   const created = new Map<string, GoalInput>();
   const held = new RepeatedSources();
   const stored = storedFields(target.capabilities);
-  // Goals the target holds, by the source first listed for them: what the import leaves there.
-  const kept = new Map<string, { targetId: string; patch: GoalPatch }>();
   const repeatOf = async (item: PlanItem): Promise<string[] | undefined> => {
-    if (item.action === 'update' || item.action === 'unchanged') {
-      const patch = item.action === 'update' ? item.patch : {};
-      if (!kept.has(item.source)) kept.set(item.source, { targetId: item.targetId, patch });
-      return held.differences(item);
-    }
+    if (item.action === 'update' || item.action === 'unchanged') return held.differences(item);
     if (item.action !== 'create') return undefined;
     // Planned as a create because its first listing took the goal: the import compares it with that goal.
-    const first = kept.get(item.source);
+    const first = held.first(item.source);
     if (first) {
       // The goal as the first listing's update leaves it (a patch replaces whole fields and sets no undefined).
       const left = { ...(await target.get(first.targetId)), ...first.patch } as Goal;

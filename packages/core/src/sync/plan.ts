@@ -316,19 +316,20 @@ export function repeatDifferences(
  * otherwise is a conflict, as for a goal created in the run ({@link repeatDifferences}).
  */
 export class RepeatedSources {
-  /** The first listing's patch by source: `{}` when it changed nothing. */
-  readonly #first = new Map<string, GoalPatch>();
+  /** The first listing by source: the goal it matched, and its patch (`{}` when it changed nothing). */
+  readonly #first = new Map<string, { targetId: string; patch: GoalPatch }>();
 
   /** Undefined for a first listing; else the fields on which this one differs from the first (none: the same). */
   differences(item: {
     source: string;
     action: 'update' | 'unchanged';
+    targetId: string;
     patch?: GoalPatch;
   }): string[] | undefined {
     const patch: GoalPatch = item.action === 'update' && item.patch ? item.patch : {};
-    const first = this.#first.get(item.source);
+    const first = this.#first.get(item.source)?.patch;
     if (!first) {
-      this.#first.set(item.source, patch);
+      this.#first.set(item.source, { targetId: item.targetId, patch });
       return undefined;
     }
     const fields = new Set([...Object.keys(first), ...Object.keys(patch)]) as Set<keyof GoalPatch>;
@@ -336,9 +337,14 @@ export class RepeatedSources {
       (field) => field in first !== field in patch || !sameValue(first[field], patch[field]),
     );
   }
+
+  /** The first listing of `source`, if it has been seen: the goal it matched and what it changed there. */
+  first(source: string): { targetId: string; patch: GoalPatch } | undefined {
+    return this.#first.get(source);
+  }
 }
 
-/** Why a source created again is left out: it differs from its first listing. */
+/** Why a source listed again is left out: it differs from its first listing. */
 export function listedTwiceReason(source: string, differing: readonly string[]): string {
   return `${source} came twice in this input with different ${differing.join(', ')}`;
 }
