@@ -141,16 +141,12 @@ class ByteLines {
   #hold(part: Uint8Array): void {
     if (this.#skipping) return;
     this.#pendingBytes += part.length;
-    if (this.#pendingBytes > MAX_LINE_BYTES) this.#skip();
+    if (this.#pendingBytes > MAX_LINE_BYTES) this.skipLine();
     else this.#pending.push(part);
   }
 
-  /** The line under way is too long (its start came as text): dropped until it ends. */
+  /** The line under way is too long (perhaps its start came as text): dropped until it ends. */
   skipLine(): void {
-    this.#skip();
-  }
-
-  #skip(): void {
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#skipping = true;
@@ -158,7 +154,7 @@ class ByteLines {
 
   /** The line that ends with `last`. */
   #line(last: Uint8Array): LineRead {
-    if (!this.#skipping && this.#pendingBytes + last.length > MAX_LINE_BYTES) this.#skip();
+    if (!this.#skipping && this.#pendingBytes + last.length > MAX_LINE_BYTES) this.skipLine();
     if (this.#skipping) {
       this.#skipping = false;
       return { tooLong: true };
