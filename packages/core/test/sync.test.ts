@@ -731,41 +731,38 @@ describe('apply', () => {
     expect(new Set(targets).size).toBe(2);
   });
 
-  it('never hands a lost create a target goal the planner gave another source goal and then refused', async () => {
-    // The target holds G. Source A has G's key but other content: with conflict "fail" it is refused, and the
-    // planner keeps G as A's. Source B has G's key and content, so it is planned as a create, whose answer is
-    // lost: only the planner's claims tell the reconciliation that G is not B's.
-    const held = goal(1, { owners: [] });
-    const from = createMemoryAdapter({
-      provider: 'origin',
-      goals: [{ ...held, target: { value: '999', currency: 'EUR' } }, held],
-      createId: (n) => `s${n}`,
-    });
-    const to = target([held]);
-    const idMap = new MemoryIdMapStore();
-    const summary = await importNdjson(await linesOf(from), firstCreateUnanswered(to), {
-      idMap,
-      conflict: 'fail',
-    });
-    expect(summary.counts).toMatchObject({ failed: 1, created: 1 });
-    expect(to.goals()).toHaveLength(2);
-    expect((await idMap.get('origin:s2', 'destination'))?.targetId).not.toBe('t1');
-  });
-
-  it('never hands a lost create a target goal a listed plan matched and then refused (migrate, conflict fail)', async () => {
-    const held = goal(1, { owners: [] });
-    const from = createMemoryAdapter({
-      provider: 'origin',
-      goals: [{ ...held, target: { value: '999', currency: 'EUR' } }, held],
-      createId: (n) => `s${n}`,
-    });
-    const to = target([held]);
-    const idMap = new MemoryIdMapStore();
-    const { summary } = await migrate(from, firstCreateUnanswered(to), { idMap, conflict: 'fail' });
-    expect([summary?.counts.failed, summary?.counts.created, summary?.recovered]).toEqual([1, 1, 0]);
-    expect(to.goals()).toHaveLength(2);
-    expect((await idMap.get('origin:s2', 'destination'))?.targetId).not.toBe('t1');
-  });
+  // The target holds G. Source A has G's key but other content: with conflict "fail" it is refused, and the
+  // planner keeps G as A's. Source B has G's key and content, so it is planned as a create, whose answer is
+  // lost: only the plan's claims (a stream's planner, a listed plan's refused item) tell the reconciliation
+  // that G is not B's.
+  it.each([
+    [
+      'a streamed import',
+      async (from: MemoryAdapter, to: GoalAdapter, idMap: IdMapStore) =>
+        importNdjson(await linesOf(from), to, { idMap, conflict: 'fail' }),
+    ],
+    [
+      'migrate (a listed plan)',
+      async (from: MemoryAdapter, to: GoalAdapter, idMap: IdMapStore) =>
+        (await migrate(from, to, { idMap, conflict: 'fail' })).summary,
+    ],
+  ])(
+    'never hands a lost create a target goal the plan gave another source goal and then refused: %s',
+    async (_, run) => {
+      const held = goal(1, { owners: [] });
+      const from = createMemoryAdapter({
+        provider: 'origin',
+        goals: [{ ...held, target: { value: '999', currency: 'EUR' } }, held],
+        createId: (n) => `s${n}`,
+      });
+      const to = target([held]);
+      const idMap = new MemoryIdMapStore();
+      const summary = await run(from, firstCreateUnanswered(to), idMap);
+      expect([summary?.counts.failed, summary?.counts.created, summary?.recovered]).toEqual([1, 1, 0]);
+      expect(to.goals()).toHaveLength(2);
+      expect((await idMap.get('origin:s2', 'destination'))?.targetId).not.toBe('t1');
+    },
+  );
 
   it('finishes a run without creates though the ID map cannot list its entries', async () => {
     const to = target([goal(1, { owners: [] })]);
