@@ -119,6 +119,15 @@ describe('splitLines', () => {
   });
 });
 
+/** One source goal's line, and its line again after its target changed: two listings of one source. */
+async function twoListings(): Promise<[string, string]> {
+  const from = createMemoryAdapter({ provider: 'src', goals: [goal(1)] });
+  const [first] = await collect(exportNdjson(from.list()));
+  await from.update((from.goals()[0] as { id: string }).id, { target: { value: '999', currency: 'EUR' } });
+  const [edited] = await collect(exportNdjson(from.list()));
+  return [first as string, edited as string];
+}
+
 describe('NDJSON', () => {
   it('exports one schema-versioned goal per line and imports them back unchanged', async () => {
     const from = createMemoryAdapter({ provider: 'pipedrive', goals: [1, 2, 3].map(goal) });
@@ -260,13 +269,10 @@ describe('NDJSON', () => {
   });
 
   it('leaves out, naming both, a second listing of a source with other content: never written over the first', async () => {
-    const from = createMemoryAdapter({ provider: 'src', goals: [goal(1)] });
-    const [first] = await collect(exportNdjson(from.list()));
-    await from.update((from.goals()[0] as { id: string }).id, { target: { value: '999', currency: 'EUR' } });
-    const [edited] = await collect(exportNdjson(from.list()));
+    const [first, edited] = await twoListings();
     const to = createMemoryAdapter();
     const events: ApplyEvent[] = [];
-    const summary = await importNdjson([first as string, edited as string], to, {
+    const summary = await importNdjson([first, edited], to, {
       concurrency: 1,
       onProgress: (event) => events.push(event),
     });
@@ -279,13 +285,10 @@ describe('NDJSON', () => {
   });
 
   it('leaves out a second listing with other content when the target held the goal already, on every run', async () => {
-    const from = createMemoryAdapter({ provider: 'src', goals: [goal(1)] });
-    const [first] = await collect(exportNdjson(from.list()));
-    await from.update((from.goals()[0] as { id: string }).id, { target: { value: '999', currency: 'EUR' } });
-    const [edited] = await collect(exportNdjson(from.list()));
+    const [first, edited] = await twoListings();
     const to = createMemoryAdapter();
     const idMap = new MemoryIdMapStore();
-    const lines = [first as string, edited as string];
+    const lines = [first, edited];
     expect((await importNdjson(lines, to, { idMap, concurrency: 1 })).counts).toMatchObject({
       created: 1,
       failed: 1,
@@ -298,7 +301,7 @@ describe('NDJSON', () => {
       expect(to.goals().map((g) => g.target?.value)).toEqual(['1.05']);
     }
     // Listed twice alike, it is unchanged twice.
-    expect((await importNdjson([first as string, first as string], to, { idMap })).counts).toMatchObject({
+    expect((await importNdjson([first, first], to, { idMap })).counts).toMatchObject({
       unchanged: 2,
       failed: 0,
     });
