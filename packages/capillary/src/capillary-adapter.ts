@@ -12,7 +12,6 @@ import {
   type GoalAdapter,
   GoalbridgeError,
   type GoalField,
-  GoalSchema,
   HttpClient,
   type HttpRequest,
   type HttpResponse,
@@ -23,10 +22,10 @@ import {
   paginate,
   parseAnswerOrThrow,
   RateLimiter,
+  readMappedGoal,
   reportReadWarnings,
   TransientError,
   todayUtc,
-  toValidationIssues,
   urlPath,
   ValidationError,
   type WriteResult,
@@ -165,18 +164,16 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
   }
 
   function toGoal(group: CapillaryTargetGroup): Goal {
-    const { value, warnings } = capillaryTargetGroupToGoal(group);
+    const { value, warnings } = readMappedGoal(capillaryTargetGroupToGoal(group), {
+      provider: PROVIDER,
+      what: `target group ${group.id}`,
+    });
     reportReadWarnings(
       settings.hooks,
       { provider: PROVIDER, operation: 'read', goalId: String(group.id) },
       warnings,
     );
-    const checked = GoalSchema.safeParse(value);
-    if (checked.success) return checked.data;
-    throw new InvalidResponseError(`capillary target group ${group.id} cannot be read as a goal`, {
-      provider: PROVIDER,
-      issues: toValidationIssues(checked.error),
-    });
+    return value;
   }
 
   async function fetchPeriods(groupId: number, call: CallOptions): Promise<CapillaryPeriod[]> {

@@ -155,6 +155,7 @@ export {
   TargetSchema,
   toGoalInput,
 } from './model/goal.ts';
+export { readMappedGoal } from './model/read-goal.ts';
 export {
   issuePath,
   parseAnswerOrThrow,

@@ -9,16 +9,15 @@ import {
   type Goal,
   type GoalInput,
   type GoalPatch,
-  GoalSchema,
   isCurrencyCode,
   isIsoDate,
   isVisibleText,
   LIMITS,
   type Mapped,
   parseDecimal,
-  parseResponseOrThrow,
   RECURRENCES,
   type Recurrence,
+  readMappedGoal,
   WarningList,
 } from '@goalbridge/core';
 import {
@@ -152,8 +151,7 @@ export function pipedriveGoalToGoal(raw: PipedriveGoal, options: PipedriveMappin
   // Parsing the whole goal costs more than mapping it. A goal that passes the checks below is valid as built
   // (property-tested against GoalSchema); any other goal is parsed, for the same error as ever.
   if (isValidAsBuilt(goal)) return warnings.result(goal);
-  const parsed = parseResponseOrThrow(GoalSchema, goal, { provider: PROVIDER, what: `goal ${raw.id}` });
-  return warnings.result(parsed);
+  return readMappedGoal(warnings.result(goal), { provider: PROVIDER, what: `goal ${raw.id}` });
 }
 
 const isDateOrNull = (value: unknown) => value === undefined || value === null || isIsoDate(value);

@@ -2,6 +2,7 @@ import {
   type GoalInput,
   GoalInputSchema,
   type GoalPatch,
+  GoalSchema,
   InvalidResponseError,
   toGoalInput,
 } from '@goalbridge/core';
@@ -78,17 +79,20 @@ describe('pipedriveGoalToGoal', () => {
     expect(value.schedule).toEqual({ start: '2025-01-01', end: null, recurrence: 'weekly' });
   });
 
-  it('refuses unknown data nested too deep by name (InvalidResponseError), instead of overflowing the stack', () => {
+  it('drops unknown data nested too deep with a warning naming where, instead of overflowing the stack', () => {
     const deep = JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
-    const error = (() => {
-      try {
-        pipedriveGoalToGoal(parse({ ...example, extra: deep }), { currencies });
-      } catch (caught) {
-        return caught;
-      }
-    })();
-    expect(InvalidResponseError.isInstance(error), String(error)).toBe(true);
-    expect((error as InvalidResponseError).issues[0]?.message).toMatch(/nested more than 64 levels deep$/);
+    const { value, warnings } = pipedriveGoalToGoal(parse({ ...example, extra: deep }), { currencies });
+    // What fits in the Goal's 64 levels is kept; the goal reads, valid, and says what it dropped.
+    expect(value.extensions.pipedrive?.extra).toHaveProperty(`extra${'.a'.repeat(60)}`);
+    expect(value.extensions.pipedrive?.extra).not.toHaveProperty(`extra${'.a'.repeat(61)}`);
+    expect(warnings).toEqual([
+      {
+        field: `extensions.pipedrive.extra.extra${'.a'.repeat(61)}`,
+        reason: 'the answer holds JSON nested more than 64 levels deep',
+        action: 'dropped',
+      },
+    ]);
+    expect(GoalSchema.safeParse(value).success).toBe(true);
   });
 
   it('keeps a custom currency (no ISO code) as extensions.pipedrive.currencyId, with a warning', () => {

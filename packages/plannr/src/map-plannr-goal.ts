@@ -12,17 +12,17 @@
  * | `timeframe`, circles, `shared_owner_type`, unknown fields | `extensions.plannr`                     |
  */
 import {
+  copyJson,
   currencyExponent,
   type Goal,
   type GoalProgress,
-  isForbiddenKey,
   localDateOf,
-  MAX_JSON_DEPTH,
   type Mapped,
   minorUnitsToDecimal,
   type Owner,
   parseDateTime,
   parseDecimal,
+  setOwnProperty,
   type Target,
   WarningList,
 } from '@goalbridge/core';
@@ -106,7 +106,7 @@ function readOwners(raw: PlannrGoal, warnings: WarningList): Owner[] {
   return ids.map((id) => ({ type: 'account', id }));
 }
 
-function readExtension(raw: PlannrGoal, warnings: WarningList): PlannrGoalExtension {
+function readExtension(raw: PlannrGoal, _warnings: WarningList): PlannrGoalExtension {
   const extension: PlannrGoalExtension = {};
   if (raw.timeframe !== undefined) extension.timeframe = raw.timeframe;
   const shown = raw.shown_on_circles ?? raw.show_on_circles;
@@ -114,59 +114,21 @@ function readExtension(raw: PlannrGoal, warnings: WarningList): PlannrGoalExtens
   const circles = raw.visible_to_circles?.map((circle) => circle.uuid) ?? raw.visible_to_circles_uuids;
   if (circles !== undefined) extension.visibleToCirclesUuids = circles ?? [];
   if (raw.shared_owner_type !== undefined) extension.sharedOwnerType = raw.shared_owner_type;
-  const extra = unknownFields(raw, warnings);
+  const extra = unknownFields(raw);
   if (Object.keys(extra).length > 0) extension.extra = extra;
   return extension;
 }
 
-/** Response fields this package does not know, kept verbatim for a lossless round trip. */
-function unknownFields(raw: PlannrGoal, warnings: WarningList): Record<string, Json> {
+/**
+ * Response fields this package does not know, kept verbatim for a lossless round trip (keys the Goal refuses
+ * are dropped with a warning when the adapter reads the goal: see readMappedGoal).
+ */
+function unknownFields(raw: PlannrGoal): Record<string, Json> {
   const extra: Record<string, Json> = {};
   for (const key of Object.keys(raw)) {
     const value = raw[key];
     if (KNOWN_GOAL_KEYS.has(key) || value === undefined) continue;
-    if (isForbiddenKey(key)) {
-      warnings.add(`extensions.plannr.extra.${key}`, 'Unsafe JSON key in a Plannr response', 'dropped');
-      continue;
-    }
-    const safe = withoutForbiddenKeys(value, `extensions.plannr.extra.${key}`, warnings);
-    if (safe !== undefined) extra[key] = safe;
+    setOwnProperty(extra, key, copyJson(value));
   }
   return extra;
-}
-
-/** Levels of nesting a value kept at `extensions.plannr.extra.<field>` may have: the Goal keeps 64 in all. */
-const EXTRA_ROOM = MAX_JSON_DEPTH - 3;
-
-/**
- * JSON data without prototype-polluting keys and without data nested deeper than the Goal model keeps
- * (which would overflow the stack when copied or compared). `room`: levels of objects still allowed.
- */
-function withoutForbiddenKeys(
-  value: unknown,
-  path: string,
-  warnings: WarningList,
-  room = EXTRA_ROOM,
-): Json | undefined {
-  if (typeof value === 'object' && value !== null && room <= 0) {
-    warnings.add(path, `JSON in a Plannr response nested more than ${MAX_JSON_DEPTH} levels deep`, 'dropped');
-    return undefined;
-  }
-  if (Array.isArray(value))
-    return value.map(
-      (item, index) => withoutForbiddenKeys(item, `${path}.${index}`, warnings, room - 1) ?? null,
-    );
-  if (typeof value !== 'object' || value === null) {
-    return typeof value === 'number' && !Number.isFinite(value) ? null : (value as Json);
-  }
-  const result: Record<string, Json> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (isForbiddenKey(key)) {
-      warnings.add(`${path}.${key}`, 'Unsafe JSON key in a Plannr response', 'dropped');
-      continue;
-    }
-    const safe = withoutForbiddenKeys(item, `${path}.${key}`, warnings, room - 1);
-    if (safe !== undefined) result[key] = safe;
-  }
-  return result;
 }

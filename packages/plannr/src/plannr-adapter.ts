@@ -12,7 +12,6 @@ import {
   type GoalField,
   type GoalInput,
   type GoalPatch,
-  GoalSchema,
   HttpClient,
   type HttpHooks,
   type HttpResponse,
@@ -20,9 +19,9 @@ import {
   type PreparedWrite,
   parseAnswerOrThrow,
   parseOptionsOrThrow,
-  parseResponseOrThrow,
   RateLimiter,
   type RateLimitRule,
+  readMappedGoal,
   reportReadWarnings,
   urlPath,
   type WriteResult,
@@ -151,10 +150,13 @@ function createPlannrDriver(
 ): GoalDriver {
   /** A read Plannr goal as a Goal; what it could not carry exactly goes to `hooks.onWarning`. */
   function toGoal(raw: PlannrGoal): Goal {
-    const { value, warnings } = plannrGoalToGoal(raw);
-    reportReadWarnings(hooks, { provider: PLANNR_PROVIDER, operation: 'read', goalId: raw.uuid }, warnings);
     // The contract: every goal an adapter returns is a valid Goal (a 5,000-character name is not a title).
-    return parseResponseOrThrow(GoalSchema, value, { provider: PLANNR_PROVIDER, what: `goal ${raw.uuid}` });
+    const { value, warnings } = readMappedGoal(plannrGoalToGoal(raw), {
+      provider: PLANNR_PROVIDER,
+      what: `goal ${raw.uuid}`,
+    });
+    reportReadWarnings(hooks, { provider: PLANNR_PROVIDER, operation: 'read', goalId: raw.uuid }, warnings);
+    return value;
   }
 
   const includeQuery = include.length > 0 ? { include: include.join(',') } : {};

@@ -3,6 +3,7 @@ import {
   type GoalInputDraft,
   GoalInputSchema,
   GoalSchema,
+  readMappedGoal,
   toGoalInput,
   ValidationError,
 } from '@goalbridge/core';
@@ -151,18 +152,27 @@ describe('Plannr goal → Goal', () => {
     expect(plannr({ visible_to_circles_uuids: null })).toMatchObject({ visibleToCirclesUuids: [] });
   });
 
-  it('keeps unknown fields verbatim in extensions.plannr.extra, without prototype-polluting keys', () => {
+  it('keeps unknown fields verbatim in extensions.plannr.extra; keys the Goal refuses are dropped on reading, with a warning', () => {
     const raw = JSON.parse(
       '{"status":"on_track","__proto__":{"admin":true},"notes":[{"by":"adviser","__proto__":{"admin":true}}]}',
     );
-    const { value, warnings } = toGoal({ ...documentedResponse, ...raw });
+    const mapped = toGoal({ ...documentedResponse, ...raw });
+    // The mapper copies what it is given as own keys, never as a prototype: nothing is polluted.
+    const extra = mapped.value.extensions.plannr?.extra as { notes: Record<string, unknown>[] };
+    const note = extra.notes[0];
+    expect(Object.getPrototypeOf(note)).toBe(Object.prototype);
+    expect(Object.hasOwn(note as object, '__proto__')).toBe(true);
+    // The top-level key never survives parsing; the nested one is dropped when the goal is read, which says so.
+    const { value, warnings } = readMappedGoal(mapped, { provider: 'plannr', what: 'goal' });
     expect(value.extensions.plannr?.extra).toEqual({ status: 'on_track', notes: [{ by: 'adviser' }] });
-    // The top-level key never survives parsing; a nested one is dropped by the mapper, which says so.
     expect(warnings.map((warning) => warning.field)).toEqual(['extensions.plannr.extra.notes.0.__proto__']);
     expect(GoalSchema.safeParse(value).success).toBe(true);
 
     // Top-level fields the Goal refuses as keys are dropped the same way, so the goal (and its page) reads.
-    const named = toGoal({ ...documentedResponse, constructor: { a: 1 }, prototype: 1, status: 'ok' });
+    const named = readMappedGoal(
+      toGoal({ ...documentedResponse, constructor: { a: 1 }, prototype: 1, status: 'ok' }),
+      { provider: 'plannr', what: 'goal' },
+    );
     expect(named.value.extensions.plannr?.extra).toEqual({ status: 'ok' });
     expect(named.warnings.map((warning) => warning.field)).toEqual([
       'extensions.plannr.extra.constructor',

@@ -369,7 +369,7 @@ describe('errors, by status code (reference §2.5)', () => {
     const { goal: other } = await nested.adapter.create(input());
     // What fits is kept, the part nested too deep is dropped, and the goal read says so.
     expect((await nested.adapter.get(other.id)).extensions.plannr?.extra).toHaveProperty('extra.a.a');
-    expect(warnings).toContain('JSON in a Plannr response nested more than 64 levels deep');
+    expect(warnings).toContain('the answer holds JSON nested more than 64 levels deep');
   });
 
   it('unreadable answers → InvalidResponseError naming the field; a truncated read is retried', async () => {
