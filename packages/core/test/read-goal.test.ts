@@ -28,7 +28,10 @@ const goal = (changes: Partial<Goal> = {}): Goal => ({
 const earlier: MappingWarning = { field: 'title', reason: 'from the mapper', action: 'kept' };
 
 /** `depth` objects nested under `key`, with 1 inside the last. */
-const nested = (depth: number, key = 'a'): unknown =>
+/** JSON data as a namespace of extensions holds it. */
+type Kept = Goal['extensions'][string];
+
+const nested = (depth: number, key = 'a'): Kept =>
   JSON.parse(`${`{"${key}":`.repeat(depth)}1${'}'.repeat(depth)}`);
 
 describe('readMappedGoal', () => {
