@@ -219,28 +219,25 @@ function currentTargetRequest(target: CapillaryTarget): Record<string, unknown> 
   };
 }
 
-/** How a target's values line up with the planned periods, and what the reader showed for the gaps. */
+/** How a target's values line up with the planned periods. */
 interface ValueContext {
   periods: readonly PlannedPeriod[];
   /** The current period each planned one matched, if any. */
   matches: readonly (CapillaryPeriod | undefined)[];
   /** The target's current value per planned period; `undefined` for new periods and periods without one. */
   current: readonly (string | undefined)[];
-  /** What the reader showed for a period without a value: the goal's target, for the first target only. */
-  filledIn: string | undefined;
 }
 
 /**
- * What to send for each period of target number `index`, and whether anything changes. A period without a
- * value keeps none while the goal still shows what the reader filled in for it: only another value is a
- * change. New periods and periods that have a value need one (ValidationError before any write).
+ * What to send for each period of target number `index`, and whether anything changes. Every value the goal
+ * gives is sent where the server's differs, including to a period that has none: the reader shows the goal's
+ * target for such a period, and this makes it so. (Keeping none there would leave the periods an interrupted
+ * update had added without a value for good, its retry seeing nothing to do.) A period may go without a value
+ * only if it has none now; new periods and periods that have one need one (ValidationError before any write).
  */
 function planTargetValues(target: PlannedTarget, index: number, context: ValueContext) {
-  const { periods, matches, current, filledIn } = context;
-  const values = target.values.map((value, period) => {
-    const keepsNone = matches[period] !== undefined && current[period] === undefined;
-    return keepsNone && value === filledIn ? undefined : value;
-  });
+  const { periods, matches, current } = context;
+  const { values } = target;
   const missing = periods.filter(
     (_, period) =>
       values[period] === undefined && (matches[period] === undefined || current[period] !== undefined),
@@ -387,7 +384,6 @@ export function planCapillaryUpdate(
       current: matches.map((period) =>
         period ? byCurrentPeriod[position.get(period) as number] : undefined,
       ),
-      filledIn: index === 0 ? (currentGoal.target?.value ?? undefined) : undefined,
     });
     if (changed || TARGET_PUT_FIELDS.some(differs)) {
       changedTargets.push({ targetId: match.id, target, values, valueIds: valueIdsByPeriod(match) });

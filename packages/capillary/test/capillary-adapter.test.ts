@@ -470,22 +470,26 @@ describe('update: the edit endpoint changes name, description and expressions on
         ?.targets.map((target) => target.defaultValues.map((value) => value.defaultValue));
 
     it.each([
-      ['a DEFAULT group', quarterly('Spend', { schedule: twoMonths }), [[5000, 5000]]],
+      ['a DEFAULT group', quarterly('Spend', { schedule: twoMonths }), [[5000, 5000, 5000]]],
       [
         'a UNIFIED group',
         unified,
         [
-          [5000, 5000],
+          [5000, 5000, 5000],
           [2, 3],
         ],
       ],
-    ])('renaming %s leaves it without one: no PUT target', async (_name, draft, values) => {
+    ])('renaming %s gives the goal target, as read, to the period without one', async (_name, draft, values) => {
       const { adapter, simulator, writes } = kit();
       const { goal } = await adapter.create(draft);
       const added = await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
       expect(added.status).toBe(200);
       const { goal: renamed } = await adapter.update(goal.id, { title: 'Renamed' });
-      expect(writes().slice(1)).toEqual([`PUT /v3/targetGroups/editTargetGroup/${goal.id}`]);
+      expect(writes().slice(1)).toEqual([
+        `PUT /v3/targetGroups/editTargetGroup/${goal.id}`,
+        expect.stringMatching(/^PUT .*\/targets\/\d+$/),
+      ]);
+      // A further target gives the period no value (the reader shows none): it keeps none.
       expect(valuesOnServer(simulator, goal.id)).toEqual(values);
       expect(renamed.title).toBe('Renamed');
       expect(renamed.schedule.periods?.map((period) => period.ref)).toEqual([
@@ -493,6 +497,18 @@ describe('update: the edit endpoint changes name, description and expressions on
         'Cycle_2',
         'Cycle_3',
       ]);
+    });
+
+    it('an update cut off after adding periods is finished by its retry: the new periods get their value', async () => {
+      const { adapter, simulator } = kit({ retry: { retries: 0 } });
+      const { goal } = await adapter.create(quarterly('Spend', { schedule: twoMonths }));
+      const longer = { schedule: { ...twoMonths, end: '2026-04-30' } };
+      const isTargetPut = (request: Request) => request.method === 'PUT' && /\/targets\/\d+$/.test(request.url);
+      simulator.faults.schedule({ kind: 'server-error', times: 1, match: isTargetPut });
+      await failure(adapter.update(goal.id, longer));
+      expect(valuesOnServer(simulator, goal.id)).toEqual([[5000, 5000]]);
+      await adapter.update(goal.id, longer);
+      expect(valuesOnServer(simulator, goal.id)).toEqual([[5000, 5000, 5000, 5000]]);
     });
 
     it('a new goal target is a change: every period gets it, the new one too', async () => {
@@ -522,7 +538,7 @@ describe('update: the edit endpoint changes name, description and expressions on
       expect(writes()).toEqual(['POST /v3/targetGroups']);
     });
 
-    it('a value for the new period of a further target is sent; the others stay as they are', async () => {
+    it('a value for the new period of a further target is sent, and the goal target to the new period', async () => {
       const { adapter, simulator, log } = kit();
       const { goal } = await adapter.create(unified);
       await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
@@ -538,10 +554,11 @@ describe('update: the edit endpoint changes name, description and expressions on
           },
         },
       });
+      // One PUT per target: the further one gets its new value, the goal's own its target for the new period.
       const puts = log.filter((exchange) => exchange.method === 'PUT');
-      expect(puts).toHaveLength(1);
+      expect(puts).toHaveLength(2);
       expect(valuesOnServer(simulator, goal.id)).toEqual([
-        [5000, 5000],
+        [5000, 5000, 5000],
         [2, 3, 4],
       ]);
     });
