@@ -118,8 +118,12 @@ export function classifyCapillaryResponse(response: HttpResponse): GoalbridgeErr
 
   const code = errors[0]?.code ?? undefined;
   const message = describe(errors, status);
-  if (code !== undefined && NOT_FOUND.has(code)) return new NotFoundError(message, options);
-  if (code !== undefined && CONFLICT.has(code)) return new ConflictError(message, options);
+  // A code this package does not know says no more than the status (reference §1.4: 404 is not found, 409 a
+  // ConflictException).
+  if ((code !== undefined && NOT_FOUND.has(code)) || status === 404)
+    return new NotFoundError(message, options);
+  if ((code !== undefined && CONFLICT.has(code)) || status === 409)
+    return new ConflictError(message, options);
   if (code === C.accessDenied || status === 403) return new PermissionError(message, options);
   if (status >= 500) return new TransientError(message, options);
   const path = code === undefined ? '' : (FIELD_OF_CODE[code] ?? '');

@@ -256,6 +256,24 @@ describe('errors: the {data, errors, warnings} envelope (reference §1.3, §1.4,
     expect(error.message).toMatch(/target group: (0\.)?(id|name): /);
   });
 
+  it.each([
+    [404, NotFoundError],
+    [409, ConflictError],
+    [400, ValidationError],
+  ])(
+    'an envelope error with a code this package does not know is typed by its status (%i)',
+    async (status, type) => {
+      const answer = { data: null, errors: [{ code: 319999, message: 'Something new' }] };
+      const { adapter } = kit({
+        fetch: async () =>
+          new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } }),
+      });
+      const error = await failure(adapter.get('42'));
+      expect(type.isInstance(error), String(error)).toBe(true);
+      expect(error.message).toMatch(/capillary error 319999 \(HTTP \d+\): Something new/);
+    },
+  );
+
   it('a period bound that is not a date is an InvalidResponseError naming it, not a RangeError', async () => {
     const broken = kit({
       rewrite: (exchange, body) => {
@@ -479,31 +497,35 @@ describe('update: the edit endpoint changes name, description and expressions on
           [2, 3],
         ],
       ],
-    ])('renaming %s gives the goal target, as read, to the period without one', async (_name, draft, values) => {
-      const { adapter, simulator, writes } = kit();
-      const { goal } = await adapter.create(draft);
-      const added = await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
-      expect(added.status).toBe(200);
-      const { goal: renamed } = await adapter.update(goal.id, { title: 'Renamed' });
-      expect(writes().slice(1)).toEqual([
-        `PUT /v3/targetGroups/editTargetGroup/${goal.id}`,
-        expect.stringMatching(/^PUT .*\/targets\/\d+$/),
-      ]);
-      // A further target gives the period no value (the reader shows none): it keeps none.
-      expect(valuesOnServer(simulator, goal.id)).toEqual(values);
-      expect(renamed.title).toBe('Renamed');
-      expect(renamed.schedule.periods?.map((period) => period.ref)).toEqual([
-        'Cycle_1',
-        'Cycle_2',
-        'Cycle_3',
-      ]);
-    });
+    ])(
+      'renaming %s gives the goal target, as read, to the period without one',
+      async (_name, draft, values) => {
+        const { adapter, simulator, writes } = kit();
+        const { goal } = await adapter.create(draft);
+        const added = await callApi(simulator, 'POST', `/targetGroups/${goal.id}/targetPeriods`, [march]);
+        expect(added.status).toBe(200);
+        const { goal: renamed } = await adapter.update(goal.id, { title: 'Renamed' });
+        expect(writes().slice(1)).toEqual([
+          `PUT /v3/targetGroups/editTargetGroup/${goal.id}`,
+          expect.stringMatching(/^PUT .*\/targets\/\d+$/),
+        ]);
+        // A further target gives the period no value (the reader shows none): it keeps none.
+        expect(valuesOnServer(simulator, goal.id)).toEqual(values);
+        expect(renamed.title).toBe('Renamed');
+        expect(renamed.schedule.periods?.map((period) => period.ref)).toEqual([
+          'Cycle_1',
+          'Cycle_2',
+          'Cycle_3',
+        ]);
+      },
+    );
 
     it('an update cut off after adding periods is finished by its retry: the new periods get their value', async () => {
       const { adapter, simulator } = kit({ retry: { retries: 0 } });
       const { goal } = await adapter.create(quarterly('Spend', { schedule: twoMonths }));
       const longer = { schedule: { ...twoMonths, end: '2026-04-30' } };
-      const isTargetPut = (request: Request) => request.method === 'PUT' && /\/targets\/\d+$/.test(request.url);
+      const isTargetPut = (request: Request) =>
+        request.method === 'PUT' && /\/targets\/\d+$/.test(request.url);
       simulator.faults.schedule({ kind: 'server-error', times: 1, match: isTargetPut });
       await failure(adapter.update(goal.id, longer));
       expect(valuesOnServer(simulator, goal.id)).toEqual([[5000, 5000]]);
