@@ -35,7 +35,10 @@ export interface PlannrListOptions extends ListOptions {
    * another page. Another order can skip a goal that moves back while the listing runs.
    */
   sort?: PlannrSort | undefined;
-  /** Only these goals, owners' goals or circles' goals (`filter[…]`, ASSUMPTION `listQuery`). */
+  /**
+   * Only these goals, owners' goals or circles' goals (`filter[…]`, ASSUMPTION `listQuery`). An empty list
+   * selects nothing, as "only these" of none says (Plannr would read a missing filter as every goal).
+   */
   filter?: {
     uuid?: readonly string[] | undefined;
     accountUuids?: readonly string[] | undefined;
@@ -97,6 +100,8 @@ export async function* listGoalPages(
   fetchPage: FetchGoalPage,
 ): AsyncGenerator<Goal> {
   const { query, perPage } = listQueryOf(options);
+  const { filter } = options;
+  if (filter && Object.values(filter).some((values) => values?.length === 0)) return;
   const step = (cursor: Cursor) => readPage(cursor, (page) => fetchPage(query, page), perPage);
   const pages = paginate<Goal, Cursor>({ page: 1, total: undefined }, step, options.signal);
   const sort = query.sort as PlannrSort;

@@ -582,6 +582,18 @@ describe('listing', () => {
     expect(chosen.map((goal) => goal.id)).toEqual(seededIds.slice(0, 3).reverse());
   });
 
+  it('an empty filter list selects nothing, without a request (never the whole firm)', async () => {
+    const { adapter, sent } = seeded(3);
+    for (const filter of [
+      { uuid: [] },
+      { accountUuids: [] },
+      { circleUuids: [], accountUuids: [gareth.uuid] },
+    ]) {
+      expect(await collect(adapter.list({ filter }))).toEqual([]);
+    }
+    expect(sent).toHaveLength(0);
+  });
+
   it('refuses bad list options before any request', async () => {
     const { adapter, sent } = seeded(1);
     for (const [options, path] of [
