@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -297,6 +300,63 @@ describe('FileIdMapStore', () => {
       expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(5);
     },
   );
+
+  it('a write cut short (a size limit, a full disk) is a ConfigError naming the map, and leaves no torn line', async () => {
+    const path = file();
+    const moduleUrl = new URL('../src/node/file-id-map-store.ts', import.meta.url).href;
+    const script = `
+      const { FileIdMapStore } = await import(${JSON.stringify(moduleUrl)});
+      const store = await FileIdMapStore.open(${JSON.stringify(path)});
+      for (let i = 0; i < 100; i++) {
+        try {
+          await store.set({ source: 'pipedrive:' + 'x'.repeat(40) + i, target: 'plannr', state: 'done', targetId: 't' + i, at: 'now' });
+        } catch (error) {
+          process.stdout.write(error.name + ': ' + error.message + '\\n');
+          process.exit(0); // no close: what is on disk is what a crash would leave
+        }
+      }`;
+    // Files may not grow past 1 KiB: the append that crosses it is cut short (EFBIG).
+    const output = execFileSync(
+      'bash',
+      ['-c', 'ulimit -f 1; exec "$0" --input-type=module -e "$1"', process.execPath, script],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(output).toMatch(/^ConfigError: could not write to ID map .*map-\d+\.jsonl \(EFBIG\)\n$/);
+    const text = readFileSync(path, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const store = await openStore(path);
+    expect((await store.entries('plannr')).length).toBe(text.trim().split('\n').length);
+  });
+
+  it('a map reached through a link is one map: one lock, and the link stays a link', async () => {
+    const path = file();
+    const link = `${path}.link`;
+    symlinkSync(path, link);
+    const store = await FileIdMapStore.open(link);
+    await expect(FileIdMapStore.open(path)).rejects.toThrow(/is already open in this process/);
+    await store.set(entry(1));
+    await store.close();
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(await (await openStore(path)).get('pipedrive:1', 'plannr')).toMatchObject({ targetId: 'uuid-1' });
+  });
+
+  it('keeps the map file’s permissions through compaction, and refuses a map that is not a regular file', async () => {
+    const path = file();
+    writeFileSync(path, '');
+    chmodSync(path, 0o600);
+    const store = await FileIdMapStore.open(path);
+    await store.set(entry(1));
+    await store.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+
+    const fifo = file();
+    execFileSync('mkfifo', [fifo]);
+    const error = await FileIdMapStore.open(fifo).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/is not a regular file$/);
+  });
 
   it('loses nothing recorded before the process is killed (SIGKILL mid-run)', async () => {
     const path = file();

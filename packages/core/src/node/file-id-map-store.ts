@@ -4,11 +4,22 @@
  * compacted by writing a temporary file, syncing it and renaming it over the old one, so the file is
  * always either the old map or the new one. Compaction only saves space: when it fails, writes go on and it
  * is tried again later. A lock file keeps two runs from writing the same map; a lock left by a killed
- * process is taken over, by one process only.
+ * process is taken over, by one process only. Links are followed: the lock and the compacted copy sit beside
+ * the file itself.
  */
 import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import {
+  type FileHandle,
+  lstat,
+  open,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
@@ -46,6 +57,8 @@ export class FileIdMapStore implements IdMapStore {
   #compactAfter = COMPACTION_MIN_LINES;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Set when an append failed and the journal could not be mended: nothing may be written after a torn line. */
+  #broken: ConfigError | undefined;
 
   private constructor(
     path: string,
@@ -69,7 +82,10 @@ export class FileIdMapStore implements IdMapStore {
   }
 
   /** Opens (or creates) the map at `path`, taking its lock. Throws a ConfigError naming the file and line for a corrupt map. */
-  static async open(path: string, options: FileIdMapStoreOptions = {}): Promise<FileIdMapStore> {
+  static async open(given: string, options: FileIdMapStoreOptions = {}): Promise<FileIdMapStore> {
+    // The file itself, links followed: its lock and its compacted copy belong beside it, so a map reached by
+    // two paths is still one map, and a link to it stays a link.
+    const path = await journalFile(given);
     await acquireLock(path);
     try {
       const { entries, lines, unterminated } = await load(path);
@@ -97,7 +113,7 @@ export class FileIdMapStore implements IdMapStore {
 
   /** Resolves once the entry is appended to the journal (and synced, when durable). */
   set(entry: IdMapEntry): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error(`ID map ${this.path} is closed`));
+    if (this.#closed) return Promise.reject(new ConfigError(`ID map ${this.path} is closed`));
     const record = { ...entry };
     const job = this.#queue.then(async () => {
       await this.#append(record);
@@ -137,9 +153,23 @@ export class FileIdMapStore implements IdMapStore {
   }
 
   async #append(record: IdMapEntry): Promise<void> {
-    this.#handle ??= await open(this.path, 'a');
-    await this.#handle.write(journalLine(record));
-    if (this.#options.durable) await this.#handle.datasync();
+    if (this.#broken) throw this.#broken;
+    try {
+      this.#handle ??= await open(this.path, 'a');
+      // appendFile writes every byte or fails; a bare write may stop short (a full disk, a size limit).
+      await this.#handle.appendFile(journalLine(record));
+      if (this.#options.durable) await this.#handle.datasync();
+    } catch (error) {
+      const failed = new ConfigError(`could not write to ID map ${this.path} (${fileErrorReason(error)})`, {
+        cause: error,
+      });
+      // Part of the line may be on disk, and nothing may follow it. Rewritten whole from memory (which does
+      // not hold this entry), the journal is mended; until then, every write is refused.
+      await this.#compact().catch(() => {
+        this.#broken = failed;
+      });
+      throw failed;
+    }
   }
 
   /** A failed compaction does not fail the write that triggered it: the journal is still whole. */
@@ -157,7 +187,11 @@ export class FileIdMapStore implements IdMapStore {
   /** Rewrites the journal as one line per entry, atomically. Leaves it closed: the next append reopens it. */
   async #compact(): Promise<void> {
     const temporary = `${this.path}.${process.pid}.tmp`;
-    await writeSynced(temporary, [...this.#entries.values()].map(journalLine).join(''));
+    const mode = await stat(this.path).then(
+      (file) => file.mode & 0o7777,
+      () => undefined,
+    );
+    await writeSynced(temporary, [...this.#entries.values()].map(journalLine).join(''), mode);
     try {
       // Closed first, so that no append goes to the file being replaced.
       await this.#closeJournal();
@@ -166,7 +200,9 @@ export class FileIdMapStore implements IdMapStore {
       await removeFile(temporary);
       throw error;
     }
+    await syncFolder(dirname(this.path));
     this.#journalLines = this.#entries.size;
+    this.#broken = undefined;
   }
 
   async #closeJournal(): Promise<void> {
@@ -184,11 +220,15 @@ function stripUndefined(entry: IdMapEntry): Record<string, unknown> {
   return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
 }
 
-/** Writes and syncs a file; on failure removes what it wrote, so no temporary file is left behind. */
-async function writeSynced(path: string, text: string): Promise<void> {
+/**
+ * Writes and syncs a file, with `mode` when given (the map's own: a private map stays private); on failure
+ * removes what it wrote, so no temporary file is left behind.
+ */
+async function writeSynced(path: string, text: string, mode?: number): Promise<void> {
   try {
     const file = await open(path, 'w');
     try {
+      if (mode !== undefined) await file.chmod(mode);
       await file.writeFile(text);
       await file.sync();
     } finally {
@@ -198,6 +238,35 @@ async function writeSynced(path: string, text: string): Promise<void> {
     await removeFile(path);
     throw error;
   }
+}
+
+/** Makes a rename in `folder` survive a power loss. Best effort: some systems cannot open a folder to sync it. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r').catch(() => undefined);
+  await handle
+    ?.sync()
+    .catch(() => undefined)
+    .finally(() => handle.close());
+}
+
+/**
+ * The regular file a map path names, links followed, even to a file not created yet. Anything else (a device,
+ * a pipe, a folder) is refused: compaction replaces the file, which would replace the device.
+ */
+async function journalFile(path: string, links = 0): Promise<string> {
+  const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new ConfigError(`cannot open ID map ${path}: ${fileErrorReason(error)}`);
+  });
+  if (info?.isSymbolicLink()) {
+    if (links >= 32) throw new ConfigError(`cannot open ID map ${path}: too many links`);
+    return journalFile(resolve(dirname(path), await readlink(path)), links + 1);
+  }
+  if (info && !info.isFile()) throw new ConfigError(`ID map ${path} is not a regular file`);
+  const folder = await realpath(dirname(path)).catch((error: unknown) => {
+    throw new ConfigError(`cannot create ID map ${path}: ${fileErrorReason(error)}`);
+  });
+  return join(folder, basename(path));
 }
 
 /** Removes a file if it is there. Never a folder (`rm` without `recursive` refuses one), and never throws. */
