@@ -21,7 +21,7 @@ import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts
 import { EXIT, type ExitCode, type Io } from '../io.ts';
 import { table } from '../render/format.ts';
 import { progressFor, reportSummary } from './migration-output.ts';
-import { PLAN_OPTIONS, planSetup } from './plan-options.ts';
+import { closingIdMap, PLAN_OPTIONS, planSetup } from './plan-options.ts';
 
 export const importCommand: Command = {
   name: 'import',
@@ -50,23 +50,23 @@ export const importCommand: Command = {
     const json = wantsJson(options, io);
     const dryRun = options['dry-run'] === true;
     const setup = await planSetup(options, io, dryRun ? 'read' : 'write');
-    try {
-      if (dryRun) return await checkLines(chunks, target, setup.options, io, json);
-      const summary = await importNdjson(chunks, target, {
-        ...setup.options,
-        inputName: input === '-' ? 'stdin' : input,
-        concurrency,
-        stopOnInvalid: options['stop-on-invalid'] === true,
-        onProgress: progressFor(io, json, `import → ${target.provider}`),
-      });
-      return reportSummary(io, json, summary);
-    } catch (error) {
-      // --stop-on-invalid: what was written before the bad line is summed up first; the line's error follows.
-      if (error instanceof InvalidLineError && error.summary) reportSummary(io, json, error.summary);
-      throw error;
-    } finally {
-      await setup.idMap?.close?.();
-    }
+    return closingIdMap(setup, io, async () => {
+      try {
+        if (dryRun) return await checkLines(chunks, target, setup.options, io, json);
+        const summary = await importNdjson(chunks, target, {
+          ...setup.options,
+          inputName: input === '-' ? 'stdin' : input,
+          concurrency,
+          stopOnInvalid: options['stop-on-invalid'] === true,
+          onProgress: progressFor(io, json, `import → ${target.provider}`),
+        });
+        return reportSummary(io, json, summary);
+      } catch (error) {
+        // --stop-on-invalid: what was written before the bad line is summed up first; the line's error follows.
+        if (error instanceof InvalidLineError && error.summary) reportSummary(io, json, error.summary);
+        throw error;
+      }
+    });
   },
 };
 

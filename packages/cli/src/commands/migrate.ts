@@ -4,7 +4,7 @@ import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts
 import { EXIT } from '../io.ts';
 import { planSummary } from '../render/summary.ts';
 import { progressFor, reportSummary } from './migration-output.ts';
-import { PLAN_OPTIONS, planSetup } from './plan-options.ts';
+import { closingIdMap, PLAN_OPTIONS, planSetup } from './plan-options.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -32,7 +32,7 @@ export const migrateCommand: Command = {
     const target = openAdapter(options, context, 'to');
     const json = wantsJson(options, io);
     const setup = await planSetup(options, io, options['dry-run'] ? 'read' : 'write');
-    try {
+    return closingIdMap(setup, io, async () => {
       const planned = await plan(source, target, setup.options);
       if (!json) io.stdout.write(planSummary(planned));
       if (options['dry-run']) {
@@ -47,8 +47,6 @@ export const migrateCommand: Command = {
         onProgress: progressFor(io, json, `${source.provider} → ${target.provider}`),
       });
       return reportSummary(io, json, summary);
-    } finally {
-      await setup.idMap?.close?.();
-    }
+    });
   },
 };

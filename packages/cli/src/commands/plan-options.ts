@@ -142,3 +142,21 @@ export async function planSetup(options: ParsedOptions, io: Io, idMapUse: IdMapU
     ...(idMap ? { idMap } : {}),
   };
 }
+
+/**
+ * Runs `body`, then closes the setup's ID map. When the run failed, a failing close is only reported on
+ * stderr: the run's own error is the one to act on, and must not be replaced by it.
+ */
+export async function closingIdMap<T>(setup: PlanSetup, io: Io, body: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await body();
+  } catch (error) {
+    await setup.idMap?.close?.().catch((closing: unknown) => {
+      io.stderr.write(`warning: ${(closing as Error).message}\n`);
+    });
+    throw error;
+  }
+  await setup.idMap?.close?.();
+  return result;
+}
