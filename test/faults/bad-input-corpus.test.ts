@@ -882,7 +882,7 @@ describe('ID map files', () => {
     {
       name: 'a folder',
       path: () => join(dir, 'a-folder'),
-      message: /^cannot read ID map .*a-folder: EISDIR/,
+      message: /^ID map .*a-folder is not a regular file$/,
     },
     {
       name: 'a file in a missing folder',
