@@ -1,20 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { readlink, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, GoalbridgeError } from '@goalbridge/core';
+import { followLinks } from '@goalbridge/core/node';
 import type { Io } from './io.ts';
-
-/** The file `path` stands for: what a link points to, even when that does not exist yet. */
-async function destination(path: string): Promise<string> {
-  try {
-    return await realpath(path);
-  } catch {
-    const target = await readlink(path).catch(() => undefined);
-    return target === undefined ? path : resolve(dirname(path), target);
-  }
-}
 
 /**
  * Writes `path` whole or not at all: into `path.partial` beside the file a link points to, renamed over it
@@ -24,7 +14,7 @@ async function destination(path: string): Promise<string> {
  */
 export async function writeWhole(path: string, lines: AsyncIterable<string> | Iterable<string>, io: Io) {
   const device = path.startsWith('/dev/');
-  const file = device ? path : await destination(path);
+  const file = device ? path : await followLinks(path);
   const special =
     device ||
     (await stat(file).then(

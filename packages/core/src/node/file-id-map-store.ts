@@ -8,23 +8,13 @@
  * the file itself.
  */
 import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import {
-  type FileHandle,
-  lstat,
-  open,
-  readFile,
-  readlink,
-  realpath,
-  rename,
-  rm,
-  stat,
-} from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { type FileHandle, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from '../sync/id-map.ts';
-import { fileErrorReason } from './files.ts';
+import { fileErrorReason, followLinks } from './files.ts';
 
 const EntrySchema = z.strictObject({
   v: z.literal(1),
@@ -250,23 +240,14 @@ async function syncFolder(folder: string): Promise<void> {
 }
 
 /**
- * The regular file a map path names, links followed, even to a file not created yet. Anything else (a device,
- * a pipe, a folder) is refused: compaction replaces the file, which would replace the device.
+ * The regular file a map path names, links followed (see {@link followLinks}). Anything else (a device, a
+ * pipe, a folder) is refused: compaction replaces the file, which would replace the device.
  */
-async function journalFile(path: string, links = 0): Promise<string> {
-  const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new ConfigError(`cannot open ID map ${path}: ${fileErrorReason(error)}`);
-  });
-  if (info?.isSymbolicLink()) {
-    if (links >= 32) throw new ConfigError(`cannot open ID map ${path}: too many links`);
-    return journalFile(resolve(dirname(path), await readlink(path)), links + 1);
-  }
+async function journalFile(path: string): Promise<string> {
+  const file = await followLinks(path);
+  const info = await stat(file).catch(() => undefined);
   if (info && !info.isFile()) throw new ConfigError(`ID map ${path} is not a regular file`);
-  const folder = await realpath(dirname(path)).catch((error: unknown) => {
-    throw new ConfigError(`cannot create ID map ${path}: ${fileErrorReason(error)}`);
-  });
-  return join(folder, basename(path));
+  return file;
 }
 
 /** Removes a file if it is there. Never a folder (`rm` without `recursive` refuses one), and never throws. */

@@ -1,12 +1,29 @@
 /** Reading user files (owner maps, plans, NDJSON) with errors that name the file and the line. */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { type OwnerMap, parseOwnerMap } from '../sync/owner-map.ts';
 
 /** Why a file operation failed, as short as the system says it: the errno code (`ENOENT`), else the message. */
 export function fileErrorReason(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);
+}
+
+/**
+ * The file `path` stands for: links followed, a chain of them too, even to a file not created yet, in its
+ * folder's real path. What cannot be followed (a missing folder, a loop) is returned as far as it got, for
+ * the caller's own open to fail on and name.
+ */
+export async function followLinks(path: string): Promise<string> {
+  let file = resolve(path);
+  for (let links = 0; links < 40; links++) {
+    const target = await readlink(file).catch(() => undefined); // not a link, or not there
+    if (target === undefined) break;
+    file = resolve(dirname(file), target);
+  }
+  const folder = await realpath(dirname(file)).catch(() => undefined);
+  return folder === undefined ? file : join(folder, basename(file));
 }
 
 /** Parsed JSON of a file; a ConfigError names the file, and the line and column of a syntax error. */
