@@ -69,7 +69,7 @@ export function plannrGoalToGoal(raw: PlannrGoal): Mapped<Goal> {
     ...(raw.progress === undefined ? {} : { progress: readProgress(raw.progress) }),
     createdAt: parseDateTime(raw.created_at) as string,
     updatedAt: parseDateTime(raw.updated_at) as string,
-    extensions: { plannr: readExtension(raw, warnings) as Record<string, Json> },
+    extensions: { plannr: readExtension(raw) as Record<string, Json> },
   };
   return warnings.result(goal);
 }
@@ -106,7 +106,7 @@ function readOwners(raw: PlannrGoal, warnings: WarningList): Owner[] {
   return ids.map((id) => ({ type: 'account', id }));
 }
 
-function readExtension(raw: PlannrGoal, _warnings: WarningList): PlannrGoalExtension {
+function readExtension(raw: PlannrGoal): PlannrGoalExtension {
   const extension: PlannrGoalExtension = {};
   if (raw.timeframe !== undefined) extension.timeframe = raw.timeframe;
   const shown = raw.shown_on_circles ?? raw.show_on_circles;
