@@ -71,6 +71,8 @@ export type FetchGoalPage = (query: Record<string, string | number>, page: numbe
 export function listQueryOf(options: PlannrListOptions): {
   query: Record<string, string | number>;
   perPage: number;
+  /** A filter list is empty: nothing is selected, and nothing need be asked. */
+  selectsNothing: boolean;
 } {
   const { pageSize, sort, filter } = parseOrThrow(ListOptionsSchema, options, {
     subject: 'list options',
@@ -78,15 +80,18 @@ export function listQueryOf(options: PlannrListOptions): {
   });
   const perPage = Math.min(pageSize ?? pagination.maxPerPage, pagination.maxPerPage);
   const query: Record<string, string | number> = {};
+  let selectsNothing = false;
   const add = (name: string, values: readonly string[] | undefined) => {
-    if (values && values.length > 0) query[`filter[${name}]`] = values.join(',');
+    if (values === undefined) return;
+    if (values.length === 0) selectsNothing = true;
+    else query[`filter[${name}]`] = values.join(',');
   };
   add('uuid', filter?.uuid);
   add('account_uuids', filter?.accountUuids);
   add('circle_uuids', filter?.circleUuids);
   query.sort = sort ?? listQuery.defaultSort;
   query[pagination.perPageParameter] = perPage;
-  return { query, perPage };
+  return { query, perPage, selectsNothing };
 }
 
 type Cursor = { page: number; total: number | undefined };
@@ -99,9 +104,8 @@ export async function* listGoalPages(
   options: PlannrListOptions,
   fetchPage: FetchGoalPage,
 ): AsyncGenerator<Goal> {
-  const { query, perPage } = listQueryOf(options);
-  const { filter } = options;
-  if (filter && Object.values(filter).some((values) => values?.length === 0)) return;
+  const { query, perPage, selectsNothing } = listQueryOf(options);
+  if (selectsNothing) return;
   const step = (cursor: Cursor) => readPage(cursor, (page) => fetchPage(query, page), perPage);
   const pages = paginate<Goal, Cursor>({ page: 1, total: undefined }, step, options.signal);
   const sort = query.sort as PlannrSort;
