@@ -244,6 +244,17 @@ describe('RateLimiter', () => {
     await expect(next).resolves.toBeUndefined();
   });
 
+  it('disarms its timer when the last waiter leaves, so an aborted run can exit at once', async () => {
+    const limiter = new RateLimiter([{ name: 'per-minute', limit: 1, windowMs: 60_000 }], { marginMs: 0 });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const waiting = limiter.acquire({ signal: controller.signal });
+    expect(vi.getTimerCount()).toBe(1);
+    controller.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('refuses costs that could never fit and invalid rules', () => {
     const limiter = new RateLimiter([{ name: 'tokens', limit: 10, windowMs: 1000, unit: 'tokens' }]);
     return Promise.all([

@@ -478,7 +478,8 @@ export class RateLimiter {
     this.#queue.splice(index, 1);
     this.#detach(waiter);
     waiter.reject(reason);
-    if (index === 0) this.#reschedule();
+    // The head's timer is armed for it alone: draining re-arms it for the next waiter or, with none, clears it.
+    if (index === 0) this.#drain();
   }
 
   #detach(waiter: Waiter): void {
