@@ -80,11 +80,17 @@ export class GoalbridgeError extends Error {
   }
 }
 
-/** Bad or missing options: credentials, base URL, unknown provider. Never retryable. */
+/**
+ * Bad or missing options: credentials, base URL, unknown provider. Never retryable. `issues` name the options
+ * at fault when they were checked one by one, so a caller (a CLI, a form) can say them in its own words.
+ */
 export class ConfigError extends GoalbridgeError {
   static override readonly code = 'config';
-  constructor(message: string, options?: GoalbridgeErrorOptions) {
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(message: string, options?: GoalbridgeErrorOptions & { issues?: readonly ValidationIssue[] }) {
     super('config', message, { ...options, retryable: false });
+    this.issues = options?.issues ?? [];
   }
 }
 

@@ -187,4 +187,25 @@ describe('credentials and options', () => {
     );
     expect(message({ baseURL: 'https://me:hunter22@api.example.com' })).not.toContain('hunter22');
   });
+
+  it('refuses a base URL with a query or a fragment, which request paths would be appended after', () => {
+    const schema = z.strictObject({ baseURL: HttpUrlSchema });
+    const issues = (baseURL: string) => {
+      try {
+        parseOptionsOrThrow(schema, { baseURL }, 'p');
+        return [];
+      } catch (caught) {
+        return (caught as ConfigError).issues;
+      }
+    };
+    for (const baseURL of [
+      'https://api.example.com/v1?x=1',
+      'https://api.example.com/v1#top',
+      'https://a.test/?',
+    ])
+      expect(issues(baseURL)).toEqual([
+        { path: 'baseURL', message: 'must not have a query (?…) or fragment (#…)' },
+      ]);
+    expect(issues('https://api.example.com/v1/')).toEqual([]);
+  });
 });

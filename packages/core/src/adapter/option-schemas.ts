@@ -67,7 +67,9 @@ export const HttpUrlSchema = z
   .refine(
     (value) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value),
     'must not hold credentials (user:password@); give them as the adapter’s credential options',
-  );
+  )
+  // Paths are appended to the base URL: a query or fragment would end up before them.
+  .refine((value) => !/[?#]/.test(value), 'must not have a query (?…) or fragment (#…)');
 
 /** The transport options every adapter takes; {@link commonAdapterOptionsShape} checks them. */
 export interface CommonAdapterOptions {

@@ -101,5 +101,5 @@ export function parseOptionsOrThrow<S extends z.ZodType>(
     message: issue.message.replace(/, got .*$/, ''),
   }));
   const list = formatIssues(issues, '(options)');
-  throw new ConfigError(`invalid ${provider} options: ${list}`, { provider });
+  throw new ConfigError(`invalid ${provider} options: ${list}`, { provider, issues });
 }
