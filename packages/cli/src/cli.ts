@@ -2,7 +2,7 @@
  * `goalbridge <command>`: dispatch, help, and the translation of every error into a clear message and an
  * exit code — 0 ok, 1 failures in the run, 2 usage or configuration error.
  */
-import { GoalbridgeError, RateLimitError, ValidationError } from '@goalbridge/core';
+import { type ErrorCode, GoalbridgeError, RateLimitError, ValidationError } from '@goalbridge/core';
 import { checkDistinctFiles, optionHelp, parseOptions } from './args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -16,6 +16,8 @@ import { sandboxCommand } from './commands/sandbox.ts';
 import { EXIT, type ExitCode, type Io, OutputClosed, UsageError } from './io.ts';
 import { type ProviderEntry, settingFlags } from './provider-registry.ts';
 import { PROVIDERS } from './providers/index.ts';
+import { printable } from './render/format.ts';
+import { ReadWarnings } from './render/read-warnings.ts';
 
 export const COMMANDS: readonly Command[] = [
   providersCommand,
@@ -73,7 +75,10 @@ export async function run(
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
-  const context: CommandContext = { io, providers };
+  const readWarnings = new ReadWarnings();
+  const context: CommandContext = { io, providers, hooks: readWarnings.hooks };
+  // What a read could not carry exactly is told once, after the command's own output, before any error.
+  const tellWarnings = () => io.stderr.write(readWarnings.report());
   try {
     if (!command) throw new UsageError(`unknown command "${name}"; run \`goalbridge --help\``);
     const specs = {
@@ -87,11 +92,16 @@ export async function run(
       return EXIT.ok;
     }
     checkDistinctFiles(options, specs, io.cwd);
-    return await command.run(options, context);
+    const code = await command.run(options, context);
+    tellWarnings();
+    return code;
   } catch (error) {
+    tellWarnings();
     return report(error, io);
   }
 }
+
+const SETTINGS_ERRORS = new Set<ErrorCode>(['config', 'auth', 'permission']);
 
 /** For a spent daily budget: when the same command can run again, unless the message says so already. */
 function whenToRunAgain(error: GoalbridgeError): string {
@@ -100,9 +110,14 @@ function whenToRunAgain(error: GoalbridgeError): string {
   return error.message.includes(at) ? '' : `; run the same command again after ${at}`;
 }
 
+/**
+ * A command that failed as a whole: the cause on stderr, and whether to fix the call (2) or run it again (1).
+ * Refused credentials or access (401, 403) mean the settings are wrong, not that the run met a bad goal.
+ */
 function report(error: unknown, io: Io): ExitCode {
+  const tell = (message: string) => io.stderr.write(`goalbridge: ${printable(message, { lines: true })}\n`);
   if (error instanceof UsageError) {
-    io.stderr.write(`goalbridge: ${error.message}\n`);
+    tell(error.message);
     return EXIT.usage;
   }
   if (io.signal.aborted && !GoalbridgeError.isInstance(error)) {
@@ -111,15 +126,13 @@ function report(error: unknown, io: Io): ExitCode {
     return EXIT.failures;
   }
   if (GoalbridgeError.isInstance(error)) {
-    io.stderr.write(`goalbridge: ${error.message}${whenToRunAgain(error)}\n`);
+    tell(`${error.message}${whenToRunAgain(error)}`);
     const usage =
-      error.code === 'config' ||
-      error.code === 'auth' ||
-      (ValidationError.isInstance(error) && error.provider === undefined);
+      SETTINGS_ERRORS.has(error.code) || (ValidationError.isInstance(error) && error.provider === undefined);
     return usage ? EXIT.usage : EXIT.failures;
   }
   if (error instanceof Error && error.name === 'InvalidLineError') {
-    io.stderr.write(`goalbridge: ${error.message}\n`);
+    tell(error.message);
     return EXIT.failures;
   }
   throw error;

@@ -1,7 +1,7 @@
 import type { GoalAdapter, HttpHooks } from '@goalbridge/core';
 import type { OptionSpecs, ParsedOptions } from './args.ts';
 import type { ExitCode, Io } from './io.ts';
-import { findProvider, type ProviderEntry, resolveSettings } from './provider-registry.ts';
+import { findProvider, openProvider, type ProviderEntry } from './provider-registry.ts';
 
 export interface CommandContext {
   io: Io;
@@ -26,7 +26,7 @@ export function openAdapter(
   option: 'from' | 'to',
 ): GoalAdapter {
   const entry = findProvider(context.providers, options[option], option);
-  return entry.create(resolveSettings(entry, options, context.io.env), { hooks: context.hooks });
+  return openProvider(entry, options, context.io.env, context.hooks);
 }
 
 /** Structured output when piped or asked for with --json; human tables on a terminal. */

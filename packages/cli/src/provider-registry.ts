@@ -2,7 +2,13 @@
  * How the CLI knows each provider: its settings (each readable from a flag or an environment variable, never
  * echoed), how to build its adapter from them, and how to run its simulator as a sandbox.
  */
-import { type AdapterCapabilities, ConfigError, type GoalAdapter, type HttpHooks } from '@goalbridge/core';
+import {
+  type AdapterCapabilities,
+  ConfigError,
+  formatIssues,
+  type GoalAdapter,
+  type HttpHooks,
+} from '@goalbridge/core';
 import { type OptionSpecs, type ParsedOptions, wholeNumber } from './args.ts';
 import { type Io, UsageError } from './io.ts';
 
@@ -13,6 +19,11 @@ export interface ProviderSetting {
   flag: string;
   secret: boolean;
   description: string;
+  /**
+   * Settings that are alternatives to others (an API token or an OAuth token; a cluster or a base URL): the
+   * same `group`, a different `choice`. A flag for one choice sets aside the environment's other choices.
+   */
+  alternative?: { group: string; choice: string };
 }
 
 export type SettingValues = Readonly<Record<string, string | undefined>>;
@@ -77,15 +88,77 @@ export function findProvider(
   return entry;
 }
 
-/** A provider's settings from flags first, then the environment. */
+/**
+ * A provider's settings from flags first, then the environment. Flags win for alternatives too: with
+ * `--pipedrive-api-token` given, a `PIPEDRIVE_ACCESS_TOKEN` in the environment is not read.
+ */
 export function resolveSettings(entry: ProviderEntry, options: ParsedOptions, env: Io['env']): SettingValues {
+  const flagged = (setting: ProviderSetting) => typeof options[setting.flag] === 'string';
+  const chosenByFlag = new Set(
+    entry.settings.filter(flagged).map((setting) => choiceKey(setting.alternative)),
+  );
+  const setAside = (setting: ProviderSetting) =>
+    setting.alternative !== undefined &&
+    !chosenByFlag.has(choiceKey(setting.alternative)) &&
+    entry.settings.some((other) => flagged(other) && other.alternative?.group === setting.alternative?.group);
   const values: Record<string, string | undefined> = {};
   for (const setting of entry.settings) {
     const flag = options[setting.flag];
-    const value = typeof flag === 'string' ? flag : env[setting.env];
+    const value = typeof flag === 'string' ? flag : setAside(setting) ? undefined : env[setting.env];
     values[setting.name] = value === undefined || value.trim() === '' ? undefined : value;
   }
   return values;
+}
+
+function choiceKey(alternative: ProviderSetting['alternative']): string | undefined {
+  return alternative && `${alternative.group}:${alternative.choice}`;
+}
+
+/**
+ * The provider's adapter, from flags and environment. Options the adapter refuses are named as the user gave
+ * them (`PIPEDRIVE_BASE_URL (--pipedrive-base-url)`), not by the adapter's option names.
+ */
+export function openProvider(
+  entry: ProviderEntry,
+  options: ParsedOptions,
+  env: Io['env'],
+  hooks: HttpHooks | undefined,
+): GoalAdapter {
+  const settings = resolveSettings(entry, options, env);
+  checkOneChoice(entry, settings);
+  try {
+    return entry.create(settings, { hooks });
+  } catch (error) {
+    if (!ConfigError.isInstance(error) || error.issues.length === 0) throw error;
+    const named = error.issues.map((issue) => ({ ...issue, path: settingSource(entry, issue.path) }));
+    throw new ConfigError(`${entry.name}: ${formatIssues(named, 'settings')}`, {
+      provider: entry.name,
+      issues: named,
+    });
+  }
+}
+
+/** Alternatives given together (both an API token and an OAuth token) are refused, naming both. */
+function checkOneChoice(entry: ProviderEntry, settings: SettingValues): void {
+  const chosen = new Map<string, ProviderSetting>();
+  for (const setting of entry.settings) {
+    const { alternative } = setting;
+    if (!alternative || settings[setting.name] === undefined) continue;
+    const earlier = chosen.get(alternative.group);
+    if (earlier && earlier.alternative?.choice !== alternative.choice) {
+      throw new ConfigError(
+        `${entry.name}: set either ${earlier.env} (--${earlier.flag}) or ${setting.env} (--${setting.flag}), not both`,
+        { provider: entry.name },
+      );
+    }
+    chosen.set(alternative.group, earlier ?? setting);
+  }
+}
+
+/** Where the setting behind an adapter option path comes from: its variable and flag, or the path itself. */
+function settingSource(entry: ProviderEntry, path: string): string {
+  const setting = entry.settings.find((candidate) => candidate.name === path.split('.')[0]);
+  return setting ? `${setting.env} (--${setting.flag})` : path;
 }
 
 /** A ConfigError naming where a required setting comes from. */

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Output } from '../src/io.ts';
 import { progressBar, progressLines } from '../src/render/progress.ts';
-
-function fakeOutput(isTTY: boolean): Output & { text: string } {
-  const output = {
-    isTTY,
-    text: '',
-    write(chunk: string) {
-      output.text += chunk;
-    },
-  };
-  return output;
-}
+import { fakeOutput } from './fake-io.ts';
 
 describe('progress on a terminal', () => {
   it('draws a bar with count, percentage, rate and ETA, at most ten times a second', () => {

@@ -2,30 +2,8 @@ import { tmpdir } from 'node:os';
 import { createMemoryAdapter, type GoalAdapter, RateLimitError } from '@goalbridge/core';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli.ts';
-import type { Io, Output } from '../src/io.ts';
 import type { ProviderEntry } from '../src/provider-registry.ts';
-
-function fakeOutput(): Output & { text: string } {
-  const output = {
-    isTTY: false,
-    text: '',
-    write(chunk: string) {
-      output.text += chunk;
-    },
-  };
-  return output;
-}
-
-function fakeIo(): Io & { stdout: { text: string }; stderr: { text: string } } {
-  return {
-    stdout: fakeOutput(),
-    stderr: fakeOutput(),
-    env: {},
-    signal: new AbortController().signal,
-    stdin: async function* () {},
-    cwd: '/',
-  };
-}
+import { fakeIo } from './fake-io.ts';
 
 /** A provider whose every listing meets a spent daily budget. */
 function spentProvider(message: string): ProviderEntry {

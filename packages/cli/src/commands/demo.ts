@@ -16,7 +16,7 @@ import { PLANNR_SANDBOX } from '@goalbridge/plannr/testing';
 import { positiveInteger } from '../args.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { EXIT } from '../io.ts';
-import { findProvider, resolveSettings, type SandboxInstance } from '../provider-registry.ts';
+import { findProvider, openProvider, type SandboxInstance } from '../provider-registry.ts';
 import { duration, table } from '../render/format.ts';
 import { planSummary } from '../render/summary.ts';
 import { progressFor } from './migration-output.ts';
@@ -105,7 +105,7 @@ export const demoCommand: Command = {
       const adapter = (name: string) => {
         const entry = findProvider(context.providers, name, 'from');
         const env = sandboxes.get(name)?.env ?? {};
-        return entry.create(resolveSettings(entry, {}, env), { hooks: context.hooks });
+        return openProvider(entry, {}, env, context.hooks);
       };
       const source = adapter('pipedrive');
       const sourceGoals: Goal[] = [];

@@ -22,17 +22,8 @@ import {
 const SANDBOX_REQUESTS_PER_MINUTE = 1000;
 
 function auth(entry: ProviderEntry, settings: SettingValues): CapillaryAdapterOptions['auth'] {
-  const basic = settings.username !== undefined || settings.password !== undefined;
-  const oauth = settings.key !== undefined || settings.secret !== undefined;
-  if (basic && oauth) {
-    throw new ConfigError(
-      'capillary: set either CAPILLARY_USERNAME/CAPILLARY_PASSWORD or CAPILLARY_KEY/CAPILLARY_SECRET, not both',
-      {
-        provider: 'capillary',
-      },
-    );
-  }
-  if (oauth) {
+  // Both kinds at once are refused before (`alternative`).
+  if (settings.key !== undefined || settings.secret !== undefined) {
     if (!settings.key) throw missingSetting(entry, 'key');
     if (!settings.secret) throw missingSetting(entry, 'secret');
     return { type: 'oauth', key: settings.key, secret: settings.secret };
@@ -52,6 +43,7 @@ export const capillary: ProviderEntry = {
       flag: 'capillary-username',
       secret: false,
       description: 'till username (Basic auth)',
+      alternative: { group: 'credentials', choice: 'basic' },
     },
     {
       name: 'password',
@@ -59,6 +51,7 @@ export const capillary: ProviderEntry = {
       flag: 'capillary-password',
       secret: true,
       description: 'till password; its MD5 is sent (Basic auth)',
+      alternative: { group: 'credentials', choice: 'basic' },
     },
     {
       name: 'key',
@@ -66,6 +59,7 @@ export const capillary: ProviderEntry = {
       flag: 'capillary-key',
       secret: false,
       description: 'OAuth client key (instead of Basic auth)',
+      alternative: { group: 'credentials', choice: 'oauth' },
     },
     {
       name: 'secret',
@@ -73,6 +67,7 @@ export const capillary: ProviderEntry = {
       flag: 'capillary-secret',
       secret: true,
       description: 'OAuth client secret',
+      alternative: { group: 'credentials', choice: 'oauth' },
     },
     {
       name: 'cluster',
@@ -80,6 +75,7 @@ export const capillary: ProviderEntry = {
       flag: 'capillary-cluster',
       secret: false,
       description: `cluster: ${Object.keys(CAPILLARY_CLUSTERS).join(', ')} (default eu)`,
+      alternative: { group: 'host', choice: 'cluster' },
     },
     {
       name: 'baseURL',
@@ -87,6 +83,7 @@ export const capillary: ProviderEntry = {
       flag: 'capillary-base-url',
       secret: false,
       description: 'API origin instead of a cluster (/v3 is appended)',
+      alternative: { group: 'host', choice: 'url' },
     },
     {
       name: 'tillId',

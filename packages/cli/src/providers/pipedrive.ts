@@ -38,6 +38,7 @@ export const pipedrive: ProviderEntry = {
       flag: 'pipedrive-api-token',
       secret: true,
       description: 'API token',
+      alternative: { group: 'credentials', choice: 'api-token' },
     },
     {
       name: 'accessToken',
@@ -45,6 +46,7 @@ export const pipedrive: ProviderEntry = {
       flag: 'pipedrive-access-token',
       secret: true,
       description: 'OAuth access token (instead of an API token)',
+      alternative: { group: 'credentials', choice: 'oauth' },
     },
     {
       name: 'companyDomain',
@@ -52,6 +54,7 @@ export const pipedrive: ProviderEntry = {
       flag: 'pipedrive-company-domain',
       secret: false,
       description: 'company domain: <domain>.pipedrive.com',
+      alternative: { group: 'host', choice: 'domain' },
     },
     {
       name: 'baseURL',
@@ -59,6 +62,7 @@ export const pipedrive: ProviderEntry = {
       flag: 'pipedrive-base-url',
       secret: false,
       description: 'API base URL (default https://api.pipedrive.com/v1)',
+      alternative: { group: 'host', choice: 'url' },
     },
     {
       name: 'plan',
@@ -87,11 +91,6 @@ export const pipedrive: ProviderEntry = {
   },
   create(settings, { hooks }) {
     if (!settings.apiToken && !settings.accessToken) throw missingSetting(this, 'apiToken', 'accessToken');
-    if (settings.apiToken && settings.accessToken) {
-      throw new ConfigError('pipedrive: set either PIPEDRIVE_API_TOKEN or PIPEDRIVE_ACCESS_TOKEN, not both', {
-        provider: 'pipedrive',
-      });
-    }
     const seats = positiveSetting(this, 'seats', settings.seats);
     const plan = oneOf<PipedrivePlan>(this, 'plan', settings.plan, PIPEDRIVE_PLANS);
     const defaultInterval = oneOf<PipedriveInterval>(

@@ -1,11 +1,29 @@
 /** Plain-text tables and number formatting for terminal output. */
 
+// C0 and C1 controls, DEL, and the bidirectional overrides and isolates that reorder what follows them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL_BUT_LINES = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from providers and files as the terminal should show it: a title holding ESC, BEL or CR could otherwise
+ * drive the terminal (colours, cursor moves, a rewritten line). Control characters are shown as `\u001b`.
+ * `lines` keeps line breaks, for messages of several lines.
+ */
+export function printable(text: string, { lines = false } = {}): string {
+  return text.replace(
+    lines ? CONTROL_BUT_LINES : CONTROL,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** A left-aligned table with a header rule; cells are cut to `maxWidth`. */
 export function table(rows: readonly Record<string, string | number>[], maxWidth = 48): string {
   if (rows.length === 0) return '(none)\n';
   const columns = Object.keys(rows[0] as object);
   const cell = (value: string | number | undefined) => {
-    const text = String(value ?? '');
+    const text = printable(String(value ?? ''));
     return text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text;
   };
   const widths = columns.map((column) =>

@@ -1,0 +1,173 @@
+/**
+ * How the CLI turns flags and environment into an adapter, and what it lets reach the terminal: settings named
+ * as the user gave them, flags winning over alternatives, refused access as a settings error, read warnings
+ * told, provider text shown without its control characters.
+ */
+import {
+  createMemoryAdapter,
+  type GoalAdapter,
+  type HttpHooks,
+  PermissionError,
+  TransientError,
+} from '@goalbridge/core';
+import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli.ts';
+import { openProvider, type ProviderEntry } from '../src/provider-registry.ts';
+import { capillary } from '../src/providers/capillary.ts';
+import { pipedrive } from '../src/providers/pipedrive.ts';
+import { fakeIo } from './fake-io.ts';
+
+function configMessage(open: () => unknown): string | undefined {
+  try {
+    open();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
+}
+
+describe('provider settings', () => {
+  it('names a refused setting by its variable and flag, not by the adapter option', () => {
+    for (const baseURL of ['ftp://files.example.com', 'https://api.example.com/v1?company=x']) {
+      const message = configMessage(() =>
+        openProvider(pipedrive, {}, { PIPEDRIVE_API_TOKEN: 'token', PIPEDRIVE_BASE_URL: baseURL }, undefined),
+      );
+      expect(message).toMatch(/^pipedrive: PIPEDRIVE_BASE_URL \(--pipedrive-base-url\): must /);
+      expect(message).not.toContain('baseURL');
+    }
+  });
+
+  it('refuses two alternatives given together, naming both', () => {
+    expect(
+      configMessage(() =>
+        openProvider(pipedrive, {}, { PIPEDRIVE_API_TOKEN: 'a', PIPEDRIVE_ACCESS_TOKEN: 'b' }, undefined),
+      ),
+    ).toBe(
+      'pipedrive: set either PIPEDRIVE_API_TOKEN (--pipedrive-api-token) or PIPEDRIVE_ACCESS_TOKEN (--pipedrive-access-token), not both',
+    );
+    expect(
+      configMessage(() =>
+        openProvider(
+          capillary,
+          { 'capillary-username': 'till', 'capillary-key': 'k' },
+          { CAPILLARY_PASSWORD: 'p', CAPILLARY_SECRET: 's' },
+          undefined,
+        ),
+      ),
+    ).toMatch(/^capillary: set either CAPILLARY_USERNAME .* or CAPILLARY_KEY .*, not both$/);
+  });
+
+  it('lets a flag win over the environment’s alternative to it', () => {
+    const opened = (entry: ProviderEntry, flags: Record<string, string>, env: Record<string, string>) =>
+      configMessage(() => openProvider(entry, flags, env, undefined));
+    expect(
+      opened(pipedrive, { 'pipedrive-api-token': 'a' }, { PIPEDRIVE_ACCESS_TOKEN: 'b' }),
+    ).toBeUndefined();
+    expect(
+      opened(
+        pipedrive,
+        { 'pipedrive-base-url': 'https://proxy.example.com/v1' },
+        { PIPEDRIVE_API_TOKEN: 'a', PIPEDRIVE_COMPANY_DOMAIN: 'acme' },
+      ),
+    ).toBeUndefined();
+    // The key from a flag, its secret from the environment: the environment's Basic auth is set aside.
+    expect(
+      opened(
+        capillary,
+        { 'capillary-key': 'k' },
+        { CAPILLARY_SECRET: 's', CAPILLARY_USERNAME: 'till', CAPILLARY_PASSWORD: 'p' },
+      ),
+    ).toBeUndefined();
+    expect(
+      opened(
+        capillary,
+        { 'capillary-cluster': 'apac' },
+        { CAPILLARY_BASE_URL: 'http://localhost:1', CAPILLARY_USERNAME: 'till', CAPILLARY_PASSWORD: 'p' },
+      ),
+    ).toBeUndefined();
+  });
+});
+
+/** A provider whose listing does what `list` says, given the hooks the CLI passes. */
+function fakeProvider(list: (hooks: HttpHooks | undefined) => GoalAdapter['list']): ProviderEntry {
+  const memory = createMemoryAdapter({ provider: 'fake' });
+  return {
+    name: 'fake',
+    title: 'fake',
+    settings: [],
+    capabilities: () => memory.capabilities,
+    create: (_settings, { hooks }) => ({ ...memory, list: list(hooks) }),
+    startSandbox: () => Promise.reject(new Error('no sandbox')),
+  };
+}
+
+async function* goalsTitled(...titles: string[]) {
+  const memory = createMemoryAdapter({ provider: 'fake' });
+  for (const title of titles) {
+    const { goal } = await memory.create({
+      title,
+      measure: { kind: 'count', metric: 'deals_won' },
+      target: { value: '5' },
+      schedule: { start: '2026-01-01' },
+    });
+    yield goal;
+  }
+}
+
+describe('what reaches the terminal', () => {
+  it('exits 2 when the provider refuses access (403): the settings are wrong, not a goal', async () => {
+    const io = fakeIo();
+    const denied = fakeProvider(() => () => {
+      throw new PermissionError('fake find failed (HTTP 403): not your company', {
+        provider: 'fake',
+        status: 403,
+      });
+    });
+    expect(await run(['list', '--from', 'fake'], io, [denied])).toBe(2);
+    expect(io.stderr.text).toBe('goalbridge: fake find failed (HTTP 403): not your company\n');
+  });
+
+  it('shows control characters from providers as escapes, in tables and in errors', async () => {
+    const title = 'Q1\u001b]0;owned\u0007\r\u009b2J\u202eevil';
+    const io = fakeIo({ terminal: true });
+    expect(await run(['list', '--from', 'fake'], io, [fakeProvider(() => () => goalsTitled(title))])).toBe(0);
+    expect(io.stdout.text).toContain('Q1\\u001b]0;owned\\u0007\\u000d\\u009b2J\\u202eevil');
+    const failing = fakeProvider(() => () => {
+      throw new TransientError(`fake find failed: ${title}\nsecond line`, { provider: 'fake' });
+    });
+    const errors = fakeIo();
+    expect(await run(['list', '--from', 'fake'], errors, [failing])).toBe(1);
+    expect(errors.stderr.text).toBe(
+      'goalbridge: fake find failed: Q1\\u001b]0;owned\\u0007\\u000d\\u009b2J\\u202eevil\nsecond line\n',
+    );
+    for (const text of [io.stdout.text, io.stderr.text, errors.stderr.text])
+      expect(text).not.toMatch(/[\u001b\u0007\r\u009b\u202e]/);
+  });
+
+  it('tells the warnings of reads once the command ends, grouped by reason with examples', async () => {
+    const warn = fakeProvider(
+      (hooks) =>
+        async function* () {
+          for await (const goal of goalsTitled('A', 'B')) {
+            hooks?.onWarning?.({
+              provider: 'fake',
+              operation: 'list',
+              goalId: goal.id,
+              field: 'target.currency',
+              reason: 'currency id could not be resolved',
+              action: 'kept its id',
+              detail: '978',
+            });
+            yield goal;
+          }
+        },
+    );
+    const io = fakeIo();
+    expect(await run(['list', '--from', 'fake'], io, [warn])).toBe(0);
+    expect(io.stdout.text.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(io.stderr.text).toMatch(/^Warnings while reading goals \(2\), by reason:\n/);
+    expect(io.stderr.text).toMatch(
+      /2 +target\.currency +currency id could not be resolved +kept its id +fake:\S+ \(978\)/,
+    );
+  });
+});
