@@ -5,6 +5,19 @@ import { run } from '../src/cli.ts';
 import type { ProviderEntry } from '../src/provider-registry.ts';
 import { fakeIo } from './fake-io.ts';
 
+/** A provider holding no goals. */
+function emptyProvider(): ProviderEntry {
+  const memory = createMemoryAdapter();
+  return {
+    name: 'empty',
+    title: 'empty',
+    settings: [],
+    capabilities: () => memory.capabilities,
+    create: () => memory,
+    startSandbox: () => Promise.reject(new Error('no sandbox')),
+  };
+}
+
 /** A provider whose every listing meets a spent daily budget. */
 function spentProvider(message: string): ProviderEntry {
   const memory = createMemoryAdapter();
@@ -72,17 +85,19 @@ describe('files that cannot be written', () => {
       /^goalbridge: cannot read .*missing\.ndjson: ENOENT\n$/,
     ],
   ])('%j: a config error naming the file (exit 2), not a crash', async (argv, message) => {
-    const memory = createMemoryAdapter();
-    const empty: ProviderEntry = {
-      name: 'empty',
-      title: 'empty',
-      settings: [],
-      capabilities: () => memory.capabilities,
-      create: () => memory,
-      startSandbox: () => Promise.reject(new Error('no sandbox')),
-    };
+    const empty = emptyProvider();
     const io = { ...fakeIo(), cwd: tmpdir() };
     expect(await run(argv, io, [empty])).toBe(2);
     expect(io.stderr.text).toMatch(message);
+  });
+});
+
+describe('flags before files', () => {
+  it('tells a bad flag of import before opening its input', async () => {
+    const empty = emptyProvider();
+    const io = { ...fakeIo(), cwd: tmpdir() };
+    const argv = ['import', '--to', 'empty', '--in', 'missing.ndjson', '--currency', 'EURO'];
+    expect(await run(argv, io, [empty])).toBe(2);
+    expect(io.stderr.text).toBe('goalbridge: --currency must be an ISO 4217 code such as EUR, got "EURO"\n');
   });
 });

@@ -21,7 +21,7 @@ import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts
 import { EXIT, type ExitCode, type Io } from '../io.ts';
 import { table } from '../render/format.ts';
 import { progressFor, reportSummary } from './migration-output.ts';
-import { closingIdMap, PLAN_OPTIONS, planSetup } from './plan-options.ts';
+import { closingIdMap, openPlanFiles, PLAN_OPTIONS, planFlags } from './plan-options.ts';
 
 export const importCommand: Command = {
   name: 'import',
@@ -45,11 +45,13 @@ export const importCommand: Command = {
     const { io } = context;
     const input = required(options, 'in', 'import');
     const concurrency = positiveInteger(options, 'concurrency', 4, 64);
+    const flags = planFlags(options, io);
     const target = openAdapter(options, context, 'to');
+    // Flags and settings first: a mistake in them is told before any file is opened.
     const chunks = input === '-' ? io.stdin() : await started(fileChunks(resolve(io.cwd, input)));
     const json = wantsJson(options, io);
     const dryRun = options['dry-run'] === true;
-    const setup = await planSetup(options, io, dryRun ? 'read' : 'write');
+    const setup = await openPlanFiles(flags, io, dryRun ? 'read' : 'write');
     return closingIdMap(setup, io, async () => {
       try {
         if (dryRun) return await checkLines(chunks, target, setup.options, io, json);

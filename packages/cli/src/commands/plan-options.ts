@@ -120,27 +120,45 @@ function openIdMap(path: string, use: IdMapUse): Promise<IdMapStore> {
   return use === 'read' ? FileIdMapStore.snapshot(path) : FileIdMapStore.open(path);
 }
 
+/** The plan flags, every one checked; the files they name are not read yet. */
+export interface PlanFlags {
+  defaults: PlanDefaults;
+  conflict: ConflictPolicy;
+  ownerMapFile: string | undefined;
+  idMapFile: string | undefined;
+}
+
+export function planFlags(options: ParsedOptions, io: Io): PlanFlags {
+  return {
+    defaults: planDefaults(options),
+    conflict: oneOf<ConflictPolicy>(options, 'conflict', ['update', 'skip', 'fail'], 'update'),
+    ownerMapFile: fileOption(options, 'owner-map', io.cwd),
+    idMapFile: fileOption(options, 'id-map', io.cwd),
+  };
+}
+
 /**
- * The plan options of `plan`, `migrate` and `import`. Every flag is checked before any file is read, and the
- * ID map is opened last: a usage error never leaves a map file or its lock behind. The caller closes `idMap`.
+ * Reads the files the plan flags name. The ID map is opened last: a bad owner map never leaves a map file or its
+ * lock behind. The caller closes `idMap`.
  */
-export async function planSetup(options: ParsedOptions, io: Io, idMapUse: IdMapUse): Promise<PlanSetup> {
-  const defaults = planDefaults(options);
-  const conflict = oneOf<ConflictPolicy>(options, 'conflict', ['update', 'skip', 'fail'], 'update');
-  const ownerMapFile = fileOption(options, 'owner-map', io.cwd);
-  const idMapFile = fileOption(options, 'id-map', io.cwd);
-  const ownerMap = ownerMapFile ? await readOwnerMapFile(ownerMapFile) : undefined;
-  const idMap = idMapFile ? await openIdMap(idMapFile, idMapUse) : undefined;
+export async function openPlanFiles(flags: PlanFlags, io: Io, idMapUse: IdMapUse): Promise<PlanSetup> {
+  const ownerMap = flags.ownerMapFile ? await readOwnerMapFile(flags.ownerMapFile) : undefined;
+  const idMap = flags.idMapFile ? await openIdMap(flags.idMapFile, idMapUse) : undefined;
   return {
     options: {
-      defaults,
-      conflict,
+      defaults: flags.defaults,
+      conflict: flags.conflict,
       signal: io.signal,
       ...(ownerMap ? { ownerMap } : {}),
       ...(idMap ? { idMap } : {}),
     },
     ...(idMap ? { idMap } : {}),
   };
+}
+
+/** The plan options of `plan` and `migrate`: every flag checked before any file is read (see {@link openPlanFiles}). */
+export function planSetup(options: ParsedOptions, io: Io, idMapUse: IdMapUse): Promise<PlanSetup> {
+  return openPlanFiles(planFlags(options, io), io, idMapUse);
 }
 
 /**
