@@ -444,15 +444,26 @@ describe('plan and migrate', () => {
 });
 
 describe('sandbox and demo', () => {
-  it('runs the three simulators until stopped, printing how to reach them', async () => {
+  it('runs the three simulators until stopped, printing how to reach them and a command that works', async () => {
     const child = startCli(['sandbox', '--goals', '5']);
     let out = '';
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
     await new Promise<void>((resolve) => {
       child.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('CAPILLARY_REQUESTS_PER_MINUTE')) resolve();
       });
     });
+    await expect.poll(() => err).toContain('Then e.g.: goalbridge ');
+    const suggested = (/Then e\.g\.: goalbridge (.+)\n/.exec(err)?.[1] ?? '').split(' ');
+    const env = Object.fromEntries([...out.matchAll(/^export (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    const tried = await runCli([...suggested, '--json'], { env });
+    const { counts } = JSON.parse(tried.stdout) as { counts: { create: number; invalid: number } };
+    expect(counts.create).toBeGreaterThan(0);
+    expect(tried.code, tried.stderr).toBe(counts.invalid > 0 ? 1 : 0);
     const pipedriveUrl = /export PIPEDRIVE_BASE_URL=(\S+)/.exec(out)?.[1];
     const token = /export PIPEDRIVE_API_TOKEN=(\S+)/.exec(out)?.[1];
     const response = await fetch(`${pipedriveUrl}/goals/find?assignee.type=person&is_active=true`, {

@@ -35,6 +35,8 @@ export interface SandboxInstance {
   env: Record<string, string>;
   /** What the sandbox holds, for the banner. */
   description: string;
+  /** Flags a migration into this sandbox needs (Plannr: an owner its goals can have). */
+  targetFlags?: string[];
   close(): Promise<void>;
 }
 

@@ -141,7 +141,8 @@ describe('what reaches the terminal', () => {
       'goalbridge: fake find failed: Q1\\u001b]0;owned\\u0007\\u000d\\u009b2J\\u202eevil\nsecond line\n',
     );
     for (const text of [io.stdout.text, io.stderr.text, errors.stderr.text])
-      expect(text).not.toMatch(/[\u001b\u0007\r\u009b\u202e]/);
+      for (const control of ['\u001b', '\u0007', '\r', '\u009b', '\u202e'])
+        expect(text).not.toContain(control);
   });
 
   it('tells the warnings of reads once the command ends, grouped by reason with examples', async () => {

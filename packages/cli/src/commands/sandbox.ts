@@ -26,7 +26,13 @@ export const sandboxCommand: Command = {
           io.stdout.write(`export ${key}=${shellQuote(value)}\n`);
         io.stdout.write('\n');
       }
-      io.stderr.write('Then e.g.: goalbridge migrate --from pipedrive --to plannr --dry-run\n');
+      const intoPlannr = running.find(({ name }) => name === 'plannr')?.instance.targetFlags ?? [];
+      io.stderr.write(
+        `Then e.g.: goalbridge migrate --from pipedrive --to plannr --dry-run ${intoPlannr.join(' ')}\n`.replace(
+          ' \n',
+          '\n',
+        ),
+      );
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve();
         io.signal.addEventListener('abort', () => resolve(), { once: true });

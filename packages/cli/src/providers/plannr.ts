@@ -50,8 +50,9 @@ export const plannr: ProviderEntry = {
       goals: goals > 0 ? generatePlannrGoals(goals, { seed }) : [],
       ...(port === undefined ? {} : { serve: { port } }),
     });
+    // With their UUIDs: an owner map or --default-owner names client accounts by UUID.
     const clients = PLANNR_SANDBOX.clientAccounts
-      .map((account) => `${account.firstName} ${account.lastName}`)
+      .map((account) => `${account.firstName} ${account.lastName} (${account.uuid})`)
       .join(', ');
     return {
       url: sandbox.server.url,
@@ -61,6 +62,7 @@ export const plannr: ProviderEntry = {
         PLANNR_ACCOUNT_UUID: PLANNR_SANDBOX.accountUuid,
       },
       description: `Plannr with ${goals} goals and client accounts ${clients}`,
+      targetFlags: ['--default-owner', `account:${PLANNR_SANDBOX.clientAccounts[0].uuid}`],
       close: sandbox.close,
     };
   },
