@@ -358,6 +358,33 @@ describe('FileIdMapStore', () => {
     expect((error as Error).message).toMatch(/is not a regular file$/);
   });
 
+  it('refuses an entry the next open would refuse, naming the field, and writes nothing', async () => {
+    const path = file();
+    const store = await openStore(path);
+    const bad = { ...entry(1), targetId: '', extra: 1 } as unknown as ReturnType<typeof entry>;
+    const error = await store.set(bad).catch((caught: unknown) => caught);
+    expect(ValidationError.isInstance(error)).toBe(true);
+    expect((error as ValidationError).issues.map((issue) => issue.path).sort()).toEqual([
+      'extra',
+      'targetId',
+    ]);
+    await store.set(entry(2));
+    await store.close();
+    const reopened = await openStore(path);
+    expect(await reopened.entries('plannr')).toEqual([entry(2)]);
+  });
+
+  it('removes the compaction copies a process killed mid-compaction left beside the map', async () => {
+    const path = file();
+    const left = [`${path}.4242.tmp`, `${path}.7.tmp`];
+    for (const copy of left) writeFileSync(copy, line(1));
+    const unrelated = [`${path}.backup.tmp`, `${path}.tmp`];
+    for (const other of unrelated) writeFileSync(other, 'keep');
+    await openStore(path);
+    for (const copy of left) expect(existsSync(copy), copy).toBe(false);
+    for (const other of unrelated) expect(existsSync(other), other).toBe(true);
+  });
+
   it('loses nothing recorded before the process is killed (SIGKILL mid-run)', async () => {
     const path = file();
     const moduleUrl = new URL('../src/node/file-id-map-store.ts', import.meta.url).href;

@@ -8,11 +8,12 @@
  * the file itself.
  */
 import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type FileHandle, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { type FileHandle, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, ValidationError } from '../errors.ts';
+import { toValidationIssues } from '../model/validate.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from '../sync/id-map.ts';
 import { fileErrorReason, followLinks } from './files.ts';
 
@@ -78,6 +79,7 @@ export class FileIdMapStore implements IdMapStore {
     const path = await journalFile(given);
     await acquireLock(path);
     try {
+      await removeLeftCopies(path);
       const { entries, lines, unterminated } = await load(path);
       const store = new FileIdMapStore(path, entries, lines, options);
       // Rewritten whole, so that the next append starts a line of its own.
@@ -104,7 +106,13 @@ export class FileIdMapStore implements IdMapStore {
   /** Resolves once the entry is appended to the journal (and synced, when durable). */
   set(entry: IdMapEntry): Promise<void> {
     if (this.#closed) return Promise.reject(new ConfigError(`ID map ${this.path} is closed`));
-    const record = { ...entry };
+    // Checked as the next open will read it: an entry written here that open refused would lock the map away.
+    const checked = EntrySchema.safeParse({ v: 1, ...entry });
+    if (!checked.success) {
+      const issues = toValidationIssues(checked.error).filter((issue) => issue.path !== 'v');
+      return Promise.reject(new ValidationError(issues, { subject: `entry for ID map ${this.path}` }));
+    }
+    const { v: _version, ...record } = checked.data;
     const job = this.#queue.then(async () => {
       await this.#append(record);
       this.#entries.set(keyOf(record), record);
@@ -176,7 +184,7 @@ export class FileIdMapStore implements IdMapStore {
 
   /** Rewrites the journal as one line per entry, atomically. Leaves it closed: the next append reopens it. */
   async #compact(): Promise<void> {
-    const temporary = `${this.path}.${process.pid}.tmp`;
+    const temporary = compactionCopy(this.path, process.pid);
     const mode = await stat(this.path).then(
       (file) => file.mode & 0o7777,
       () => undefined,
@@ -228,6 +236,24 @@ async function writeSynced(path: string, text: string, mode?: number): Promise<v
     await removeFile(path);
     throw error;
   }
+}
+
+/** The file a compaction writes before renaming it over the map. */
+function compactionCopy(path: string, pid: number): string {
+  return `${path}.${pid}.tmp`;
+}
+
+/**
+ * Removes the compaction copies a process killed mid-compaction left beside the map. Only the lock's holder
+ * compacts, and the caller holds it now: every such copy is left over.
+ */
+async function removeLeftCopies(path: string): Promise<void> {
+  const name = basename(path);
+  const names = await readdir(dirname(path)).catch(() => []);
+  const left = names.filter(
+    (other) => other.startsWith(`${name}.`) && /^\d+\.tmp$/.test(other.slice(name.length + 1)),
+  );
+  await Promise.all(left.map((other) => removeFile(join(dirname(path), other))));
 }
 
 /** Makes a rename in `folder` survive a power loss. Best effort: some systems cannot open a folder to sync it. */
