@@ -1,32 +1,35 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { chmod, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, GoalbridgeError } from '@goalbridge/core';
-import { followLinks } from '@goalbridge/core/node';
+import { followLinks, syncFolder } from '@goalbridge/core/node';
 import type { Io } from './io.ts';
 
 /**
- * Writes `path` whole or not at all: into `path.partial` beside the file a link points to, renamed over it
- * when complete, removed on any failure, so a failed or stopped run leaves the file as it was. A device or a
- * pipe cannot be replaced: it is written as it is, and so is anything under /dev (`/dev/stdout` leads to
- * whatever the shell redirected it to, which must be appended to, not replaced).
+ * Writes `path` whole or not at all: into `path.partial` beside the file a link points to, synced, given the
+ * replaced file's permissions and renamed over it when complete, removed on any failure, so a failed or
+ * stopped run (or a power loss) leaves the file as it was. A device or a pipe cannot be replaced: it is
+ * written as it is, and so is anything under /dev (`/dev/stdout` leads to whatever the shell redirected it
+ * to, which must be appended to, not replaced).
  */
 export async function writeWhole(path: string, lines: AsyncIterable<string> | Iterable<string>, io: Io) {
   const device = path.startsWith('/dev/');
   const file = device ? path : await followLinks(path);
-  const special =
-    device ||
-    (await stat(file).then(
-      (info) => !info.isFile(),
-      () => false,
-    ));
+  const existing = device ? undefined : await stat(file).catch(() => undefined);
+  const special = device || (existing !== undefined && !existing.isFile());
   const temporary = special ? file : `${file}.partial`;
   try {
     // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
     // Appended to when written as it is: `/dev/stdout` may be a file the shell opened for appending.
-    await pipeline(Readable.from(lines), createWriteStream(temporary, { flags: special ? 'a' : 'w' }));
-    if (!special) await rename(temporary, file);
+    const out = createWriteStream(temporary, { flags: special ? 'a' : 'w', flush: !special });
+    await pipeline(Readable.from(lines), out);
+    if (!special) {
+      if (existing) await chmod(temporary, existing.mode & 0o7777);
+      await rename(temporary, file);
+      await syncFolder(dirname(file));
+    }
   } catch (error) {
     // The removal fails too when the folder cannot hold the file (ENOTDIR): the write's error is the one to tell.
     if (!special) await rm(temporary, { force: true }).catch(() => undefined);

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +27,14 @@ describe('writeWhole', () => {
     expect([lstatSync(link).isSymbolicLink(), readFileSync(join(dir, 'sub', 'target.json'), 'utf8')]).toEqual(
       [true, 'new\n'],
     );
+  });
+
+  it('keeps the permissions of the file it replaces', async () => {
+    const secret = join(dir, 'private.json');
+    writeFileSync(secret, 'old\n', { mode: 0o600 });
+    chmodSync(secret, 0o600);
+    await writeWhole(secret, ['new\n'], io);
+    expect([statSync(secret).mode & 0o777, readFileSync(secret, 'utf8')]).toEqual([0o600, 'new\n']);
   });
 
   it('appends to what /dev/stdout was redirected to, between the lines printed around it', () => {

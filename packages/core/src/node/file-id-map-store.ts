@@ -15,7 +15,7 @@ import * as z from 'zod';
 import { ConfigError, ValidationError } from '../errors.ts';
 import { toValidationIssues } from '../model/validate.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from '../sync/id-map.ts';
-import { fileErrorReason, followLinks } from './files.ts';
+import { fileErrorReason, followLinks, syncFolder } from './files.ts';
 
 const EntrySchema = z.strictObject({
   v: z.literal(1),
@@ -254,15 +254,6 @@ async function removeLeftCopies(path: string): Promise<void> {
     (other) => other.startsWith(`${name}.`) && /^\d+\.tmp$/.test(other.slice(name.length + 1)),
   );
   await Promise.all(left.map((other) => removeFile(join(dirname(path), other))));
-}
-
-/** Makes a rename in `folder` survive a power loss. Best effort: some systems cannot open a folder to sync it. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r').catch(() => undefined);
-  await handle
-    ?.sync()
-    .catch(() => undefined)
-    .finally(() => handle.close());
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Reading user files (owner maps, plans, NDJSON) with errors that name the file and the line. */
 import { createReadStream } from 'node:fs';
-import { readFile, readlink, realpath } from 'node:fs/promises';
+import { open, readFile, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { type OwnerMap, parseOwnerMap } from '../sync/owner-map.ts';
@@ -69,4 +69,13 @@ export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   } catch (error) {
     throw new ConfigError(`cannot read ${path}: ${fileErrorReason(error)}`);
   }
+}
+
+/** Makes a rename in `folder` survive a power loss. Best effort: some systems cannot open a folder to sync it. */
+export async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r').catch(() => undefined);
+  await handle
+    ?.sync()
+    .catch(() => undefined)
+    .finally(() => handle.close());
 }

@@ -3,4 +3,4 @@
  * stays free of Node APIs, so the library runs on any fetch-era runtime.
  */
 export { FileIdMapStore, type FileIdMapStoreOptions } from './file-id-map-store.ts';
-export { fileChunks, followLinks, readJsonFile, readOwnerMapFile } from './files.ts';
+export { fileChunks, followLinks, readJsonFile, readOwnerMapFile, syncFolder } from './files.ts';
