@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMemoryAdapter, type GoalAdapter, RateLimitError } from '@goalbridge/core';
-import { describe, expect, it } from 'vitest';
+import { FileIdMapStore } from '@goalbridge/core/node';
+import { describe, expect, it, vi } from 'vitest';
 import { run } from '../src/cli.ts';
 import type { ProviderEntry } from '../src/provider-registry.ts';
 import { fakeIo } from './fake-io.ts';
@@ -99,5 +102,22 @@ describe('flags before files', () => {
     const argv = ['import', '--to', 'empty', '--in', 'missing.ndjson', '--currency', 'EURO'];
     expect(await run(argv, io, [empty])).toBe(2);
     expect(io.stderr.text).toBe('goalbridge: --currency must be an ISO 4217 code such as EUR, got "EURO"\n');
+  });
+});
+
+describe('the ID map of a run that writes', () => {
+  it('is opened durable: each entry is synced before the next goal', async () => {
+    const opened = vi.spyOn(FileIdMapStore, 'open');
+    try {
+      const io = { ...fakeIo(), cwd: mkdtempSync(join(tmpdir(), 'goalbridge-durable-')) };
+      expect(
+        await run(['migrate', '--from', 'empty', '--to', 'empty', '--id-map', 'ids.jsonl'], io, [
+          emptyProvider(),
+        ]),
+      ).toBe(0);
+      expect(opened).toHaveBeenCalledWith(join(io.cwd, 'ids.jsonl'), { durable: true });
+    } finally {
+      opened.mockRestore();
+    }
   });
 });
