@@ -13,7 +13,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, ValidationError } from '../src/errors.ts';
@@ -189,6 +189,27 @@ describe('FileIdMapStore', () => {
     }
   });
 
+  it('never takes over a lock from another host, and takes over one whose pid a later process reuses', async () => {
+    const remote = file();
+    writeFileSync(`${remote}.lock`, '999999999 build-box-7');
+    await expect(FileIdMapStore.open(remote)).rejects.toThrow(
+      `ID map ${remote} is in use by process 999999999 on host build-box-7; if that run is gone, remove ${remote}.lock`,
+    );
+
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+    try {
+      const reused = file();
+      writeFileSync(`${reused}.lock`, `${sleeper.pid} ${hostname()}`);
+      // Written an hour before the live process with that pid started: left by an earlier one.
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(`${reused}.lock`, hourAgo, hourAgo);
+      await openStore(reused);
+      expect(readFileSync(`${reused}.lock`, 'utf8')).toBe(`${process.pid} ${hostname()}`);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
   it('lets exactly one of several processes racing for a stale lock take it over', async () => {
     const path = file();
     writeFileSync(`${path}.lock`, '999999999');
@@ -230,7 +251,7 @@ describe('FileIdMapStore', () => {
     const minuteAgo = new Date(Date.now() - 60_000);
     utimesSync(`${path}.lock.takeover`, minuteAgo, minuteAgo);
     await openStore(path);
-    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid} ${hostname()}`);
     expect(existsSync(`${path}.lock.takeover`)).toBe(false);
   });
 

@@ -9,6 +9,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
@@ -330,7 +331,10 @@ function parseLine(line: string): IdMapEntry | undefined {
   }
 }
 
-// The lock: `<map>.lock` holds the pid of the process that has the map open.
+// The lock: `<map>.lock` holds `<pid> <host>` of the process that has the map open.
+
+/** The host named in locks: a lock from another host (a container sharing the folder) names a process we cannot see. */
+const HOST = hostname();
 
 /**
  * How long a takeover lock, or a lock file that does not hold a pid yet, may stand before it is deemed left
@@ -360,7 +364,8 @@ function releaseLock(path: string): void {
   const lock = `${path}.lock`;
   try {
     // Only our own: a lock taken over from a process wrongly presumed dead belongs to the new holder.
-    if (readLock(lock)?.pid === process.pid) rmSync(lock, { force: true });
+    const seen = readLock(lock);
+    if (seen?.pid === process.pid && seen.host === HOST) rmSync(lock, { force: true });
   } catch {
     // An unreadable lock is not ours to remove.
   }
@@ -371,6 +376,11 @@ async function takeLockFile(lock: string, path: string): Promise<void> {
   while (Date.now() < deadline) {
     if (createExclusive(lock, path)) return;
     const state = lockState(lock);
+    if (typeof state === 'object' && state.host !== HOST) {
+      throw new ConfigError(
+        `ID map ${path} is in use by process ${state.heldBy} on host ${state.host}; if that run is gone, remove ${lock}`,
+      );
+    }
     if (typeof state === 'object') {
       throw new ConfigError(
         `ID map ${path} is in use by process ${state.heldBy}; wait for it to finish or stop it`,
@@ -419,13 +429,32 @@ function removeIfAbandoned(guard: string): void {
  * 'free': no lock file. 'settling': just created, no pid in it yet. 'stale': left by a process that is gone.
  * Otherwise the live process holding it.
  */
-function lockState(lock: string): 'free' | 'settling' | 'stale' | { heldBy: number } {
+function lockState(lock: string): 'free' | 'settling' | 'stale' | { heldBy: number; host: string } {
   const seen = readLock(lock);
   if (seen === undefined) return 'free';
   if (seen.pid === undefined) return seen.ageMs > ABANDONED_AFTER_MS ? 'stale' : 'settling';
-  // Our own pid names no map of ours (openHere said so): a process before us had the same pid.
-  if (seen.pid !== process.pid && isAlive(seen.pid)) return { heldBy: seen.pid };
-  return 'stale';
+  // Another host's processes cannot be looked at: its lock stands until that run or a person removes it.
+  if (seen.host !== HOST) return { heldBy: seen.pid, host: seen.host };
+  // Our own pid names no map of ours (openHere said so): a process before us had the same pid. So does a
+  // live process started after the lock was written (after a reboot, say).
+  const holder = seen.pid !== process.pid && isAlive(seen.pid) && !startedAfter(seen.pid, seen.writtenAt);
+  return holder ? { heldBy: seen.pid, host: seen.host } : 'stale';
+}
+
+/** Whether process `pid` started after `at` (epoch ms). Linux only (`/proc`); false where it cannot tell. */
+function startedAfter(pid: number, at: number): boolean {
+  try {
+    // Field 22, start time in clock ticks (100 a second for every Linux user-space ABI) since boot; the
+    // fields are counted after the command name, which may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    const startedAt = (bootSeconds + ticks / 100) * 1000;
+    // A second of slack: boot time is given in whole seconds.
+    return Number.isFinite(startedAt) && startedAt > at + 1000;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -434,7 +463,7 @@ function lockState(lock: string): 'free' | 'settling' | 'stale' | { heldBy: numb
  */
 function createExclusive(file: string, path: string): boolean {
   try {
-    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    writeFileSync(file, `${process.pid} ${HOST}`, { flag: 'wx' });
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -443,15 +472,28 @@ function createExclusive(file: string, path: string): boolean {
   }
 }
 
-/** The pid in a lock file (undefined until written) and the file's age; undefined when there is no file. */
-function readLock(file: string): { pid: number | undefined; ageMs: number } | undefined {
+interface LockSeen {
+  /** Undefined until written. */
+  pid: number | undefined;
+  /** This host for a lock that names none (written before hosts were). */
+  host: string;
+  writtenAt: number;
+  ageMs: number;
+}
+
+/** Who holds a lock file, and since when; undefined when there is no file. */
+function readLock(file: string): LockSeen | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
-    const pid = Number(readFileSync(fd, 'utf8').trim());
+    const [pidText = '', ...host] = readFileSync(fd, 'utf8').trim().split(' ');
+    const pid = Number(pidText);
+    const writtenAt = fstatSync(fd).mtimeMs;
     return {
-      pid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
-      ageMs: Date.now() - fstatSync(fd).mtimeMs,
+      pid: pidText !== '' && Number.isInteger(pid) && pid > 0 ? pid : undefined,
+      host: host.length > 0 ? host.join(' ') : HOST,
+      writtenAt,
+      ageMs: Date.now() - writtenAt,
     };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
