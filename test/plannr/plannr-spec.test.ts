@@ -149,7 +149,8 @@ describe('requests and responses conform to goals.RECONSTRUCTED.openapi.yaml', (
     })) {
       // drain
     }
-    expect(exchanges.length).toBe(4);
+    // Three pages and two one-goal probes (each page after the first), then one filtered page.
+    expect(exchanges.length).toBe(6);
     expectConforming(exchanges);
   });
 

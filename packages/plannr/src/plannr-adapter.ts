@@ -199,11 +199,10 @@ function createPlannrDriver(
         signal: options.signal,
         timeoutMs: options.timeoutMs,
       });
-      const body = parseAnswerOrThrow(PlannrGoalPageSchema, response.body, response, {
+      return parseAnswerOrThrow(PlannrGoalPageSchema, response.body, response, {
         provider: PLANNR_PROVIDER,
         what: 'page of goals',
       });
-      return { goals: body.data.map((raw) => toGoal(raw)), meta: body.meta };
     };
   }
 
@@ -252,7 +251,7 @@ function createPlannrDriver(
     checkId: (id) => plannrUuidProblem(id, 'goal'),
     checkInput: (input) => checkGoalForPlannr(input, { currency }),
 
-    list: (options: PlannrListOptions) => listGoalPages(options, fetchPage(options)),
+    list: (options: PlannrListOptions) => listGoalPages(options, fetchPage(options), toGoal),
 
     async get(id, options) {
       return toGoal(await fetchGoal(id, options));

@@ -47,7 +47,8 @@ export const PLANNR_ASSUMPTIONS = {
   listQuery: {
     sortFields: ['created_at', 'updated_at', 'progress', 'complete_goal_by', 'priority'],
     defaultSort: 'created_at',
-    filters: ['uuid', 'account_uuids', 'circle_uuids'],
+    /** `filter[<name>]` for each of the adapter's `filter` options. */
+    filters: { uuid: 'uuid', accountUuids: 'account_uuids', circleUuids: 'circle_uuids' },
   },
 
   /**
@@ -94,7 +95,7 @@ export const PLANNR_ASSUMPTIONS = {
   /** Money is the firm's currency, GBP: Plannr is a UK product, its docs speak of pennies [S19] (reference §1.0.1, §5). */
   accountCurrency: 'GBP',
 
-  /** `target_amount.formatted` follows UK formatting: `£5,000.00` (reference §1.0.1). */
+  /** `target_amount.formatted` follows UK formatting: `£5,000.00` (reference §1.0.1), as `Intl` formats money. */
   moneyFormatLocale: 'en-GB',
 
   /**
@@ -121,15 +122,23 @@ export const PLANNR_ASSUMPTIONS = {
   shownOnCirclesDefault: false,
 
   /**
-   * Filtering by circle finds a goal when its flag is on and the circle is in its visibility list, or the list
-   * is blank and the circle holds one of its owners [S1 wording] (reference §5).
+   * Filtering by circle finds a goal when the circle is in its visibility list, or the list is blank and the
+   * circle holds one of its owners [S1 wording] (reference §5). `false`: any circle holding an owner finds it.
    */
   circleFilterFollowsVisibility: true,
 
   /**
-   * Times are rendered in Europe/London with a numeric offset and no fraction (`2026-04-29T12:53:00+01:00`)
-   * [S1, S3]; `complete_goal_by` is stored as a date and rendered as that day's London midnight; the time in
-   * the docs' example is an artifact (reference §1.0, §2.7, §6.9).
+   * `shown_on_circles` does not hide a goal from the circle filter: S1 describes that filter by the visibility
+   * list alone, and by default a goal is visible in every circle holding one of its owners (reference §5) —
+   * with the flag omitted (`shownOnCirclesDefault`) and the list blank. `true` would make the filter skip
+   * goals whose flag is off.
+   */
+  circleFilterNeedsShownFlag: false,
+
+  /**
+   * Times are rendered in Europe/London (an IANA zone) with a numeric offset and no fraction
+   * (`2026-04-29T12:53:00+01:00`) [S1, S3]; `complete_goal_by` is stored as a date and rendered as that day's
+   * midnight there; the time in the docs' example is an artifact (reference §1.0, §2.7, §6.9).
    */
   timeZone: 'Europe/London',
 
@@ -159,12 +168,15 @@ export const PLANNR_ASSUMPTIONS = {
   },
 
   /**
-   * `X-RateLimit-Remaining` is on every response [S16]; `X-RateLimit-Limit` too, and a 429 adds `Retry-After`
-   * and `X-RateLimit-Reset` (unix seconds), as Laravel's throttle middleware sends them (reference §2.6).
+   * `X-RateLimit-Remaining` is on every response [S16] (documented; named here so every name is in one place);
+   * `X-RateLimit-Limit` too, and a 429 adds `Retry-After` (seconds) and `X-RateLimit-Reset` (unix seconds), as
+   * Laravel's throttle middleware sends them (reference §2.6). Lower case: header names are case-insensitive.
    */
   rateLimitHeaders: {
-    everyResponse: ['x-ratelimit-limit', 'x-ratelimit-remaining'],
-    tooManyRequests: ['retry-after', 'x-ratelimit-reset'],
+    remaining: 'x-ratelimit-remaining',
+    limit: 'x-ratelimit-limit',
+    retryAfter: 'retry-after',
+    reset: 'x-ratelimit-reset',
   },
 } as const;
 

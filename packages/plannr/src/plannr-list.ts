@@ -5,20 +5,24 @@
  * - It sorts by `created_at`, which an edit never changes: a goal updated between pages stays where it was.
  * - New goals sort last; a goal dated earlier (or any shift to the right) repeats one already listed, and the
  *   repeat is dropped: by order (`uniqueInOrder`, constant memory) in creation order, by id in any other.
- * - A goal deleted from a page already read moves every later goal one place back, onto that page. The
- *   paginator's `total` shows the loss, and the pages it could have moved goals onto are read again.
+ * - A goal deleted from a page already read moves every later goal one place back, and one would never be
+ *   listed. `total` cannot tell (a goal created meanwhile keeps it level), so each page after the first is
+ *   checked by a one-goal probe: the goal that ended the previous page must still be in its place. When it is
+ *   not, the listing steps back a page at a time until a page starts at or before that goal, and goes on.
  */
 import {
   type Goal,
   InvalidResponseError,
   type ListOptions,
+  type Page,
   paginate,
+  parseDateTime,
   parseOrThrow,
   uniqueBy,
   uniqueInOrder,
 } from '@goalbridge/core';
 import * as z from 'zod';
-import { isPlannrUuid, PLANNR_PROVIDER } from './plannr-api.ts';
+import { isPlannrUuid, PLANNR_PROVIDER, type PlannrGoal, type PlannrGoalPage } from './plannr-api.ts';
 import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
 
 const { pagination, listQuery } = PLANNR_ASSUMPTIONS;
@@ -54,18 +58,8 @@ const ListOptionsSchema = z.looseObject({
   filter: z.strictObject({ uuid: UuidList, accountUuids: UuidList, circleUuids: UuidList }).optional(),
 });
 
-/** One page as the paginator reports it. */
-export interface GoalPage {
-  goals: Goal[];
-  meta: {
-    current_page: number;
-    last_page: number;
-    per_page?: number | string | undefined;
-    total?: number | undefined;
-  };
-}
-
-export type FetchGoalPage = (query: Record<string, string | number>, page: number) => Promise<GoalPage>;
+/** Page `page` of the listing `query` selects (filters, sort, page size), as Plannr answers it. */
+export type FetchGoalPage = (query: Record<string, string | number>, page: number) => Promise<PlannrGoalPage>;
 
 /** Query parameters of a listing; refuses bad options (ValidationError) before any request. */
 export function listQueryOf(options: PlannrListOptions): {
@@ -86,15 +80,16 @@ export function listQueryOf(options: PlannrListOptions): {
     if (values.length === 0) selectsNothing = true;
     else query[`filter[${name}]`] = values.join(',');
   };
-  add('uuid', filter?.uuid);
-  add('account_uuids', filter?.accountUuids);
-  add('circle_uuids', filter?.circleUuids);
+  for (const [option, name] of Object.entries(listQuery.filters)) {
+    add(name, filter?.[option as keyof typeof listQuery.filters]);
+  }
   query.sort = sort ?? listQuery.defaultSort;
   query[pagination.perPageParameter] = perPage;
   return { query, perPage, selectsNothing };
 }
 
-type Cursor = { page: number; total: number | undefined };
+/** Where a listing stands: the page to read next, and the goal that ended the page before it (none on page 1). */
+type Cursor = { page: number; after: PlannrGoal | undefined };
 
 /**
  * Every goal the listing selects, once, fetching a page only when the previous one has been consumed. Bad
@@ -103,14 +98,22 @@ type Cursor = { page: number; total: number | undefined };
 export async function* listGoalPages(
   options: PlannrListOptions,
   fetchPage: FetchGoalPage,
+  toGoal: (raw: PlannrGoal) => Goal,
 ): AsyncGenerator<Goal> {
   const { query, perPage, selectsNothing } = listQueryOf(options);
   if (selectsNothing) return;
-  const step = (cursor: Cursor) => readPage(cursor, (page) => fetchPage(query, page), perPage);
-  const pages = paginate<Goal, Cursor>({ page: 1, total: undefined }, step, options.signal);
   const sort = query.sort as PlannrSort;
+  const reader = pageReader(query, perPage, fetchPage, sort);
+  const step = async (cursor: Cursor): Promise<Page<Goal, Cursor>> => {
+    const { page, body } = await reader.read(cursor);
+    const more = body.data.length > 0 && body.meta.current_page < body.meta.last_page;
+    // Mapped only once accepted: a page read again maps (and warns) once more, a probe never.
+    const items = body.data.map(toGoal);
+    return { items, next: more ? { page: page + 1, after: body.data.at(-1) } : undefined };
+  };
+  const pages = paginate<Goal, Cursor>({ page: 1, after: undefined }, step, options.signal);
   // Creation times never change: repeats are told apart by order, in constant memory.
-  if (sort === 'created_at' || sort === '-created_at') {
+  if (isCreationOrder(sort)) {
     yield* uniqueInOrder(pages, {
       key: (goal) => goal.id,
       sortValue: (goal) => goal.createdAt,
@@ -121,26 +124,60 @@ export async function* listGoalPages(
   }
 }
 
-/** One page, preceded by the pages already read that goals may have moved back onto since. */
-async function readPage(
-  { page, total }: Cursor,
-  fetchPage: (page: number) => Promise<GoalPage>,
+function isCreationOrder(sort: PlannrSort): boolean {
+  return sort === 'created_at' || sort === '-created_at';
+}
+
+/** Reads pages, checking that goals did not move back past a page boundary since the page before was read. */
+function pageReader(
+  query: Record<string, string | number>,
   perPage: number,
+  fetchPage: FetchGoalPage,
+  sort: PlannrSort,
 ) {
-  const { goals, meta } = await fetchPage(page);
-  if (meta.current_page !== page) {
-    // A server that ignored `page` would otherwise be read forever (ASSUMPTION `pagination`).
-    const message = `plannr answered page ${meta.current_page} when asked for page ${page}`;
-    throw new InvalidResponseError(message, { provider: PLANNR_PROVIDER });
-  }
-  const removed = total !== undefined && meta.total !== undefined ? total - meta.total : 0;
-  const reread: Goal[] = [];
-  if (removed > 0) {
-    const size = Number(meta.per_page ?? perPage);
-    for (let back = Math.max(1, page - Math.ceil(removed / size)); back < page; back++) {
-      reread.push(...(await fetchPage(back)).goals);
+  async function fetchChecked(pageQuery: Record<string, string | number>, page: number) {
+    const body = await fetchPage(pageQuery, page);
+    if (body.meta.current_page !== page) {
+      // A server that ignored `page` would otherwise be read forever (ASSUMPTION `pagination`).
+      const message = `plannr answered page ${body.meta.current_page} when asked for page ${page}`;
+      throw new InvalidResponseError(message, { provider: PLANNR_PROVIDER });
     }
+    return body;
   }
-  const more = goals.length > 0 && meta.current_page < meta.last_page;
-  return { items: [...reread, ...goals], next: more ? { page: page + 1, total: meta.total } : undefined };
+
+  /**
+   * True when `after` is still the last goal before `page` (`body`): no goal before it went away since it was
+   * read, so none moved back off the page onto one already read. One goal asked for, by position, after the
+   * page: in creation order goals only ever move back, so a removal made before the page was read shows here.
+   */
+  async function stillBefore(page: number, body: PlannrGoalPage, after: PlannrGoal): Promise<boolean> {
+    const size = Number(body.meta.per_page ?? perPage);
+    const probe = await fetchChecked({ ...query, [pagination.perPageParameter]: 1 }, (page - 1) * size);
+    return probe.data[0]?.uuid === after.uuid;
+  }
+
+  return {
+    async read({ page, after }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
+      const body = await fetchChecked(query, page);
+      if (after === undefined || (await stillBefore(page, body, after))) return { page, body };
+      // Goals moved back, some onto pages already read: read back to a page that starts by `after`.
+      for (let back = page - 1; ; back--) {
+        const earlier = await fetchChecked(query, back);
+        if (back === 1 || startsBy(earlier.data[0], after, sort)) return { page: back, body: earlier };
+      }
+    },
+  };
+}
+
+/**
+ * True when a page beginning with `first` begins at or before `after`, so that every goal after `after` is on it
+ * or later. Only creation order can tell, as creation times never change; in another order one page back is
+ * taken as enough (README: such orders can still skip a goal).
+ */
+function startsBy(first: PlannrGoal | undefined, after: PlannrGoal, sort: PlannrSort): boolean {
+  if (!isCreationOrder(sort)) return true;
+  if (first === undefined) return false;
+  if (first.uuid === after.uuid) return true;
+  const [begins, ends] = [parseDateTime(first.created_at) ?? '', parseDateTime(after.created_at) ?? ''];
+  return sort === 'created_at' ? begins < ends : begins > ends;
 }

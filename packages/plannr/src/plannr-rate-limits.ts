@@ -1,6 +1,7 @@
 /**
  * Plannr's published limit — 500 requests per minute per user [S16] (reference §2.6) — scheduled up front,
- * and the `X-RateLimit-*` headers read back so requests made elsewhere with the same user are accounted for.
+ * and the `X-RateLimit-*` headers read back so requests made elsewhere with the same user are accounted for
+ * (header names: ASSUMPTION `rateLimitHeaders`).
  */
 import {
   type HttpResponse,
@@ -8,6 +9,9 @@ import {
   type RateLimitObservation,
   type RateLimitRule,
 } from '@goalbridge/core';
+import { PLANNR_ASSUMPTIONS } from './plannr-assumptions.ts';
+
+const headerNames = PLANNR_ASSUMPTIONS.rateLimitHeaders;
 
 /** The rule name the server's headers feed; name a custom rule this to keep that link. */
 export const PLANNR_RATE_LIMIT_RULE = 'per-minute';
@@ -18,7 +22,7 @@ export const PLANNR_RATE_LIMITS: readonly RateLimitRule[] = [
 
 /** `X-RateLimit-Remaining` (every response) with the reset time of a 429, as limiter observations. */
 export function readPlannrRateLimits(response: HttpResponse): RateLimitObservation[] {
-  const remaining = integerHeader(response.headers, 'x-ratelimit-remaining');
+  const remaining = integerHeader(response.headers, headerNames.remaining);
   if (remaining === undefined) return [];
   return [{ rule: PLANNR_RATE_LIMIT_RULE, remaining, resetAt: plannrResetAt(response.headers) }];
 }
@@ -28,9 +32,9 @@ export function readPlannrRateLimits(response: HttpResponse): RateLimitObservati
  * seconds), as Laravel's throttle sends them on a 429.
  */
 export function plannrResetAt(headers: Headers, now = Date.now()): number | undefined {
-  const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
+  const retryAfter = parseRetryAfter(headers.get(headerNames.retryAfter), now);
   if (retryAfter !== undefined) return now + retryAfter;
-  const reset = integerHeader(headers, 'x-ratelimit-reset');
+  const reset = integerHeader(headers, headerNames.reset);
   return reset === undefined || reset === 0 ? undefined : Math.max(now, reset * 1000);
 }
 

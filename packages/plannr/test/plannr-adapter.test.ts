@@ -566,7 +566,10 @@ describe('listing', () => {
     await iterator.return?.();
     const listed = await collect(adapter.list({ pageSize: 10 }));
     expect(listed.map((goal) => goal.id)).toEqual(seededIds);
-    expect(listUrls(sent)).toHaveLength(1 + 11);
+    const sizes = listUrls(sent).map((url) => url.searchParams.get('per_page'));
+    expect(sizes.filter((size) => size === '10')).toHaveLength(1 + 11);
+    // Each page after the first is checked by a one-goal probe: the goal before it is still in its place.
+    expect(sizes.filter((size) => size === '1')).toHaveLength(10);
   });
 
   it('filters and sorts as asked', async () => {
@@ -665,6 +668,41 @@ describe('listing', () => {
       await adapter.delete(seededIds[2] as string);
     });
     expect(ids).toEqual(seededIds);
+  });
+
+  it('a goal deleted from a page already read while another is created: no later goal goes missing', async () => {
+    const { adapter, seededIds } = seeded(12);
+    const ids = await listWhile(adapter, async () => {
+      await adapter.delete(seededIds[0] as string);
+      await adapter.create(input(1)); // `total` stays 12: only the probe sees the shift
+    });
+    expect(ids.slice(0, 12)).toEqual(seededIds);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('more goals deleted than a page holds, as many created: it steps back to a page that starts in time', async () => {
+    const { adapter, seededIds } = seeded(30);
+    const ids: string[] = [];
+    for await (const goal of adapter.list({ pageSize: 5 })) {
+      ids.push(goal.id);
+      if (ids.length !== 12) continue;
+      for (const id of seededIds.slice(2, 10)) await adapter.delete(id);
+      for (let n = 0; n < 8; n++) await adapter.create(input(n));
+    }
+    const survivors = [...seededIds.slice(0, 2), ...seededIds.slice(10)];
+    expect(ids.filter((id) => survivors.includes(id))).toEqual(survivors);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('every goal listed once when each is deleted as it is listed', async () => {
+    const { adapter, sim, seededIds } = seeded(23);
+    const ids: string[] = [];
+    for await (const goal of adapter.list({ pageSize: 5 })) {
+      ids.push(goal.id);
+      await adapter.delete(goal.id);
+    }
+    expect(ids).toEqual(seededIds);
+    expect(sim.goalCount).toBe(0);
   });
 
   it('a goal shifted onto the next page by an earlier-dated one is not listed twice', async () => {

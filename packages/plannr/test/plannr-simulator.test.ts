@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { PLANNR_ASSUMPTIONS } from '../src/index.ts';
 import {
   createPlannrSimulator,
-  formatLondonDateTime,
-  formatLondonMidnight,
   formatMoney,
+  formatPlannrDateTime,
+  formatPlannrMidnight,
   generatePlannrClientAccounts,
   generatePlannrGoals,
   PLANNR_SANDBOX,
@@ -470,13 +470,13 @@ describe('listing (Laravel paginator, reference §1.1, §2.4)', () => {
     expect(created[0].created_at >= created[29].created_at).toBe(true);
   });
 
-  it('filters by uuid, owner and circle visibility (ASSUMPTIONS listQuery, circleFilterFollowsVisibility)', async () => {
+  it('filters by uuid, owner and circle visibility (ASSUMPTIONS listQuery, circleFilterFollowsVisibility, circleFilterNeedsShownFlag)', async () => {
     const { sim } = simulator();
     const create = async (body: object) =>
       (await call(sim, 'POST', 'goals', { body: { ...documentedBody, ...body } })).body.uuid;
     const jonesAll = await create({ shown_on_circles: true, visible_to_circles_uuids: [] });
     const jonesOnly = await create({ shown_on_circles: true, visible_to_circles_uuids: [jonesFamily.uuid] });
-    const hidden = await create({ shown_on_circles: false, visible_to_circles_uuids: [] });
+    const flagOff = await create({ shown_on_circles: false, visible_to_circles_uuids: [] });
     const garethsInThompson = await create({
       account_uuids: [gareth.uuid],
       shown_on_circles: true,
@@ -484,10 +484,21 @@ describe('listing (Laravel paginator, reference §1.1, §2.4)', () => {
     });
     const uuids = async (query: string) =>
       (await call(sim, 'GET', `goals?${query}`)).body.data.map((goal: { uuid: string }) => goal.uuid);
-    expect(await uuids(`filter[circle_uuids]=${jonesFamily.uuid}`)).toEqual([jonesAll, jonesOnly]);
+    expect(await uuids(`filter[circle_uuids]=${jonesFamily.uuid}`)).toEqual([jonesAll, jonesOnly, flagOff]);
     expect(await uuids(`filter[circle_uuids]=${thompsonFamily.uuid}`)).toEqual([garethsInThompson]);
     expect(await uuids(`filter[account_uuids]=${gareth.uuid},${emily.uuid}`)).toEqual([garethsInThompson]);
-    expect(await uuids(`filter[uuid]=${hidden},${jonesOnly.toUpperCase()}`)).toEqual([jonesOnly, hidden]);
+    expect(await uuids(`filter[uuid]=${flagOff},${jonesOnly.toUpperCase()}`)).toEqual([jonesOnly, flagOff]);
+  });
+
+  it("finds a goal with default circle settings in every circle holding one of its owners, as Plannr's default is (reference §5)", async () => {
+    const { sim } = simulator();
+    const { shown_on_circles: _, visible_to_circles_uuids: __, ...defaults } = documentedBody;
+    const created = await call(sim, 'POST', 'goals', { body: defaults });
+    expect(created.body.shown_on_circles).toBe(PLANNR_ASSUMPTIONS.shownOnCirclesDefault);
+    const listed = await call(sim, 'GET', `goals?filter[circle_uuids]=${jonesFamily.uuid}`);
+    expect(listed.body.data.map((goal: { uuid: string }) => goal.uuid)).toEqual([created.body.uuid]);
+    const other = await call(sim, 'GET', `goals?filter[circle_uuids]=${thompsonFamily.uuid}`);
+    expect(other.body.data).toEqual([]);
   });
 
   it('answers 400 for a sort, filter or include that is not allowed, as spatie/laravel-query-builder does', async () => {
@@ -645,14 +656,14 @@ describe('faults and transports', () => {
 
 describe('rendering helpers', () => {
   it('renders London time with the offset of the day, switching on the last Sundays of March and October', () => {
-    expect(formatLondonDateTime(Date.UTC(2026, 2, 29, 0, 59, 59, 999))).toBe('2026-03-29T00:59:59+00:00');
-    expect(formatLondonDateTime(Date.UTC(2026, 2, 29, 1, 0))).toBe('2026-03-29T02:00:00+01:00');
-    expect(formatLondonDateTime(Date.UTC(2026, 9, 25, 0, 59))).toBe('2026-10-25T01:59:00+01:00');
-    expect(formatLondonDateTime(Date.UTC(2026, 9, 25, 1, 0))).toBe('2026-10-25T01:00:00+00:00');
-    expect(formatLondonMidnight('2026-03-29')).toBe('2026-03-29T00:00:00+00:00');
-    expect(formatLondonMidnight('2026-03-30')).toBe('2026-03-30T00:00:00+01:00');
-    expect(formatLondonMidnight('2026-10-25')).toBe('2026-10-25T00:00:00+01:00');
-    expect(formatLondonMidnight('2026-10-26')).toBe('2026-10-26T00:00:00+00:00');
+    expect(formatPlannrDateTime(Date.UTC(2026, 2, 29, 0, 59, 59, 999))).toBe('2026-03-29T00:59:59+00:00');
+    expect(formatPlannrDateTime(Date.UTC(2026, 2, 29, 1, 0))).toBe('2026-03-29T02:00:00+01:00');
+    expect(formatPlannrDateTime(Date.UTC(2026, 9, 25, 0, 59))).toBe('2026-10-25T01:59:00+01:00');
+    expect(formatPlannrDateTime(Date.UTC(2026, 9, 25, 1, 0))).toBe('2026-10-25T01:00:00+00:00');
+    expect(formatPlannrMidnight('2026-03-29')).toBe('2026-03-29T00:00:00+00:00');
+    expect(formatPlannrMidnight('2026-03-30')).toBe('2026-03-30T00:00:00+01:00');
+    expect(formatPlannrMidnight('2026-10-25')).toBe('2026-10-25T00:00:00+01:00');
+    expect(formatPlannrMidnight('2026-10-26')).toBe('2026-10-26T00:00:00+00:00');
   });
 
   it('formats pennies as UK money (ASSUMPTION moneyFormatLocale)', () => {
@@ -660,7 +671,8 @@ describe('rendering helpers', () => {
     expect(formatMoney('4000', 'GBP')).toBe('£40.00');
     expect(formatMoney('5', 'GBP')).toBe('£0.05');
     expect(formatMoney('0', 'GBP')).toBe('£0.00');
-    expect(formatMoney('1234', 'KWD')).toBe('KWD 1.234');
+    // As Intl (and PHP's intl, which Laravel's money formatters use) writes a code: a no-break space after it.
+    expect(formatMoney('1234', 'KWD')).toBe('KWD\u00a01.234');
   });
 });
 

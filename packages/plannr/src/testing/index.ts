@@ -9,7 +9,7 @@ export {
   generatePlannrGoals,
   type PlannrGoalSeed,
 } from './plannr-data-generator.ts';
-export { formatLondonDateTime, formatLondonMidnight, formatMoney } from './plannr-resources.ts';
+export { formatMoney, formatPlannrDateTime, formatPlannrMidnight } from './plannr-resources.ts';
 export {
   PLANNR_SANDBOX,
   type PlannrClientRole,

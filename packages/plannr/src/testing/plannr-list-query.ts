@@ -51,7 +51,7 @@ export function parseListQuery(search: URLSearchParams): ListQuery | { error: st
   const badSorts = sort.filter((field) => !sortFields.includes(field.replace(/^-/, '')));
   if (badSorts.length > 0) return { error: notAllowed('sort', 'is', badSorts, sortFields) };
 
-  const filterNames: readonly string[] = listQuery.filters;
+  const filterNames: readonly string[] = Object.values(listQuery.filters);
   const filters = new Map<string, string[]>();
   const badFilters: string[] = [];
   for (const [key, value] of search) {

@@ -1,6 +1,6 @@
 /**
- * How the simulator renders Plannr resources: times in Europe/London with an offset, money as pennies plus a
- * UK-formatted string, progress and priority as strings, and the account and circle objects relations load.
+ * How the simulator renders Plannr resources: times in Plannr's zone with an offset, money as pennies plus a
+ * string formatted in Plannr's locale, progress and priority as strings, and the account and circle objects relations load.
  */
 import { currencyExponent } from '@goalbridge/core';
 import { PLANNR_ASSUMPTIONS } from '../plannr-assumptions.ts';
@@ -43,52 +43,69 @@ export interface GoalRecord {
   visibleToCirclesUuids: string[];
 }
 
-const HOUR_MS = 3_600_000;
+const { timeZone, moneyFormatLocale } = PLANNR_ASSUMPTIONS;
+const DAY_MS = 86_400_000;
+const offsetNames = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
 
-/** 01:00 UTC on the last Sunday of `month` (0-based): when UK clocks change. */
-function lastSundayAtOneUtc(year: number, month: number): number {
-  const lastDay = new Date(Date.UTC(year, month + 1, 0));
-  return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+/** The zone's offset from UTC in minutes at `ms`, as Intl knows it (`GMT+01:00`; plain `GMT` is zero). */
+function zoneOffsetMinutes(ms: number): number {
+  const name = offsetNames.formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value ?? '';
+  const [, sign, hours = '0', minutes = '0'] = /GMT([+-])(\d\d):(\d\d)/.exec(name) ?? [];
+  return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
 }
 
-const summerTimes = new Map<number, [number, number]>();
+/** Per UTC day: the offset it starts and ends with, which are one offset on all days but a change's. */
+const dayOffsets = new Map<number, readonly [number, number]>();
 
-/** True when London keeps summer time (UTC+1) at `ms`. */
-function isBritishSummerTime(ms: number): boolean {
-  const year = new Date(ms).getUTCFullYear();
-  let summer = summerTimes.get(year);
-  if (!summer) {
-    summer = [lastSundayAtOneUtc(year, 2), lastSundayAtOneUtc(year, 9)];
-    summerTimes.set(year, summer);
+/** The zone's offset at `ms`, asking Intl about twice a day seen rather than once a timestamp (100 000 goals). */
+function offsetMinutesAt(ms: number): number {
+  const day = Math.floor(ms / DAY_MS);
+  let offsets = dayOffsets.get(day);
+  if (!offsets) {
+    offsets = [zoneOffsetMinutes(day * DAY_MS), zoneOffsetMinutes((day + 1) * DAY_MS - 1)];
+    dayOffsets.set(day, offsets);
   }
-  return ms >= summer[0] && ms < summer[1];
+  return offsets[0] === offsets[1] ? offsets[0] : zoneOffsetMinutes(ms);
 }
 
-/** `2026-04-29T12:53:00+01:00`: London time, no fraction (ASSUMPTION `timeZone`, [S1]). */
-export function formatLondonDateTime(ms: number): string {
+/** `+01:00`, `-05:00`, `+00:00`: never `Z`, as Plannr writes offsets [S1, S3]. */
+function formatOffset(minutes: number): string {
+  const absolute = Math.abs(minutes);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(absolute / 60))}:${pad(absolute % 60)}`;
+}
+
+/** `2026-04-29T12:53:00+01:00`: Plannr's zone, no fraction (ASSUMPTION `timeZone`, [S1]). */
+export function formatPlannrDateTime(ms: number): string {
   const seconds = Math.floor(ms / 1000) * 1000;
-  const summer = isBritishSummerTime(seconds);
-  const local = new Date(seconds + (summer ? HOUR_MS : 0)).toISOString().slice(0, 19);
-  return `${local}${summer ? '+01:00' : '+00:00'}`;
+  const offset = offsetMinutesAt(seconds);
+  return `${new Date(seconds + offset * 60_000).toISOString().slice(0, 19)}${formatOffset(offset)}`;
 }
 
-/** A stored date as Plannr renders `complete_goal_by`: that day's London midnight (`2027-04-28T00:00:00+01:00`). */
-export function formatLondonMidnight(date: string): string {
-  // The hour before UTC midnight is in summer time exactly when London's midnight is.
-  const summer = isBritishSummerTime(Date.parse(`${date}T00:00:00Z`) - HOUR_MS);
-  return `${date}T00:00:00${summer ? '+01:00' : '+00:00'}`;
+/** A stored date as Plannr renders `complete_goal_by`: that day's midnight in its zone (`2027-04-28T00:00:00+01:00`). */
+export function formatPlannrMidnight(date: string): string {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // The offset at UTC midnight places local midnight within a day of it; the offset there is the one it has.
+  const offset = offsetMinutesAt(utcMidnight - offsetMinutesAt(utcMidnight) * 60_000);
+  return `${date}T00:00:00${formatOffset(offset)}`;
 }
 
-const SYMBOLS: Readonly<Record<string, string>> = { GBP: '£', EUR: '€', USD: '$' };
+const moneyFormats = new Map<string, Intl.NumberFormat>();
 
-/** `"500000"` GBP → `"£5,000.00"` (ASSUMPTION `moneyFormatLocale`). */
+/** `"500000"` GBP → `"£5,000.00"` in the locale of ASSUMPTION `moneyFormatLocale`; exact, never via a float. */
 export function formatMoney(minorUnits: string, currency: string): string {
   const exponent = currencyExponent(currency);
-  const digits = minorUnits.padStart(exponent + 1, '0');
-  const whole = digits.slice(0, digits.length - exponent).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const fraction = exponent > 0 ? `.${digits.slice(-exponent)}` : '';
-  const symbol = SYMBOLS[currency];
-  return symbol ? `${symbol}${whole}${fraction}` : `${currency} ${whole}${fraction}`;
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    const digits = { minimumFractionDigits: exponent, maximumFractionDigits: exponent };
+    format = new Intl.NumberFormat(moneyFormatLocale, { style: 'currency', currency, ...digits });
+    moneyFormats.set(currency, format);
+  }
+  const padded = minorUnits.padStart(exponent + 1, '0');
+  const whole = padded.slice(0, padded.length - exponent);
+  // A decimal string keeps every digit: Intl formats strings exactly, where a number would round past 2^53.
+  const decimal = exponent > 0 ? `${whole}.${padded.slice(-exponent)}` : whole;
+  return format.format(decimal as Intl.StringNumericLiteral);
 }
 
 const renderedAccounts = new WeakMap<AccountRecord, Record<string, unknown>>();
@@ -104,7 +121,7 @@ export function renderAccount(account: AccountRecord): Record<string, unknown> {
 }
 
 function accountResource(account: AccountRecord): Record<string, unknown> {
-  const timestamp = formatLondonDateTime(account.createdAt);
+  const timestamp = formatPlannrDateTime(account.createdAt);
   const name = `${account.firstName} ${account.lastName}`;
   return {
     uuid: account.uuid,
@@ -122,7 +139,7 @@ function accountResource(account: AccountRecord): Record<string, unknown> {
 
 /** A CircleResource without its nested groups and accounts [S10]. */
 export function renderCircle(circle: CircleRecord): Record<string, unknown> {
-  const timestamp = formatLondonDateTime(circle.createdAt);
+  const timestamp = formatPlannrDateTime(circle.createdAt);
   return {
     uuid: circle.uuid,
     name: circle.name,
@@ -147,8 +164,8 @@ export function renderGoal(goal: GoalRecord, context: RenderContext): Record<str
   const single = goal.accountUuids.length === 1 ? context.account(goal.accountUuids[0] as string) : undefined;
   const resource: Record<string, unknown> = {
     uuid: goal.uuid,
-    created_at: formatLondonDateTime(goal.createdAt),
-    updated_at: formatLondonDateTime(goal.updatedAt),
+    created_at: formatPlannrDateTime(goal.createdAt),
+    updated_at: formatPlannrDateTime(goal.updatedAt),
     name: goal.name,
     description: goal.description,
     target_amount:
@@ -161,7 +178,7 @@ export function renderGoal(goal: GoalRecord, context: RenderContext): Record<str
           },
     progress: goal.progress === null ? null : String(goal.progress),
     timeframe: goal.timeframe,
-    complete_goal_by: goal.completeGoalBy === null ? null : formatLondonMidnight(goal.completeGoalBy),
+    complete_goal_by: goal.completeGoalBy === null ? null : formatPlannrMidnight(goal.completeGoalBy),
     priority: goal.priority === null ? null : String(goal.priority),
     shared_owner_type: single ? sharedOwnerTypes.single : sharedOwnerTypes.several,
   };

@@ -89,7 +89,7 @@ export interface PlannrSimulator extends Simulator {
 type Context = { request: Request; url: URL; params: Record<string, string>; user: PlannrSimulatorUser };
 type Handler = (context: Context) => Promise<Response> | Response;
 
-const { errorMessages } = PLANNR_ASSUMPTIONS;
+const { errorMessages, rateLimitHeaders: headerNames } = PLANNR_ASSUMPTIONS;
 const API = '/api/v2';
 
 /** Laravel's JSON error body. */
@@ -251,14 +251,14 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
   }
 
   function limitHeaders(limit: number, remaining: number): Record<string, string> {
-    return { 'X-RateLimit-Limit': String(limit), 'X-RateLimit-Remaining': String(remaining) };
+    return { [headerNames.limit]: String(limit), [headerNames.remaining]: String(remaining) };
   }
 
   function rateHeaders(hit: WindowHit): Record<string, string> {
     const headers = limitHeaders(hit.limit, hit.remaining);
     if (!hit.allowed) {
-      headers['Retry-After'] = String(Math.max(1, Math.ceil(hit.resetMs / 1000)));
-      headers['X-RateLimit-Reset'] = String(Math.ceil((now() + hit.resetMs) / 1000));
+      headers[headerNames.retryAfter] = String(Math.max(1, Math.ceil(hit.resetMs / 1000)));
+      headers[headerNames.reset] = String(Math.ceil((now() + hit.resetMs) / 1000));
     }
     return headers;
   }
@@ -314,13 +314,10 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
       serverError: () => message(500, errorMessages.serverError),
       rateLimited: (_request, retryAfter) => {
         const limit = rateLimit === false ? 500 : rateLimit.limit;
-        const headers: Record<string, string> = {
-          'X-RateLimit-Limit': String(limit),
-          'X-RateLimit-Remaining': '0',
-        };
+        const headers = limitHeaders(limit, 0);
         if (retryAfter !== undefined) {
-          headers['Retry-After'] = String(retryAfter);
-          headers['X-RateLimit-Reset'] = String(Math.ceil(now() / 1000 + retryAfter));
+          headers[headerNames.retryAfter] = String(retryAfter);
+          headers[headerNames.reset] = String(Math.ceil(now() / 1000 + retryAfter));
         }
         return message(429, errorMessages.tooManyAttempts, headers);
       },

@@ -13,6 +13,8 @@ export interface GoalQuery {
   filters: ReadonlyMap<string, readonly string[]>;
 }
 
+const filterNames = PLANNR_ASSUMPTIONS.listQuery.filters;
+
 type SortKey = (goal: GoalRecord) => number | string | null;
 
 const SORT_KEYS: Readonly<Record<string, SortKey>> = {
@@ -143,17 +145,19 @@ export class PlannrStore {
   }
 
   #filter(name: string, values: ReadonlySet<string>): (goal: GoalRecord) => boolean {
-    if (name === 'uuid') return (goal) => values.has(goal.uuid);
-    if (name === 'account_uuids') return (goal) => goal.accountUuids.some((uuid) => values.has(uuid));
-    // circle_uuids: the goal shows on the circle (ASSUMPTION `circleFilterFollowsVisibility`).
+    if (name === filterNames.uuid) return (goal) => values.has(goal.uuid);
+    if (name === filterNames.accountUuids)
+      return (goal) => goal.accountUuids.some((uuid) => values.has(uuid));
+    // The circle filter: the goal is visible to one of the circles.
     return (goal) => [...values].some((circle) => this.#visibleTo(goal, circle));
   }
 
+  /** ASSUMPTIONS `circleFilterFollowsVisibility`, `circleFilterNeedsShownFlag`. */
   #visibleTo(goal: GoalRecord, circleUuid: string): boolean {
     const members = this.circles.get(circleUuid)?.accountUuids ?? [];
     const ownedByMember = goal.accountUuids.some((uuid) => members.includes(uuid));
     if (!PLANNR_ASSUMPTIONS.circleFilterFollowsVisibility) return ownedByMember;
-    if (!goal.shownOnCircles) return false;
+    if (PLANNR_ASSUMPTIONS.circleFilterNeedsShownFlag && !goal.shownOnCircles) return false;
     const listed = goal.visibleToCirclesUuids;
     return listed.length > 0 ? listed.includes(circleUuid) : ownedByMember;
   }
