@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'unsupported'
   | 'transient'
   | 'timeout'
-  | 'invalid_response';
+  | 'invalid_response'
+  | 'partial_write';
 
 export interface GoalbridgeErrorOptions {
   status?: number | undefined;
@@ -236,4 +237,29 @@ export class InvalidResponseError extends GoalbridgeError {
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), body: this.body, issues: this.issues.length ? this.issues : undefined };
   }
+}
+
+/**
+ * A write made of several calls (a Capillary update: rename, periods, target values) that failed after some
+ * took effect. `written` names those steps, `cause` is the failure, and the retryability is the failure's: a
+ * retry plans again from what the target holds then. Never read as "nothing written".
+ */
+export class PartialWriteError extends GoalbridgeError {
+  static override readonly code = 'partial_write';
+  readonly written: readonly string[];
+
+  constructor(message: string, options: GoalbridgeErrorOptions & { written: readonly string[] }) {
+    super('partial_write', message, options);
+    this.written = [...options.written];
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), written: this.written };
+  }
+}
+
+/** The spent daily budget behind `error`: the error itself, or the failure that cut a partial write short. */
+export function spentDailyBudget(error: unknown): RateLimitError | undefined {
+  const failure = PartialWriteError.isInstance(error) ? error.cause : error;
+  return RateLimitError.isInstance(failure) && failure.kind === 'daily' ? failure : undefined;
 }

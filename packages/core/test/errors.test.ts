@@ -6,9 +6,11 @@ import {
   GoalbridgeError,
   InvalidResponseError,
   NotFoundError,
+  PartialWriteError,
   PermissionError,
   RateLimitError,
   refusalIssues,
+  spentDailyBudget,
   TimeoutError,
   TransientError,
   UnsupportedError,
@@ -111,5 +113,21 @@ describe('error family', () => {
   it('marks writes whose outcome is unknown', () => {
     expect(new TimeoutError('t', { outcomeUnknown: true }).outcomeUnknown).toBe(true);
     expect(new TransientError('t').outcomeUnknown).toBe(false);
+  });
+
+  it('names the steps a partial write took, keeping the failure as its cause', () => {
+    const cause = new TransientError('503');
+    const error = new PartialWriteError('renamed, then failed', {
+      written: ['rename'],
+      retryable: cause.retryable,
+      cause,
+    });
+    expect(error.cause).toBe(cause);
+    expect(PartialWriteError.isInstance(error)).toBe(true);
+    expect(error.toJSON()).toMatchObject({ code: 'partial_write', written: ['rename'], retryable: true });
+    expect(spentDailyBudget(error)).toBeUndefined();
+    const daily = new RateLimitError('spent', { kind: 'daily' });
+    expect(spentDailyBudget(new PartialWriteError('x', { written: ['rename'], cause: daily }))).toBe(daily);
+    expect(spentDailyBudget(daily)).toBe(daily);
   });
 });

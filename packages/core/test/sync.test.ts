@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { GoalAdapter } from '../src/adapter/contract.ts';
-import { RateLimitError, TimeoutError, TransientError, ValidationError } from '../src/errors.ts';
+import {
+  PartialWriteError,
+  RateLimitError,
+  TimeoutError,
+  TransientError,
+  ValidationError,
+} from '../src/errors.ts';
 import { sleep } from '../src/http/retry-timing.ts';
 import { createMemoryAdapter, type MemoryAdapter } from '../src/memory/memory-adapter.ts';
 import type { GoalInputDraft } from '../src/model/goal.ts';
@@ -82,7 +88,17 @@ const sameOwner = parseOwnerMap({
   'person:3': { type: 'person', id: 'p' },
 });
 
-type Fault = 'lost' | 'refused' | 'daily' | 'invalid';
+type Fault = 'lost' | 'refused' | 'daily' | 'invalid' | 'partial';
+
+/** A write whose first call took effect and whose second the server refused with a 400. */
+function partialWrite(): PartialWriteError {
+  const cause = new ValidationError([{ path: 'target', message: 'refused' }], { status: 400 });
+  return new PartialWriteError('wrote the goal, not its values', {
+    status: 400,
+    written: ['create'],
+    cause,
+  });
+}
 
 /** The memory target, but each create may fail as scripted: after writing (answer lost) or before. */
 function flaky(
@@ -108,6 +124,7 @@ function flaky(
       const result = await inner.create(input, options);
       adapter.creates++;
       if (fault === 'lost') throw new TimeoutError('no answer', { outcomeUnknown: true });
+      if (fault === 'partial') throw partialWrite();
       return result;
     },
   };
@@ -576,6 +593,16 @@ describe('apply', () => {
     ]);
   });
 
+  it('reads the target after a partial create, though its failed call was a 400: the goal is not lost', async () => {
+    const to = target();
+    const partial = flaky(to, (call) => (call === 1 ? 'partial' : undefined));
+    const summary = await apply(await plan(source(2), to, { ownerMap }), { target: partial });
+    expect(summary.counts).toMatchObject({ created: 2, failed: 0 });
+    expect(summary.recovered).toBe(1);
+    expect(partial.creates).toBe(2);
+    expect(to.goals()).toHaveLength(2);
+  });
+
   it('stops at once when the daily budget is spent, and the next run finishes the job', async () => {
     const to = target();
     const idMap = new MemoryIdMapStore();
@@ -592,6 +619,33 @@ describe('apply', () => {
     const second = await apply(await plan(from, to, { ownerMap, idMap }), { target: to, idMap });
     expect(second.counts).toMatchObject({ created: 7, unchanged: 3, remaining: 0 });
     expect(to.goals()).toHaveLength(10);
+  });
+
+  it('stops the run when the daily budget cuts an update short after some of its calls took effect', async () => {
+    const to = target();
+    const idMap = new MemoryIdMapStore();
+    const from = source(3);
+    await apply(await plan(from, to, { ownerMap, idMap }), { target: to, idMap });
+    for (const id of ['s1', 's2', 's3']) await from.update(id, { title: `${id} renamed` });
+    const spent = new RateLimitError('daily budget spent', {
+      kind: 'daily',
+      resetAt: new Date('2026-01-02'),
+    });
+    let updates = 0;
+    const cutShort: GoalAdapter = {
+      ...to,
+      async update() {
+        updates++;
+        throw new PartialWriteError('renamed, values not sent', { written: ['edit'], cause: spent });
+      },
+    };
+    const run = await apply(await plan(from, to, { ownerMap, idMap }), {
+      target: cutShort,
+      idMap,
+      concurrency: 1,
+    });
+    expect(run.stopped).toEqual({ reason: 'daily budget spent', resetAt: '2026-01-02T00:00:00.000Z' });
+    expect(updates).toBe(1);
   });
 
   it('lets writes already sent finish when the budget runs out, so none of them becomes unknown', async () => {

@@ -8,7 +8,7 @@
  * run at once and says when it can continue.
  */
 import type { GoalAdapter } from '../adapter/contract.ts';
-import { formatIssues, GoalbridgeError, RateLimitError } from '../errors.ts';
+import { formatIssues, GoalbridgeError, PartialWriteError, spentDailyBudget } from '../errors.ts';
 import { backoffDelay, sleep } from '../http/retry-timing.ts';
 import { type Goal, type GoalField, toGoalInput } from '../model/goal.ts';
 import type { MappingWarning } from '../model/warnings.ts';
@@ -64,7 +64,8 @@ export function writeSettingsOf(
 /** Errors after which a write certainly did not happen: the server refused it before acting. */
 function certainlyNotApplied(error: unknown): boolean {
   if (!GoalbridgeError.isInstance(error)) return false;
-  if (error.outcomeUnknown) return false;
+  // A partial write failed in a later call, whatever that call's own error (a 400, a refusal) says.
+  if (error.outcomeUnknown || PartialWriteError.isInstance(error)) return false;
   if (
     [
       'validation',
@@ -232,8 +233,8 @@ export async function apply(
         }
       }
     } catch (error) {
-      if (RateLimitError.isInstance(error) && error.kind === 'daily')
-        stop.abort(new StopRun(error.message, error.resetAt));
+      const spent = spentDailyBudget(error);
+      if (spent) stop.abort(new StopRun(spent.message, spent.resetAt));
       if (signal.aborted) throw signal.reason;
       record(item, 'failed', describe(error));
     }
@@ -410,11 +411,7 @@ async function createUnlocked(
       if (signal.aborted) throw signal.reason;
       const notApplied = certainlyNotApplied(error);
       const retryable = !notApplied || (GoalbridgeError.isInstance(error) && error.retryable);
-      if (
-        !retryable ||
-        attempt >= context.maxAttempts ||
-        (RateLimitError.isInstance(error) && error.kind === 'daily')
-      ) {
+      if (!retryable || attempt >= context.maxAttempts || spentDailyBudget(error)) {
         if (!notApplied) {
           // Last chance: the write may have landed even though every answer was lost.
           const found = await reconciler.find(item, signal).catch(() => undefined);
@@ -440,10 +437,7 @@ async function withAttempts<T>(maxAttempts: number, signal: AbortSignal, run: ()
     try {
       return await run();
     } catch (error) {
-      const retryable =
-        GoalbridgeError.isInstance(error) &&
-        error.retryable &&
-        !(RateLimitError.isInstance(error) && error.kind === 'daily');
+      const retryable = GoalbridgeError.isInstance(error) && error.retryable && !spentDailyBudget(error);
       if (!retryable || attempt >= maxAttempts || signal.aborted) throw error;
       await sleep(backoffDelay(attempt, RETRY_BACKOFF), signal);
     }
