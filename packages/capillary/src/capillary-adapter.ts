@@ -45,11 +45,12 @@ import {
   createBasicAuthenticator,
   createOAuthAuthenticator,
 } from './capillary-auth.ts';
-import { classifyCapillaryResponse, envelopeWarnings } from './capillary-errors.ts';
+import { classifyCapillaryResponse, envelopeWarnings, partialUpdateError } from './capillary-errors.ts';
 import { apiBaseURL, type CapillaryAdapterOptions, parseCapillaryOptions } from './capillary-options.ts';
 import { pickProgressRow, progressRows, userTargetToProgress } from './capillary-progress.ts';
 import { CAPILLARY_RATE_LIMITS } from './capillary-rate-limits.ts';
 import {
+  type CapillaryUpdatePlan,
   capillaryUpdateIssues,
   newPeriodBody,
   periodUpdateBody,
@@ -324,6 +325,12 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     };
   }
 
+  type Write = (request: Omit<HttpRequest, 'signal' | 'timeoutMs'>, step?: string) => Promise<void>;
+
+  /**
+   * Plans the update and sends its calls. A failure after one of them took effect is a `partial_write`
+   * naming the calls made (see partialUpdateError), never the last call's error as if nothing was written.
+   */
   async function applyUpdate(
     id: string,
     current: CapillaryTargetGroup,
@@ -332,12 +339,29 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
   ) {
     const plan = planCapillaryUpdate(current, patch, todayUtc(now()));
     const warnings = [...plan.warnings];
-    const write = async (request: Omit<HttpRequest, 'signal' | 'timeoutMs'>) => {
+    const written: string[] = [];
+    const write: Write = async (request, step = request.operation ?? 'update') => {
       const response = await send({ ...request, signal: call.signal, timeoutMs: call.timeoutMs });
       read(response, AnyEnvelope, request.operation ?? 'update');
       warnings.push(...serverWarnings(response));
-      return response;
+      written.push(step);
     };
+    try {
+      await sendUpdate(id, current, plan, write, call);
+    } catch (error) {
+      throw written.length > 0 ? partialUpdateError(id, written, error) : error;
+    }
+    return warnings;
+  }
+
+  /** The calls of an update plan, in order: group, periods, new periods, target values, deactivation. */
+  async function sendUpdate(
+    id: string,
+    current: CapillaryTargetGroup,
+    plan: CapillaryUpdatePlan,
+    write: Write,
+    call: CallOptions,
+  ): Promise<void> {
     if (plan.edit) {
       await write({
         method: 'PUT',
@@ -348,11 +372,10 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       });
     }
     if (plan.changedPeriods.length > 0) {
-      const json = periodUpdateBody(plan.changedPeriods);
       await write({
         method: 'PUT',
         path: urlPath`targetGroups/${id}/targetPeriods`,
-        json,
+        json: periodUpdateBody(plan.changedPeriods),
         operation: 'update periods',
         idempotent: true,
       });
@@ -375,18 +398,20 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       );
       for (const change of plan.changedTargets) {
         const json = targetUpdateBody(change, plan.periods, periodIds);
-        await write({
-          method: 'PUT',
-          path: urlPath`targetGroups/${id}/targets/${change.targetId}`,
-          json,
-          operation: 'update target',
-          idempotent: true,
-        });
+        await write(
+          {
+            method: 'PUT',
+            path: urlPath`targetGroups/${id}/targets/${change.targetId}`,
+            json,
+            operation: 'update target',
+            idempotent: true,
+          },
+          `update target ${change.targetId}`,
+        );
       }
     }
     if (plan.deactivate)
-      await write({ method: 'DELETE', path: urlPath`targetGroups/${id}`, operation: 'delete' });
-    return warnings;
+      await write({ method: 'DELETE', path: urlPath`targetGroups/${id}`, operation: 'delete' }, 'deactivate');
   }
 
   const writable: GoalField[] = [

@@ -7,9 +7,10 @@ import {
   AuthError,
   ConflictError,
   defaultClassify,
-  type GoalbridgeError,
+  GoalbridgeError,
   type HttpResponse,
   NotFoundError,
+  PartialWriteError,
   PermissionError,
   parseRetryAfter,
   RateLimitError,
@@ -128,4 +129,30 @@ export function classifyCapillaryResponse(response: HttpResponse): GoalbridgeErr
   if (status >= 500) return new TransientError(message, options);
   const path = code === undefined ? '' : (FIELD_OF_CODE[code] ?? '');
   return new ValidationError([{ path, message }], { ...options, subject: 'request for capillary' });
+}
+
+/**
+ * An update that failed after some of its calls took effect (each is atomic, so they stay): a `partial_write`
+ * naming them, with the failure as `cause` and its retryability, since a retry plans again from what the
+ * group holds then and sends only the rest. Only a goalbridge error's message, already safe to show, is told.
+ */
+export function partialUpdateError(
+  groupId: string,
+  written: readonly string[],
+  cause: unknown,
+): PartialWriteError {
+  const failure = GoalbridgeError.isInstance(cause) ? cause : undefined;
+  const reason = failure?.message ?? (cause instanceof Error ? cause.name : 'unknown error');
+  return new PartialWriteError(
+    `capillary updated target group ${groupId} only in part (done: ${written.join(', ')}): ${reason}`,
+    {
+      provider: PROVIDER,
+      status: failure?.status,
+      requestId: failure?.requestId,
+      retryable: failure?.retryable ?? false,
+      outcomeUnknown: failure?.outcomeUnknown,
+      written,
+      cause,
+    },
+  );
 }

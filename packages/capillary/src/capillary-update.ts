@@ -13,7 +13,6 @@ import {
   InvalidResponseError,
   type IsoDate,
   type MappingWarning,
-  ownValue,
   refusalIssues,
   toGoalInput,
   UnsupportedError,
@@ -23,10 +22,11 @@ import {
 import type { CapillaryPeriod, CapillaryTarget, CapillaryTargetGroup } from './capillary-api.ts';
 import { canonicalEnum } from './capillary-api.ts';
 import { CapillaryExtensionSchema } from './capillary-extension.ts';
-import { periodEndDateTime, periodStartDateTime } from './capillary-schedule.ts';
+import { type DateWindow, periodEndDateTime, periodStartDateTime } from './capillary-schedule.ts';
 import {
   type CapillaryPlan,
   missingValuesIssue,
+  type PeriodName,
   type PlannedPeriod,
   type PlannedTarget,
   planCapillaryTargetGroup,
@@ -143,26 +143,84 @@ function periodStatus(period: CapillaryPeriod, today: IsoDate): string {
   return statusByDates(dateOnly(period.startDate), dateOnly(period.endDate), today);
 }
 
-/** Desired periods matched to current ones: by id, then ref, then start date. */
-function matchPeriods(
-  desired: PlannedPeriod[],
-  current: readonly CapillaryPeriod[],
-  refOf: (period: CapillaryPeriod) => string,
+type GoalPeriod = NonNullable<Goal['schedule']['periods']>[number];
+
+/** What matching compares of a period: its id, dates and ref. */
+interface PeriodKey extends PeriodName {
+  start: IsoDate;
+  end: IsoDate;
+}
+
+/** Ways a desired period can be the same as a current one, strongest first. */
+const SAME_PERIOD: readonly ((want: PeriodKey, have: PeriodKey) => boolean)[] = [
+  (want, have) => want.id !== undefined && want.id === have.id,
+  (want, have) => want.start === have.start && want.end === have.end,
+  (want, have) => want.ref.toLowerCase() === have.ref.toLowerCase(),
+  (want, have) => want.start === have.start,
+];
+
+/**
+ * Desired periods matched to current ones: by id, then dates, then ref, then start date, each way over all
+ * periods before the next. A ref a period takes from its position (`Cycle_1`) says little: by ref first, a
+ * period added in front would take the first period's id, values and progress, and each the next one's.
+ */
+function matchPeriods<T>(
+  desired: readonly PeriodKey[],
+  current: readonly T[],
+  keyOf: (period: T, index: number) => PeriodKey,
 ) {
-  const unmatched = new Set(current);
-  const take = (found: CapillaryPeriod | undefined) => {
-    if (found) unmatched.delete(found);
-    return found;
+  const keys = new Map(current.map((period, index) => [period, keyOf(period, index)]));
+  const matches: (T | undefined)[] = desired.map(() => undefined);
+  for (const same of SAME_PERIOD) {
+    desired.forEach((want, index) => {
+      if (matches[index] !== undefined) return;
+      for (const [period, have] of keys) {
+        if (!same(want, have)) continue;
+        matches[index] = period;
+        keys.delete(period);
+        return;
+      }
+    });
+  }
+  return { matches, removed: [...keys.keys()] };
+}
+
+/** A Capillary period as matching compares it; `index` is its position, which names one without a refCode. */
+function capillaryPeriodKey(period: CapillaryPeriod, index: number): PeriodKey {
+  return {
+    id: String(period.id),
+    start: dateOnly(period.startDate),
+    end: dateOnly(period.endDate),
+    ref: periodRef(period, index),
   };
-  const matches = desired.map((period) => {
-    const pool = [...unmatched];
-    return (
-      take(pool.find((item) => period.id !== undefined && String(item.id) === period.id)) ??
-      take(pool.find((item) => refOf(item).toLowerCase() === period.ref.toLowerCase())) ??
-      take(pool.find((item) => dateOnly(item.startDate) === period.start))
-    );
+}
+
+/** A period of a goal read from Capillary as matching compares it. */
+function goalPeriodKey(period: GoalPeriod, index: number): PeriodKey {
+  return {
+    id: period.id,
+    start: period.start,
+    end: period.end,
+    ref: periodRef({ refCode: period.ref }, index),
+  };
+}
+
+/**
+ * Names for the periods a recurrence expands to: a period the goal has keeps its name and id, so a longer
+ * schedule renames nothing; a new one is `Cycle_<its position>`, or the next number no period has.
+ */
+function expandedNames(windows: readonly DateWindow[], current: readonly GoalPeriod[]): PeriodName[] {
+  const known = current.map(goalPeriodKey);
+  const generated = windows.map((window, index) => ({ ...window, id: undefined, ref: `Cycle_${index + 1}` }));
+  const { matches } = matchPeriods(generated, known, (key) => key);
+  const taken = new Set(known.map((key) => key.ref.toLowerCase()));
+  return matches.map((match, index) => {
+    if (match) return { ref: match.ref, id: match.id };
+    let number = index + 1;
+    while (taken.has(`cycle_${number}`)) number++;
+    taken.add(`cycle_${number}`);
+    return { ref: `Cycle_${number}`, id: undefined };
   });
-  return { matches, removed: [...unmatched] };
 }
 
 function checkPeriodChange(
@@ -299,11 +357,38 @@ function matchTarget(
 function planDesired(currentGoal: Goal, patch: GoalPatch) {
   const desired = desiredGoal(currentGoal, patch);
   // Periods without a value are allowed here; which may stay so is decided per target later.
-  const checked = planCapillaryTargetGroup(desired, { allowMissingValues: true });
+  const checked = planCapillaryTargetGroup(desired, {
+    allowMissingValues: true,
+    nameExpanded: (windows) => expandedNames(windows, currentGoal.schedule.periods ?? []),
+  });
   if (!checked.plan)
     throw new ValidationError(checked.issues, { subject: 'goal update for capillary', provider: PROVIDER });
   checkMeasureAndSettings(currentGoal, desired, checked.plan);
   return { desired, plan: checked.plan, warnings: checked.warnings };
+}
+
+/**
+ * The edit call's body, when the title, description or an expression changes. The title is compared with
+ * the one the goal was read with: a blank name reads as `Target group <id>` (see the reader), and that must
+ * not become its name. Unchanged, the name sent is the group's own, left out when blank.
+ */
+function planEdit(
+  current: CapillaryTargetGroup,
+  currentTitle: string,
+  desired: GoalInput,
+  expressionEdits: readonly Record<string, unknown>[],
+): Record<string, unknown> | undefined {
+  const retitled = desired.title !== currentTitle;
+  const described = (desired.description ?? '') !== (current.description ?? '');
+  if (!retitled && !described && expressionEdits.length === 0) return undefined;
+  const name = retitled ? desired.title : current.name;
+  return compact({
+    id: current.id,
+    name: name.trim() === '' ? undefined : name,
+    description: desired.description ?? '',
+    preferredTillId: current.preferredTillId ?? undefined,
+    targets: expressionEdits.length > 0 ? expressionEdits : undefined,
+  });
 }
 
 /**
@@ -318,19 +403,12 @@ export function planCapillaryUpdate(
   currentGoal: Goal = capillaryTargetGroupToGoal(current).value,
 ): CapillaryUpdatePlan {
   const { desired, plan, warnings } = planDesired(currentGoal, patch);
+  const { periods } = plan;
   const currentPeriods = current.periods ?? [];
   // Where each current period stands: it names a period without a refCode (Cycle_n) and finds its values.
   const position = new Map(currentPeriods.map((period, index) => [period, index]));
   const refOf = (period: CapillaryPeriod) => periodRef(period, position.get(period) as number);
-  const { matches, removed } = matchPeriods(plan.periods, currentPeriods, refOf);
-  // Periods expanded from a recurrence carry generated refs; matched ones keep the name they have.
-  const expanded = !(desired.schedule.periods?.length ?? 0);
-  const periods = plan.periods.map((period, index) => {
-    const match = matches[index];
-    if (!expanded || !match) return period;
-    const ref = refOf(match);
-    return { ...period, ref, details: ownValue(plan.extension.periods, ref) ?? period.details };
-  });
+  const { matches, removed } = matchPeriods(periods, currentPeriods, capillaryPeriodKey);
   if (removed.length > 0) {
     unsupported(
       'schedule.periods',
@@ -396,18 +474,7 @@ export function planCapillaryUpdate(
       `remove targets (${dropped.map((target) => target.name).join(', ')}) from a group`,
     );
 
-  const renamed =
-    desired.title !== current.name || (desired.description ?? '') !== (current.description ?? '');
-  const edit =
-    renamed || expressionEdits.length > 0
-      ? compact({
-          id: current.id,
-          name: desired.title,
-          description: desired.description ?? '',
-          preferredTillId: current.preferredTillId ?? undefined,
-          targets: expressionEdits.length > 0 ? expressionEdits : undefined,
-        })
-      : undefined;
+  const edit = planEdit(current, currentGoal.title, desired, expressionEdits);
 
   const wasActive = current.active !== false;
   if (!wasActive && desired.status === 'active')

@@ -84,12 +84,24 @@ export interface PlannedTarget {
   values: (DecimalString | undefined)[];
 }
 
+/** What a period is known by, besides its dates: its ref and, for a period the group has, its id. */
+export interface PeriodName {
+  ref: string;
+  id: string | undefined;
+}
+
 export interface PlanOptions {
   /**
    * Let periods go without a target value instead of refusing the goal. Update plans do: periods added
    * through `POST …/targetPeriods` have none (reference §4.8), and the update planner decides per period.
    */
   allowMissingValues?: boolean;
+  /**
+   * Names of the periods a recurrence expands to, in order; default `Cycle_1`, `Cycle_2`, …. Update plans
+   * give the periods the group has their own, before period settings and further-target values, which are
+   * keyed by name, look them up.
+   */
+  nameExpanded?: (windows: readonly DateWindow[]) => readonly PeriodName[];
 }
 
 /** A goal resolved into what a target group holds: the base for creates and for update plans. */
@@ -281,12 +293,13 @@ function checkScale(value: DecimalString | undefined, path: string, found: Findi
 function planPeriods(goal: GoalData, extension: CapillaryExtension, options: PlanOptions, found: Findings) {
   const windows = resolveWindows(goal.schedule, found);
   const explicit = (goal.schedule.periods?.length ?? 0) > 0;
+  const names = explicit ? undefined : options.nameExpanded?.(windows);
   const seen = new Set<string>();
   checkScale(goal.target?.value, 'target.value', found);
   const periods: PlannedPeriod[] = [];
   const values: (DecimalString | undefined)[] = [];
   windows.forEach((window, index) => {
-    const ref = window.ref ?? `Cycle_${index + 1}`;
+    const ref = window.ref ?? names?.[index]?.ref ?? `Cycle_${index + 1}`;
     const name = ref.toLowerCase();
     const path = `schedule.periods.${index}`;
     if (explicit && ref.length > MAX_NAME_LENGTH)
@@ -300,7 +313,7 @@ function planPeriods(goal: GoalData, extension: CapillaryExtension, options: Pla
       start: window.start,
       end: window.end,
       ref,
-      id: window.id,
+      id: window.id ?? names?.[index]?.id,
       details: ownValue(extension.periods, ref),
     });
   });

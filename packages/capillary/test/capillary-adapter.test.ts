@@ -2,9 +2,11 @@ import {
   AuthError,
   ConfigError,
   ConflictError,
+  type Goal,
   GoalbridgeError,
   InvalidResponseError,
   NotFoundError,
+  PartialWriteError,
   TransientError,
   UnsupportedError,
   ValidationError,
@@ -13,7 +15,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { basicAuthorization } from '../src/capillary-auth.ts';
 import { createCapillaryAdapter } from '../src/index.ts';
 import { CAPILLARY_SANDBOX } from '../src/testing/index.ts';
-import { callApi, type Exchange, kit, NOW, quarterly, seededGroup } from './capillary-test-kit.ts';
+import {
+  callApi,
+  type Exchange,
+  kit,
+  NOW,
+  quarterly,
+  SANDBOX_BASIC,
+  seededGroup,
+} from './capillary-test-kit.ts';
 
 type Window = { start: string; end: string; ref?: string | undefined; target?: string | undefined };
 
@@ -608,6 +618,93 @@ describe('update: the edit endpoint changes name, description and expressions on
     expect(updated.schedule.periods?.map((period) => period.ref)).toEqual(['jan', 'feb', 'mar', 'Cycle_4']);
   });
 
+  describe('extends a recurrence of named periods with settings and further-target values', () => {
+    const named = ['jan', 'feb', 'mar'].map((ref, index) => ({
+      ref,
+      start: `2026-0${index + 1}-01`,
+      end: ['2026-01-31', '2026-02-28', '2026-03-31'][index] as string,
+    }));
+    const schedule = {
+      start: '2026-01-01',
+      end: '2026-03-31',
+      recurrence: 'monthly',
+      periods: named,
+    } as const;
+    const longer = { start: '2026-01-01', end: '2026-04-30', recurrence: 'monthly' } as const;
+
+    it('keeps the settings of a named period', async () => {
+      const { adapter } = kit();
+      const periods = { feb: { description: 'Promo month' } };
+      const { goal } = await adapter.create(
+        quarterly('Named', { schedule, extensions: { capillary: { periods } } }),
+      );
+      expect(adapter.checkUpdate(goal, { schedule: longer })).toEqual([]);
+      const { goal: updated } = await adapter.update(goal.id, { schedule: longer });
+      expect(updated.schedule.periods?.map((period) => period.ref)).toEqual(['jan', 'feb', 'mar', 'Cycle_4']);
+      expect(updated.extensions.capillary).toMatchObject({ periods });
+    });
+
+    it('keeps the values of a further target, and takes one for the new period', async () => {
+      const { adapter } = kit();
+      const visits = {
+        name: 'Visits',
+        metric: 'TRANSACTION/VISIT',
+        values: { jan: '2', feb: '3', mar: '4' },
+      };
+      const unified = { trackingType: 'UNIFIED', combinationType: 'ALL', additionalTargets: [visits] };
+      const { goal } = await adapter.create(
+        quarterly('Named', { schedule, extensions: { capillary: unified } }),
+      );
+      const read = goal.extensions.capillary as { additionalTargets: (typeof visits)[] };
+      const [stored] = read.additionalTargets;
+      const values = { ...visits.values, Cycle_4: '5' };
+      const { goal: updated } = await adapter.update(goal.id, {
+        schedule: longer,
+        extensions: { capillary: { ...read, additionalTargets: [{ ...stored, values }] } },
+      });
+      expect(updated.schedule.periods?.map((period) => period.ref)).toEqual(['jan', 'feb', 'mar', 'Cycle_4']);
+      expect(updated.extensions.capillary).toMatchObject({ additionalTargets: [{ values }] });
+    });
+  });
+
+  describe('a period added in front leaves every period its id and value (matched by id, dates, then ref)', () => {
+    const aprilMay = [
+      { start: '2026-04-01', end: '2026-04-30', target: '100' },
+      { start: '2026-05-01', end: '2026-05-31', target: '200' },
+    ];
+    const march = { start: '2026-03-01', end: '2026-03-31', target: '300' };
+    const spring = { start: '2026-03-01', end: '2026-05-31', recurrence: 'monthly' } as const;
+    /** Each period's id and value by its dates. */
+    const byDates = (goal: Goal) =>
+      Object.fromEntries(
+        (goal.schedule.periods ?? []).map((period) => [
+          period.start,
+          { id: period.id, value: period.target ?? goal.target?.value },
+        ]),
+      );
+
+    it.each([
+      ['explicit periods without ids or refs', [march, ...aprilMay], ['300', '100', '200']],
+      // A recurrence gives every period the goal's target.
+      ['a longer recurrence', undefined, ['100', '100', '100']],
+    ])('%s', async (_name, periods, values) => {
+      const { adapter } = kit();
+      const { goal } = await adapter.create(
+        quarterly('Spring', {
+          target: { value: '100' },
+          schedule: { ...spring, start: '2026-04-01', periods: aprilMay },
+        }),
+      );
+      const before = byDates(goal);
+      const { goal: updated } = await adapter.update(goal.id, { schedule: { ...spring, periods } });
+      const after = byDates(updated);
+      expect(Object.keys(after).sort()).toEqual(['2026-03-01', '2026-04-01', '2026-05-01']);
+      expect(after['2026-04-01']?.id).toBe(before['2026-04-01']?.id);
+      expect(after['2026-05-01']?.id).toBe(before['2026-05-01']?.id);
+      expect(['2026-03-01', '2026-04-01', '2026-05-01'].map((start) => after[start]?.value)).toEqual(values);
+    });
+  });
+
   it('moves the end of the running period through PUT targetPeriods (RUNNING may move its end, reference §4.8)', async () => {
     const { adapter, writes } = kit();
     const { goal } = await adapter.create(quarterly());
@@ -673,6 +770,39 @@ describe('update: the edit endpoint changes name, description and expressions on
     expect(UnsupportedError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(message);
     expect(writes()).toEqual(['POST /v3/targetGroups']);
+  });
+
+  describe('a group with a blank name, which reads as `Target group <id>` (docs group 2256)', () => {
+    /** The group as Capillary serves one whose name is blank. */
+    const blankName = (exchange: Exchange, body: unknown) => {
+      if (exchange.method !== 'GET' || !/\/targetGroups\/\d+$/.test(exchange.path)) return body;
+      const envelope = body as { data: { name: string } };
+      return { ...envelope, data: { ...envelope.data, name: '' } };
+    };
+
+    it('is not renamed to that title by an update that leaves the title alone', async () => {
+      const { adapter, log, writes } = kit({ rewrite: blankName });
+      const { goal } = await adapter.create(quarterly());
+      const read = await adapter.get(goal.id);
+      expect(read.title).toBe(`Target group ${goal.id}`);
+      await adapter.update(goal.id, { title: read.title, target: { value: '6000' } });
+      expect(writes().slice(1)).toEqual([expect.stringMatching(/^PUT .*\/targets\/\d+$/)]);
+      log.length = 0;
+      await adapter.update(goal.id, { description: 'New words' });
+      expect(log.find((exchange) => exchange.path.includes('editTargetGroup'))?.body).toEqual({
+        id: Number(goal.id),
+        description: 'New words',
+        preferredTillId: CAPILLARY_SANDBOX.till.id,
+      });
+    });
+
+    it('is renamed by an update that gives it a title', async () => {
+      const { adapter, log } = kit({ rewrite: blankName });
+      const { goal } = await adapter.create(quarterly());
+      await adapter.update(goal.id, { title: 'Named at last' });
+      const edit = log.find((exchange) => exchange.path.includes('editTargetGroup'));
+      expect(edit?.body).toMatchObject({ name: 'Named at last' });
+    });
   });
 
   it('deactivates through DELETE when status becomes inactive, and refuses to reactivate', async () => {
@@ -822,6 +952,55 @@ describe('progress of an enrolled customer (GET /v3/users/{userId}/targetGroups,
     const unknown = await failure(adapter.progress(goal.id, { subject: '1' }));
     expect(NotFoundError.isInstance(unknown)).toBe(true);
     expect(unknown.message).toContain('310011');
+  });
+});
+
+describe('an update that fails after some of its calls took effect', () => {
+  const isTargetPut = (method: string, path: string) => method === 'PUT' && /\/targets\/\d+$/.test(path);
+  /** Refuses the target PUT with 300004, as Capillary answers bad input: `errors` in the envelope. */
+  const refuseTargetPut = (exchange: Exchange, body: unknown) =>
+    isTargetPut(exchange.method, exchange.path)
+      ? { data: null, errors: [{ code: 300004, message: 'Invalid input' }], warnings: null }
+      : body;
+  const longer = { schedule: { start: '2026-01-01', end: '2026-04-30', recurrence: 'monthly' as const } };
+
+  it.each([
+    ['a 5xx, retryable', 'server-error', true, 'transient'],
+    ['a refusal, not retryable', 'refusal', false, 'validation'],
+  ] as const)(
+    'is a partial_write naming the calls made, after %s',
+    async (_name, fault, retryable, causeCode) => {
+      const { adapter, simulator } = kit({
+        retry: { retries: 0 },
+        ...(fault === 'refusal' ? { rewrite: refuseTargetPut } : {}),
+      });
+      const { goal } = await adapter.create(quarterly());
+      if (fault === 'server-error') {
+        const match = (request: Request) => isTargetPut(request.method, new URL(request.url).pathname);
+        simulator.faults.schedule({ kind: 'server-error', match });
+      }
+      const error = await failure(adapter.update(goal.id, { title: 'Renamed', ...longer }));
+      expect([error.code, PartialWriteError.isInstance(error) && error.written, error.retryable]).toEqual([
+        'partial_write',
+        ['edit', 'add periods'],
+        retryable,
+      ]);
+      expect(error.message).toContain(
+        `capillary updated target group ${goal.id} only in part (done: edit, add periods): `,
+      );
+      expect((error.cause as GoalbridgeError).code).toBe(causeCode);
+      const told = JSON.stringify([error.message, error.toJSON()]);
+      for (const secret of [CAPILLARY_SANDBOX.basic.password, SANDBOX_BASIC])
+        expect(told).not.toContain(secret);
+      expect((await adapter.get(goal.id)).title).toBe('Renamed');
+    },
+  );
+
+  it('is the failure itself when nothing was written yet', async () => {
+    const { adapter } = kit({ retry: { retries: 0 }, rewrite: refuseTargetPut });
+    const { goal } = await adapter.create(quarterly());
+    const error = await failure(adapter.update(goal.id, { target: { value: '6000' } }));
+    expect([ValidationError.isInstance(error), PartialWriteError.isInstance(error)]).toEqual([true, false]);
   });
 });
 
