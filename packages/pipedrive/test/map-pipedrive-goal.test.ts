@@ -1,11 +1,4 @@
-import {
-  type GoalInput,
-  GoalInputSchema,
-  type GoalPatch,
-  GoalSchema,
-  InvalidResponseError,
-  toGoalInput,
-} from '@goalbridge/core';
+import { type GoalInput, GoalInputSchema, type GoalPatch, GoalSchema, toGoalInput } from '@goalbridge/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
