@@ -16,6 +16,7 @@ import {
 import { CAPILLARY_SANDBOX, createCapillarySimulator } from '@goalbridge/capillary/testing';
 import { addDays, type IsoDate, toGoalInput } from '@goalbridge/core';
 import { describe, expect, it } from 'vitest';
+import { basicAuthorization } from '../../packages/capillary/src/capillary-auth.ts';
 import { OpenApiDocument, SHARED_SPECS } from '../support/openapi.ts';
 
 const EXAMPLES = join(SHARED_SPECS, 'capillary', 'examples');
@@ -76,7 +77,10 @@ describe('groups as the API returns them', () => {
     const { value: goal } = capillaryTargetGroupToGoal(read(group));
     const { value: request } = goalToCapillaryTargetGroup(goal);
     for (const setting of SETTINGS) {
-      expect((request as Json)[setting], setting).toEqual(group[setting] ?? undefined);
+      // A frequency field the group was read without is required by the create schema: one is derived.
+      if (group[setting] === undefined && setting !== 'preferredTillId')
+        expect((request as Json)[setting], setting).toBeTypeOf('number');
+      else expect((request as Json)[setting], setting).toEqual(group[setting] ?? undefined);
     }
   });
 
@@ -97,6 +101,53 @@ describe('groups as the API returns them', () => {
       for (const setting of SETTINGS) expect(stored?.[setting], setting).toEqual(group[setting]);
     },
   );
+});
+
+describe('a copy of a group read without frequency fields (edit-streaks 9919)', () => {
+  const group = example('edit-streaks.response.200.Result.json').data as Json;
+  const { value: goal } = capillaryTargetGroupToGoal(read(group));
+  const FREQUENCY_FIELDS = ['frequencyType', 'frequency', 'recurringCycles', 'totalPeriods'];
+
+  it('sends every frequency field the OpenAPI create schema requires, deriving the missing ones', () => {
+    expect([group.frequency, group.recurringCycles]).toEqual([undefined, undefined]);
+    const { value: request } = goalToCapillaryTargetGroup(toGoalInput(goal));
+    const spec = OpenApiDocument.load('capillary/v3.targetGroups.openapi.json', { basePaths: ['/v3'] });
+    const problems = spec.checkRequest({
+      method: 'POST',
+      url: `${CAPILLARY_SANDBOX.origin}/v3/targetGroups`,
+      body: request,
+    });
+    expect(problems.filter((problem) => FREQUENCY_FIELDS.some((field) => problem.includes(field)))).toEqual(
+      [],
+    );
+    for (const field of [...FREQUENCY_FIELDS, 'targetEvaluationType'])
+      expect((request as Json)[field], field).toBeDefined();
+  });
+
+  it('is created on a server that requires them, which refuses a body without one', async () => {
+    const simulator = createCapillarySimulator({ rateLimit: false, now: () => NOW });
+    const adapter = createCapillaryAdapter({
+      auth: CAPILLARY_SANDBOX.basic,
+      fetch: simulator.fetch,
+      rateLimits: false,
+      retry: false,
+      now: () => NOW,
+    });
+    const { goal: created } = await adapter.create(toGoalInput(goal));
+    expect(created.title).toBe(goal.title);
+    const { value: request } = goalToCapillaryTargetGroup({ ...toGoalInput(goal), title: 'Another copy' });
+    const { frequency: _dropped, ...withoutFrequency } = request as Json;
+    const refused = await simulator.fetch(`${CAPILLARY_SANDBOX.origin}/v3/targetGroups`, {
+      method: 'POST',
+      headers: {
+        authorization: basicAuthorization(CAPILLARY_SANDBOX.basic.username, CAPILLARY_SANDBOX.basic.password),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(withoutFrequency),
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toMatch(/300004.*body\.frequency is required/);
+  });
 });
 
 describe('a copy of a legacy group without trackingType (get-target-groups-id Without_UC_Targets)', () => {

@@ -415,15 +415,18 @@ function checkGroupSettings(extension: CapillaryExtension, targetCount: number, 
   }
 }
 
-/** Frequency fields kept from a read, unless the goal's recurrence has changed since. */
+/**
+ * Frequency fields kept from a read, unless the goal's recurrence has changed since. All four are required by
+ * the create schema: one a legacy group was read without (null) is derived from the schedule.
+ */
 function planFrequency(goal: GoalData, periodCount: number, extension: CapillaryExtension, found: Findings) {
   const recurrence = goal.schedule.recurrence;
   const derived = derivedFrequency(recurrence, periodCount);
   const kept = {
-    frequencyType: restoreDefault(extension.frequencyType, derived.frequencyType),
-    frequency: restoreDefault(extension.frequency, derived.frequency),
-    recurringCycles: restoreDefault(extension.recurringCycles, derived.recurringCycles),
-    totalPeriods: restoreDefault(extension.totalPeriods, derived.totalPeriods),
+    frequencyType: extension.frequencyType ?? derived.frequencyType,
+    frequency: extension.frequency ?? derived.frequency,
+    recurringCycles: extension.recurringCycles ?? derived.recurringCycles,
+    totalPeriods: extension.totalPeriods ?? derived.totalPeriods,
   };
   const keptRecurrence = recurrenceOfFrequency(kept.frequencyType, kept.frequency, periodCount);
   if (recurrence !== undefined && kept.frequencyType !== undefined && keptRecurrence !== recurrence) {
@@ -571,7 +574,7 @@ function buildRequest(
     preferredTillId: extension.preferredTillId ?? options.preferredTillId,
     // Required by the create schema, so sent even for legacy groups read without one (null).
     trackingType: canonicalEnum(extension.trackingType ?? DEFAULT_TRACKING_TYPE),
-    targetEvaluationType: restoreDefault(extension.targetEvaluationType, 'FIXED_CALENDAR_WINDOW'),
+    targetEvaluationType: extension.targetEvaluationType ?? 'FIXED_CALENDAR_WINDOW',
     ...plan.frequency,
     userCreated: restoreDefault(extension.userCreated, false),
     leaderboardEnabled: restoreDefault(extension.leaderboardEnabled, false),

@@ -138,6 +138,26 @@ export interface StoreOptions {
 }
 
 const STREAK_TRACKING = new Set(['STREAKS', 'NON_CONTINUOUS_STREAKS']);
+/** Group fields the create schema requires besides the name, periods and targets (reference §4.1, [OAS]). */
+const REQUIRED_GROUP_FIELDS = [
+  'trackingType',
+  'targetEvaluationType',
+  'totalPeriods',
+  'frequencyType',
+  'frequency',
+  'recurringCycles',
+] as const;
+
+/**
+ * Refuses a create body without a field the create schema requires. Checked on the API's create only: a group
+ * seeded as held already may lack them, as legacy groups do (edit-streaks example 9919: no frequency).
+ */
+export function checkCreateFields(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return; // the body's schema refuses it
+  for (const field of REQUIRED_GROUP_FIELDS)
+    if ((body as Record<string, unknown>)[field] === undefined)
+      throw invalidInput(`body.${field} is required`);
+}
 
 type IdKind = 'group' | 'period' | 'target' | 'value' | 'streak' | 'emf' | 'row' | 'trigger';
 

@@ -27,7 +27,12 @@ import {
   renderTarget,
   renderUserTargetGroups,
 } from './capillary-simulator-render.ts';
-import { type Actor, CapillaryStore, type StoredGroup } from './capillary-simulator-store.ts';
+import {
+  type Actor,
+  CapillaryStore,
+  checkCreateFields,
+  type StoredGroup,
+} from './capillary-simulator-store.ts';
 
 export interface SimulatedBasicUser {
   username: string;
@@ -267,7 +272,9 @@ export function createCapillarySimulator(options: CapillarySimulatorOptions = {}
       ),
     )
     .add('POST', '/v3/targetGroups', async ({ request, principal }) => {
-      const group = store.createGroup(await body(request), principal.actor);
+      const created = await body(request);
+      checkCreateFields(created);
+      const group = store.createGroup(created, principal.actor);
       return envelope(201, renderGroup(store, group, { periods: true, created: true }));
     })
     .add('POST', '/v3/targetGroups/isValidName', async ({ request }) => {
