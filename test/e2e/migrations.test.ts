@@ -161,11 +161,12 @@ describe('updates the target cannot make', () => {
     const options = { ...DEFAULTS_FOR.capillary, idMap };
     expect((await migrate(source, target.adapter, options)).summary?.counts.created).toBe(8);
 
-    // Starting a month earlier moves every period's dates, and last year's periods have ended. Two goals
+    // Starting mid-month moves every period's dates, and last year's periods have ended. (A period added in
+    // front is no such change: periods are matched by dates first, so the others stay as they are.) Two goals
     // take the title of a third, which Capillary refuses for a second group (310069): they get numbers.
     const changes: (() => GoalPatchDraft)[] = [
       () => ({ title: 'Monthly spend 2' }),
-      () => ({ schedule: { start: `${year - 2}-12-01`, end: `${year + 1}-12-31`, recurrence: 'monthly' } }),
+      () => ({ schedule: { start: `${year - 1}-01-15`, end: `${year + 2}-01-14`, recurrence: 'monthly' } }),
       () => ({ target: { value: '9999' } }),
       () => ({ schedule: { start: `${year - 1}-01-01`, end: `${year + 2}-01-31`, recurrence: 'monthly' } }),
     ];

@@ -1134,7 +1134,7 @@ const SETTINGS: CliCase[] = [
     name: 'two Pipedrive credentials',
     argv: MIGRATE,
     env: { PIPEDRIVE_ACCESS_TOKEN: 'other-token-1234' },
-    names: /either PIPEDRIVE_API_TOKEN or PIPEDRIVE_ACCESS_TOKEN/,
+    names: /either PIPEDRIVE_API_TOKEN \(--pipedrive-api-token\) or PIPEDRIVE_ACCESS_TOKEN \(--pipedrive-access-token\), not both/,
   },
   {
     name: 'PIPEDRIVE_SEATS in words',
@@ -1158,19 +1158,19 @@ const SETTINGS: CliCase[] = [
     name: 'a PIPEDRIVE_BASE_URL that is not a URL',
     argv: MIGRATE,
     env: { PIPEDRIVE_BASE_URL: 'not a url' },
-    names: /baseURL/,
+    names: /PIPEDRIVE_BASE_URL \(--pipedrive-base-url\): must be an http\(s\) URL/,
   },
   {
     name: 'a company domain and a base URL',
     argv: MIGRATE,
     env: { PIPEDRIVE_COMPANY_DOMAIN: 'acme' },
-    names: /companyDomain or baseURL, not both/,
+    names: /either PIPEDRIVE_COMPANY_DOMAIN \(--pipedrive-company-domain\) or PIPEDRIVE_BASE_URL \(--pipedrive-base-url\), not both/,
   },
   {
     name: 'a PLANNR_ACCOUNT_UUID that is not a UUID',
     argv: MIGRATE,
     env: { PLANNR_ACCOUNT_UUID: 'me' },
-    names: /accountUuid/,
+    names: /PLANNR_ACCOUNT_UUID \(--plannr-account-uuid\): /,
   },
   {
     name: 'an unknown CAPILLARY_CLUSTER',
@@ -1188,7 +1188,7 @@ const SETTINGS: CliCase[] = [
     name: 'both Capillary auth kinds',
     argv: ['list', '--from', 'capillary'],
     env: { CAPILLARY_KEY: 'key', CAPILLARY_SECRET: 'secret-1234' },
-    names: /either CAPILLARY_USERNAME\/CAPILLARY_PASSWORD or CAPILLARY_KEY\/CAPILLARY_SECRET/,
+    names: /either CAPILLARY_USERNAME \(--capillary-username\) or CAPILLARY_KEY \(--capillary-key\), not both/,
   },
   {
     name: 'a Capillary key without a secret',
@@ -1224,7 +1224,7 @@ const SETTINGS: CliCase[] = [
     name: 'a Pipedrive token with a line break',
     argv: MIGRATE,
     env: { PIPEDRIVE_API_TOKEN: 'tok\nen-000' },
-    names: /apiToken: must not contain line breaks or other control characters/,
+    names: /PIPEDRIVE_API_TOKEN \(--pipedrive-api-token\): must not contain line breaks or other control characters/,
   },
   {
     name: 'a Pipedrive token the server refuses',

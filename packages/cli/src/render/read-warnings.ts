@@ -15,7 +15,12 @@ export class ReadWarnings {
       event.goalId === undefined
         ? `${event.provider} ${event.operation}`
         : `${event.provider}:${event.goalId}`;
-    this.#groups.add(source, event);
+    // A detail that only repeats the goal's id says nothing the example does not.
+    const { detail, ...warning } = event;
+    this.#groups.add(
+      source,
+      detail === undefined || detail === event.goalId ? warning : { ...warning, detail },
+    );
   }
 
   /** The warnings as a table by reason; empty when there were none. */
