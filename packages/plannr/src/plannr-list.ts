@@ -9,6 +9,10 @@
  *   listed. `total` cannot tell (a goal created meanwhile keeps it level), so each page after the first is
  *   checked by a one-goal probe: the goal that ended the previous page must still be in its place. When it is
  *   not, the listing steps back a page at a time until a page starts at or before that goal, and goes on.
+ *   A step back that finds the same goal in the same place again is not repeated, so the listing ends
+ *   whatever order the server gives goals created in the same second.
+ * - This holds for the default order, `created_at`. In `-created_at` a goal created between a page and its
+ *   probe can hide a deletion, and in other orders one page back is all that is read: they can skip a goal.
  */
 import {
   type Goal,
@@ -88,8 +92,16 @@ export function listQueryOf(options: PlannrListOptions): {
   return { query, perPage, selectsNothing };
 }
 
-/** Where a listing stands: the page to read next, and the goal that ended the page before it (none on page 1). */
-type Cursor = { page: number; after: PlannrGoal | undefined };
+/**
+ * Where a listing stands: the page to read next, the goal that ended the page before it (none on page 1), and
+ * the step back taken last. A probe that fails again at the same page, after the same goal, once the listing
+ * has stepped back for it, is taken as the server ordering ties differently for one goal than for a page, not
+ * as goals moving: the page is accepted, so the listing always ends.
+ */
+type Cursor = { page: number; after: PlannrGoal | undefined; steppedBack?: string | undefined };
+
+/** The key a step back is remembered by: the page it was taken from, and the goal expected before it. */
+const stepKey = (page: number, after: PlannrGoal) => `${page}:${after.uuid}`;
 
 /**
  * Every goal the listing selects, once, fetching a page only when the previous one has been consumed. Bad
@@ -109,7 +121,9 @@ export async function* listGoalPages(
     const more = body.data.length > 0 && body.meta.current_page < body.meta.last_page;
     // Mapped only once accepted: a page read again maps (and warns) once more, a probe never.
     const items = body.data.map(toGoal);
-    return { items, next: more ? { page: page + 1, after: body.data.at(-1) } : undefined };
+    const steppedBack =
+      page < cursor.page && cursor.after ? stepKey(cursor.page, cursor.after) : cursor.steppedBack;
+    return { items, next: more ? { page: page + 1, after: body.data.at(-1), steppedBack } : undefined };
   };
   const pages = paginate<Goal, Cursor>({ page: 1, after: undefined }, step, options.signal);
   // Creation times never change: repeats are told apart by order, in constant memory.
@@ -148,7 +162,7 @@ function pageReader(
   /**
    * True when `after` is still the last goal before `page` (`body`): no goal before it went away since it was
    * read, so none moved back off the page onto one already read. One goal asked for, by position, after the
-   * page: in creation order goals only ever move back, so a removal made before the page was read shows here.
+   * page: in `created_at` order goals only ever move back, so a removal made before the page was read shows here.
    */
   async function stillBefore(page: number, body: PlannrGoalPage, after: PlannrGoal): Promise<boolean> {
     const size = Number(body.meta.per_page ?? perPage);
@@ -157,9 +171,10 @@ function pageReader(
   }
 
   return {
-    async read({ page, after }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
+    async read({ page, after, steppedBack }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
       const body = await fetchChecked(query, page);
       if (after === undefined || (await stillBefore(page, body, after))) return { page, body };
+      if (steppedBack === stepKey(page, after)) return { page, body };
       // Goals moved back, some onto pages already read: read back to a page that starts by `after`.
       for (let back = page - 1; ; back--) {
         const earlier = await fetchChecked(query, back);
@@ -179,5 +194,6 @@ function startsBy(first: PlannrGoal | undefined, after: PlannrGoal, sort: Plannr
   if (first === undefined) return false;
   if (first.uuid === after.uuid) return true;
   const [begins, ends] = [parseDateTime(first.created_at) ?? '', parseDateTime(after.created_at) ?? ''];
-  return sort === 'created_at' ? begins < ends : begins > ends;
+  // Ties count as "by": the order among goals created in the same second is the server's to choose.
+  return sort === 'created_at' ? begins <= ends : begins >= ends;
 }

@@ -25,6 +25,8 @@ import {
   type PlannrAdapterOptions,
   readPlannrRateLimits,
 } from '../src/index.ts';
+import type { PlannrGoal } from '../src/plannr-api.ts';
+import { type FetchGoalPage, listGoalPages } from '../src/plannr-list.ts';
 import {
   createPlannrSimulator,
   generatePlannrGoals,
@@ -692,6 +694,32 @@ describe('listing', () => {
     const survivors = [...seededIds.slice(0, 2), ...seededIds.slice(10)];
     expect(ids.filter((id) => survivors.includes(id))).toEqual(survivors);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('ends, listing every goal once, when the server orders goals created in the same second differently for one goal', async () => {
+    const same = '2026-01-05T10:00:00.000000Z';
+    const raws = Array.from(
+      { length: 12 },
+      (_, n) => ({ uuid: `goal-${n}`, created_at: same }) as PlannrGoal,
+    );
+    const requests: number[] = [];
+    const fetchPage: FetchGoalPage = async (query, page) => {
+      const size = Number(query.per_page);
+      requests.push(size);
+      // One goal asked for: the ties the other way round, as a database may give them under LIMIT 1.
+      const order = size === 1 ? [...raws].reverse() : raws;
+      const data = order.slice((page - 1) * size, page * size);
+      return {
+        data,
+        meta: { current_page: page, last_page: Math.ceil(12 / size), per_page: size, total: 12 },
+      };
+    };
+    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
+    const ids: string[] = [];
+    for await (const goal of listGoalPages({ pageSize: 5 }, fetchPage, toGoal)) ids.push(goal.id);
+    expect(ids).toEqual(raws.map((raw) => raw.uuid));
+    // Three pages and their two probes; each probe fails, steps back one page and reads its page again once.
+    expect(requests).toHaveLength(3 + 2 + 2 * (1 + 1 + 1));
   });
 
   it('every goal listed once when each is deleted as it is listed', async () => {
