@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, ValidationError } from '../src/errors.ts';
 import { FileIdMapStore } from '../src/node/file-id-map-store.ts';
 import { fileChunks, readJsonFile, readOwnerMapFile } from '../src/node/files.ts';
@@ -189,24 +189,49 @@ describe('FileIdMapStore', () => {
     }
   });
 
-  it('never takes over a lock from another host, and takes over one whose pid a later process reuses', async () => {
+  it('takes over a lock from another host only once its heartbeat has stopped', async () => {
     const remote = file();
     writeFileSync(`${remote}.lock`, '999999999 build-box-7');
     await expect(FileIdMapStore.open(remote)).rejects.toThrow(
-      `ID map ${remote} is in use by process 999999999 on host build-box-7; if that run is gone, remove ${remote}.lock`,
+      `ID map ${remote} is in use by process 999999999 on host build-box-7; wait for it to finish or stop it`,
     );
+    const quiet = new Date(Date.now() - 60_000);
+    utimesSync(`${remote}.lock`, quiet, quiet);
+    await openStore(remote);
+    expect(readFileSync(`${remote}.lock`, 'utf8')).toBe(`${process.pid} ${hostname()}`);
+  });
 
+  it('takes over a quiet lock whose pid a process started later uses, never one its holder keeps touching', async () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
     try {
       const reused = file();
       writeFileSync(`${reused}.lock`, `${sleeper.pid} ${hostname()}`);
-      // Written an hour before the live process with that pid started: left by an earlier one.
+      // Quiet since an hour before the live process with that pid started: left by an earlier one.
       const hourAgo = new Date(Date.now() - 3_600_000);
       utimesSync(`${reused}.lock`, hourAgo, hourAgo);
       await openStore(reused);
       expect(readFileSync(`${reused}.lock`, 'utf8')).toBe(`${process.pid} ${hostname()}`);
+
+      // Touched a moment ago: its holder beats, whatever the clocks say about when it started.
+      const held = file();
+      writeFileSync(`${held}.lock`, `${sleeper.pid} ${hostname()}`);
+      await expect(FileIdMapStore.open(held)).rejects.toThrow(`in use by process ${sleeper.pid};`);
     } finally {
       sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('keeps touching the lock it holds, so that others hear it is alive', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const path = file();
+      await openStore(path);
+      const quiet = new Date(Date.now() - 60_000);
+      utimesSync(`${path}.lock`, quiet, quiet);
+      vi.advanceTimersByTime(2_000);
+      expect(Date.now() - statSync(`${path}.lock`).mtimeMs).toBeLessThan(5_000);
+    } finally {
+      vi.useRealTimers();
     }
   });
 

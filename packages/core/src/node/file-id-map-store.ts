@@ -7,7 +7,7 @@
  * process is taken over, by one process only. Links are followed: the lock and the compacted copy sit beside
  * the file itself.
  */
-import { closeSync, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -331,10 +331,16 @@ function parseLine(line: string): IdMapEntry | undefined {
   }
 }
 
-// The lock: `<map>.lock` holds `<pid> <host>` of the process that has the map open.
+// The lock: `<map>.lock` holds `<pid> <host>` of the process that has the map open, which touches it every
+// HEARTBEAT_MS. The heartbeat tells a holder on another host (a container sharing the folder, whose processes
+// cannot be looked at) from one that is gone, and keeps a goalbridge that reads a plain pid from taking the lock
+// over: it waits for a lock without one to stand still for 5 s.
 
-/** The host named in locks: a lock from another host (a container sharing the folder) names a process we cannot see. */
+/** The host named in locks. */
 const HOST = hostname();
+const HEARTBEAT_MS = 2_000;
+/** A lock not touched for this long has no holder keeping it alive. */
+const QUIET_AFTER_MS = 15_000;
 
 /**
  * How long a takeover lock, or a lock file that does not hold a pid yet, may stand before it is deemed left
@@ -345,6 +351,8 @@ const RETRY_MS = 10;
 
 /** Maps opened by this process, by resolved path: a lock file holding our own pid cannot tell them apart. */
 const openHere = new Set<string>();
+/** The heartbeat of each lock this process holds, by resolved map path. */
+const heartbeats = new Map<string, NodeJS.Timeout>();
 
 async function acquireLock(path: string): Promise<void> {
   const key = resolve(path);
@@ -357,18 +365,40 @@ async function acquireLock(path: string): Promise<void> {
     openHere.delete(key);
     throw error;
   }
+  heartbeats.set(key, keepTouching(`${path}.lock`));
 }
 
 function releaseLock(path: string): void {
-  openHere.delete(resolve(path));
+  const key = resolve(path);
+  openHere.delete(key);
+  clearInterval(heartbeats.get(key));
+  heartbeats.delete(key);
   const lock = `${path}.lock`;
   try {
     // Only our own: a lock taken over from a process wrongly presumed dead belongs to the new holder.
-    const seen = readLock(lock);
-    if (seen?.pid === process.pid && seen.host === HOST) rmSync(lock, { force: true });
+    if (isOurs(readLock(lock))) rmSync(lock, { force: true });
   } catch {
     // An unreadable lock is not ours to remove.
   }
+}
+
+function isOurs(seen: LockSeen | undefined): boolean {
+  return seen?.pid === process.pid && seen.host === HOST;
+}
+
+/** Touches the lock while it is ours; the timer never keeps the process alive. */
+function keepTouching(lock: string): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    try {
+      if (!isOurs(readLock(lock))) return;
+      const now = new Date();
+      utimesSync(lock, now, now);
+    } catch {
+      // A lock that cannot be read or touched now may be touched at the next beat.
+    }
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return timer;
 }
 
 async function takeLockFile(lock: string, path: string): Promise<void> {
@@ -376,14 +406,10 @@ async function takeLockFile(lock: string, path: string): Promise<void> {
   while (Date.now() < deadline) {
     if (createExclusive(lock, path)) return;
     const state = lockState(lock);
-    if (typeof state === 'object' && state.host !== HOST) {
-      throw new ConfigError(
-        `ID map ${path} is in use by process ${state.heldBy} on host ${state.host}; if that run is gone, remove ${lock}`,
-      );
-    }
     if (typeof state === 'object') {
+      const where = state.host === HOST ? '' : ` on host ${state.host}`;
       throw new ConfigError(
-        `ID map ${path} is in use by process ${state.heldBy}; wait for it to finish or stop it`,
+        `ID map ${path} is in use by process ${state.heldBy}${where}; wait for it to finish or stop it`,
       );
     }
     if (state === 'free') continue;
@@ -433,12 +459,15 @@ function lockState(lock: string): 'free' | 'settling' | 'stale' | { heldBy: numb
   const seen = readLock(lock);
   if (seen === undefined) return 'free';
   if (seen.pid === undefined) return seen.ageMs > ABANDONED_AFTER_MS ? 'stale' : 'settling';
-  // Another host's processes cannot be looked at: its lock stands until that run or a person removes it.
-  if (seen.host !== HOST) return { heldBy: seen.pid, host: seen.host };
-  // Our own pid names no map of ours (openHere said so): a process before us had the same pid. So does a
-  // live process started after the lock was written (after a reboot, say).
-  const holder = seen.pid !== process.pid && isAlive(seen.pid) && !startedAfter(seen.pid, seen.writtenAt);
-  return holder ? { heldBy: seen.pid, host: seen.host } : 'stale';
+  const held = { heldBy: seen.pid, host: seen.host };
+  const heard = seen.ageMs < QUIET_AFTER_MS;
+  // Another host's processes cannot be looked at: only its heartbeat says the holder lives.
+  if (seen.host !== HOST) return heard ? held : 'stale';
+  // Our own pid names no map of ours (openHere said so): a process before us had the same pid.
+  if (seen.pid === process.pid || !isAlive(seen.pid)) return 'stale';
+  // A live process that started after the lock went quiet is not its holder but a pid used again (a reboot).
+  // A holder that beats is never judged by clocks.
+  return !heard && startedAfter(seen.pid, seen.touchedAt) ? 'stale' : held;
 }
 
 /** Whether process `pid` started after `at` (epoch ms). Linux only (`/proc`); false where it cannot tell. */
@@ -477,7 +506,8 @@ interface LockSeen {
   pid: number | undefined;
   /** This host for a lock that names none (written before hosts were). */
   host: string;
-  writtenAt: number;
+  /** When it was written or last touched by its holder's heartbeat. */
+  touchedAt: number;
   ageMs: number;
 }
 
@@ -488,12 +518,12 @@ function readLock(file: string): LockSeen | undefined {
     fd = openSync(file, 'r');
     const [pidText = '', ...host] = readFileSync(fd, 'utf8').trim().split(' ');
     const pid = Number(pidText);
-    const writtenAt = fstatSync(fd).mtimeMs;
+    const touchedAt = fstatSync(fd).mtimeMs;
     return {
       pid: pidText !== '' && Number.isInteger(pid) && pid > 0 ? pid : undefined,
       host: host.length > 0 ? host.join(' ') : HOST,
-      writtenAt,
-      ageMs: Date.now() - writtenAt,
+      touchedAt,
+      ageMs: Date.now() - touchedAt,
     };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
