@@ -157,9 +157,15 @@ function checkOneChoice(entry: ProviderEntry, settings: SettingValues): void {
   }
 }
 
-/** Where the setting behind an adapter option path comes from: its variable and flag, or the path itself. */
+/**
+ * Where the setting behind an adapter option path comes from: its variable and flag, or the path itself. A
+ * nested option (`auth.password`) is named by its own setting.
+ */
 function settingSource(entry: ProviderEntry, path: string): string {
-  const setting = entry.settings.find((candidate) => candidate.name === path.split('.')[0]);
+  const segments = path.split('.');
+  const setting =
+    entry.settings.find((candidate) => candidate.name === segments[0]) ??
+    entry.settings.find((candidate) => candidate.name === segments.at(-1));
   return setting ? `${setting.env} (--${setting.flag})` : path;
 }
 

@@ -23,10 +23,18 @@ export async function writeWhole(path: string, lines: AsyncIterable<string> | It
   try {
     // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
     // Appended to when written as it is: `/dev/stdout` may be a file the shell opened for appending.
-    const out = createWriteStream(temporary, { flags: special ? 'a' : 'w', flush: !special });
+    // Created with the replaced file's permissions (as far as the umask lets), so a private file's new content
+    // is never readable by others while it is written; the exact bits are set again before the rename.
+    const mode = existing?.isFile() ? existing.mode & 0o7777 : undefined;
+    if (!special) await rm(temporary, { force: true }); // a left-over copy would keep its own permissions
+    const out = createWriteStream(temporary, {
+      flags: special ? 'a' : 'w',
+      flush: !special,
+      ...(mode === undefined ? {} : { mode }),
+    });
     await pipeline(Readable.from(lines), out);
     if (!special) {
-      if (existing) await chmod(temporary, existing.mode & 0o7777);
+      if (mode !== undefined) await chmod(temporary, mode);
       await rename(temporary, file);
       await syncFolder(dirname(file));
     }

@@ -8,7 +8,9 @@ import {
   type GoalAdapter,
   type HttpHooks,
   PermissionError,
+  RateLimitError,
   TransientError,
+  toGoalInput,
 } from '@goalbridge/core';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli.ts';
@@ -35,6 +37,21 @@ describe('provider settings', () => {
       expect(message).toMatch(/^pipedrive: PIPEDRIVE_BASE_URL \(--pipedrive-base-url\): must /);
       expect(message).not.toContain('baseURL');
     }
+  });
+
+  it('names a refused credential nested in the adapter options by its own variable', () => {
+    const message = configMessage(() =>
+      openProvider(
+        capillary,
+        {},
+        { CAPILLARY_USERNAME: 'till', CAPILLARY_PASSWORD: 'pass\nword' },
+        undefined,
+      ),
+    );
+    expect(message).toMatch(
+      /^capillary: CAPILLARY_PASSWORD \(--capillary-password\): must not contain line breaks/,
+    );
+    expect(message).not.toContain('pass\nword');
   });
 
   it('refuses two alternatives given together, naming both', () => {
@@ -143,6 +160,37 @@ describe('what reaches the terminal', () => {
     for (const text of [io.stdout.text, io.stderr.text, errors.stderr.text])
       for (const control of ['\u001b', '\u0007', '\r', '\u009b', '\u202e'])
         expect(text).not.toContain(control);
+  });
+
+  it('escapes in JSON what a terminal would act on, without changing the value', async () => {
+    const title = 'Q1\u009b2J\u202eevil\u2028';
+    const io = fakeIo({ terminal: true });
+    expect(
+      await run(['list', '--from', 'fake', '--json'], io, [fakeProvider(() => () => goalsTitled(title))]),
+    ).toBe(0);
+    expect(io.stdout.text).toContain('Q1\\u009b2J\\u202eevil\\u2028');
+    expect((JSON.parse(io.stdout.text) as { goal: { title: string } }).goal.title).toBe(title);
+  });
+
+  it('escapes provider text in a migration summary, as the reason a run stopped', async () => {
+    const source = createMemoryAdapter({ provider: 'fake' });
+    for await (const goal of goalsTitled('A', 'B')) await source.create(toGoalInput(goal));
+    const spent = new RateLimitError('budget spent \u001b]0;owned\u0007\r', { kind: 'daily' });
+    const entry = (name: string, adapter: GoalAdapter): ProviderEntry => ({
+      name,
+      title: name,
+      settings: [],
+      capabilities: () => adapter.capabilities,
+      create: () => adapter,
+      startSandbox: () => Promise.reject(new Error('no sandbox')),
+    });
+    const target = createMemoryAdapter({ provider: 'to' });
+    const refusing: GoalAdapter = { ...target, create: () => Promise.reject(spent) };
+    const io = fakeIo({ terminal: true });
+    const argv = ['migrate', '--from', 'fake', '--to', 'to'];
+    expect(await run(argv, io, [entry('fake', source), entry('to', refusing)])).toBe(1);
+    expect(io.stdout.text).toContain('Stopped early: budget spent \\u001b]0;owned\\u0007\\u000d.');
+    for (const control of ['\u001b', '\u0007', '\r']) expect(io.stdout.text).not.toContain(control);
   });
 
   it('tells the warnings of reads once the command ends, grouped by reason with examples', async () => {

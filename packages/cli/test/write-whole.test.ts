@@ -29,12 +29,21 @@ describe('writeWhole', () => {
     );
   });
 
-  it('keeps the permissions of the file it replaces', async () => {
+  it('keeps the permissions of the file it replaces, also while the new content is being written', async () => {
     const secret = join(dir, 'private.json');
     writeFileSync(secret, 'old\n', { mode: 0o600 });
     chmodSync(secret, 0o600);
-    await writeWhole(secret, ['new\n'], io);
-    expect([statSync(secret).mode & 0o777, readFileSync(secret, 'utf8')]).toEqual([0o600, 'new\n']);
+    writeFileSync(`${secret}.partial`, 'left by a killed run', { mode: 0o644 });
+    const seenWhileWriting: number[] = [];
+    async function* lines() {
+      yield 'new\n';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seenWhileWriting.push(statSync(`${secret}.partial`).mode & 0o777);
+      yield 'more\n';
+    }
+    await writeWhole(secret, lines(), io);
+    expect(seenWhileWriting).toEqual([0o600]);
+    expect([statSync(secret).mode & 0o777, readFileSync(secret, 'utf8')]).toEqual([0o600, 'new\nmore\n']);
   });
 
   it('appends to what /dev/stdout was redirected to, between the lines printed around it', () => {

@@ -10,6 +10,7 @@ import { readJsonFile } from '@goalbridge/core/node';
 import { fileOption, oneOf, type ParsedOptions } from '../args.ts';
 import { type Command, openAdapter, writeLines } from '../command.ts';
 import { EXIT, type Io, UsageError } from '../io.ts';
+import { terminalSafeJson } from '../render/format.ts';
 import { writeWhole } from '../write-whole.ts';
 
 export const exportCommand: Command = {
@@ -44,7 +45,8 @@ export const exportCommand: Command = {
     const adapter = openAdapter(options, context, 'from');
     const goals = adapter.list({ signal: io.signal });
     const lines = format === 'singer' ? await singerLines(goals, options, io) : exportNdjson(goals);
-    if (out === undefined) await writeLines(io, lines);
+    // On standard output, perhaps a terminal: escaped so that a title cannot drive it. Files take the lines as they are.
+    if (out === undefined) await writeLines(io, mapLines(lines, terminalSafeJson));
     else await writeWhole(out, lines, io);
     return EXIT.ok;
   },
@@ -67,4 +69,8 @@ async function singerLines(
       `--state ${String(options.state)}: expected a Singer state value {"bookmarks": {"goals": {"updatedAt": DATETIME}}}; ${formatIssues(error.issues)}`,
     );
   }
+}
+
+async function* mapLines(lines: AsyncIterable<string>, map: (line: string) => string): AsyncIterable<string> {
+  for await (const line of lines) yield map(line);
 }

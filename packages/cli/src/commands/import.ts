@@ -19,7 +19,7 @@ import { fileChunks } from '@goalbridge/core/node';
 import { positiveInteger, required } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT, type ExitCode, type Io } from '../io.ts';
-import { table } from '../render/format.ts';
+import { jsonLine, table } from '../render/format.ts';
 import { progressFor, reportSummary } from './migration-output.ts';
 import { closingIdMap, openPlanFiles, PLAN_OPTIONS, planFlags } from './plan-options.ts';
 
@@ -127,7 +127,7 @@ async function checkLines(
         reason: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
       });
   }
-  if (json) io.stdout.write(`${JSON.stringify({ counts, problems })}\n`);
+  if (json) io.stdout.write(jsonLine({ counts, problems }));
   else
     io.stdout.write(
       `${table(Object.entries(counts).map(([action, goals]) => ({ action, goals })))}${problems.length ? table(problems, 90) : ''}`,

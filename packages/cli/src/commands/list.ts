@@ -2,7 +2,7 @@ import { type Goal, goalToNdjson } from '@goalbridge/core';
 import { positiveInteger } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT } from '../io.ts';
-import { table } from '../render/format.ts';
+import { table, terminalSafeJson } from '../render/format.ts';
 
 function row(goal: Goal) {
   const target = goal.target
@@ -37,7 +37,7 @@ export const listCommand: Command = {
     let count = 0;
     for await (const goal of adapter.list({ signal: io.signal })) {
       // Awaited: a slow reader holds the listing back instead of piling lines up in memory.
-      if (json) await io.stdout.write(goalToNdjson(goal));
+      if (json) await io.stdout.write(terminalSafeJson(goalToNdjson(goal)));
       else rows.push(row(goal));
       io.signal.throwIfAborted();
       if (++count >= limit) break;

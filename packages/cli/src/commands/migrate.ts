@@ -2,6 +2,7 @@ import { apply, plan } from '@goalbridge/core';
 import { positiveInteger } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT } from '../io.ts';
+import { jsonLine } from '../render/format.ts';
 import { planSummary } from '../render/summary.ts';
 import { progressFor, reportSummary } from './migration-output.ts';
 import { closingIdMap, PLAN_OPTIONS, planSetup } from './plan-options.ts';
@@ -36,7 +37,7 @@ export const migrateCommand: Command = {
       const planned = await plan(source, target, setup.options);
       if (!json) io.stdout.write(planSummary(planned));
       if (options['dry-run']) {
-        if (json) io.stdout.write(`${JSON.stringify(planned)}\n`);
+        if (json) io.stdout.write(jsonLine(planned));
         return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
       }
       const summary = await apply(planned, {

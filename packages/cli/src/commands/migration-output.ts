@@ -1,6 +1,7 @@
 /** How a migration run reports itself: a progress bar and tables on a terminal, NDJSON events when piped. */
 import type { ApplyEvent, MigrationSummary } from '@goalbridge/core';
 import { EXIT, type ExitCode, type Io, OutputClosed } from '../io.ts';
+import { jsonLine } from '../render/format.ts';
 import { progressBar, progressLines } from '../render/progress.ts';
 import { migrationSummary } from '../render/summary.ts';
 
@@ -17,7 +18,7 @@ export function reportSummary(io: Io, json: boolean, summary: MigrationSummary):
       `goalbridge: standard output closed, so the run stopped after writing ${written} goals; run the same command again to finish\n`,
     );
   }
-  if (json) io.stdout.write(`${JSON.stringify({ event: 'summary', ...summary })}\n`);
+  if (json) io.stdout.write(jsonLine({ event: 'summary', ...summary }));
   else io.stdout.write(`\n${migrationSummary(summary)}`);
   return summary.counts.failed > 0 || summary.stopped ? EXIT.failures : EXIT.ok;
 }

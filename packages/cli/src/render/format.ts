@@ -12,10 +12,24 @@ const CONTROL_BUT_LINES = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e
  * `lines` keeps line breaks, for messages of several lines.
  */
 export function printable(text: string, { lines = false } = {}): string {
-  return text.replace(
-    lines ? CONTROL_BUT_LINES : CONTROL,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return text.replace(lines ? CONTROL_BUT_LINES : CONTROL, unicodeEscape);
+}
+
+// What JSON.stringify leaves as it is but a terminal acts on: DEL, C1 controls, line separators, bidi controls.
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON text with those characters as `\u` escapes: the same JSON value, harmless on a terminal. */
+export function terminalSafeJson(json: string): string {
+  return json.replace(JSON_UNSAFE, unicodeEscape);
+}
+
+/** JSON of `value` on one line, safe for a terminal. */
+export function jsonLine(value: unknown): string {
+  return `${terminalSafeJson(JSON.stringify(value))}\n`;
+}
+
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /** A left-aligned table with a header rule; cells are cut to `maxWidth`. */

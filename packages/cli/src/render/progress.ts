@@ -4,7 +4,7 @@
  */
 import type { ApplyEvent } from '@goalbridge/core';
 import type { Output } from '../io.ts';
-import { duration } from './format.ts';
+import { duration, jsonLine } from './format.ts';
 
 export type ProgressReporter = (event: ApplyEvent) => void;
 
@@ -48,7 +48,7 @@ export function progressBar(
 export function progressLines(output: Output): ProgressReporter {
   return (event) => {
     if (event.type === 'done') return;
-    output.write(`${JSON.stringify({ event: event.type, ...withoutType(event) })}\n`);
+    output.write(jsonLine({ event: event.type, ...withoutType(event) }));
   };
 }
 

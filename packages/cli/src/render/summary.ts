@@ -7,7 +7,7 @@ import {
   type WarningGroup,
   WarningGroups,
 } from '@goalbridge/core';
-import { duration, table } from './format.ts';
+import { duration, printable, table } from './format.ts';
 
 export function planSummary(plan: MigrationPlan): string {
   const { counts } = plan;
@@ -25,7 +25,7 @@ export function planSummary(plan: MigrationPlan): string {
   if (refused.length > 0) lines.push('Goals the target would refuse, by reason:', table(refused, 70));
   const warnings = groupPlanWarnings(plan.items);
   if (warnings.length > 0) lines.push('Warnings, by reason:', warningTable(warnings));
-  return lines.join('\n');
+  return printable(lines.join('\n'), { lines: true });
 }
 
 /** Refused goals grouped by reason, with one example each (the full list is in the JSON plan). */
@@ -95,5 +95,6 @@ export function migrationSummary(summary: MigrationSummary): string {
       : ' Run the same command again to finish.';
     lines.push(`Stopped early: ${summary.stopped.reason}.${when}\n`);
   }
-  return lines.join('\n');
+  // The stop reason and the failures hold provider text; tables are escaped already, and escaping is idempotent.
+  return printable(lines.join('\n'), { lines: true });
 }
