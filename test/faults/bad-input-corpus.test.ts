@@ -1134,7 +1134,8 @@ const SETTINGS: CliCase[] = [
     name: 'two Pipedrive credentials',
     argv: MIGRATE,
     env: { PIPEDRIVE_ACCESS_TOKEN: 'other-token-1234' },
-    names: /either PIPEDRIVE_API_TOKEN \(--pipedrive-api-token\) or PIPEDRIVE_ACCESS_TOKEN \(--pipedrive-access-token\), not both/,
+    names:
+      /either PIPEDRIVE_API_TOKEN \(--pipedrive-api-token\) or PIPEDRIVE_ACCESS_TOKEN \(--pipedrive-access-token\), not both/,
   },
   {
     name: 'PIPEDRIVE_SEATS in words',
@@ -1164,7 +1165,8 @@ const SETTINGS: CliCase[] = [
     name: 'a company domain and a base URL',
     argv: MIGRATE,
     env: { PIPEDRIVE_COMPANY_DOMAIN: 'acme' },
-    names: /either PIPEDRIVE_COMPANY_DOMAIN \(--pipedrive-company-domain\) or PIPEDRIVE_BASE_URL \(--pipedrive-base-url\), not both/,
+    names:
+      /either PIPEDRIVE_COMPANY_DOMAIN \(--pipedrive-company-domain\) or PIPEDRIVE_BASE_URL \(--pipedrive-base-url\), not both/,
   },
   {
     name: 'a PLANNR_ACCOUNT_UUID that is not a UUID',
@@ -1188,7 +1190,8 @@ const SETTINGS: CliCase[] = [
     name: 'both Capillary auth kinds',
     argv: ['list', '--from', 'capillary'],
     env: { CAPILLARY_KEY: 'key', CAPILLARY_SECRET: 'secret-1234' },
-    names: /either CAPILLARY_USERNAME \(--capillary-username\) or CAPILLARY_KEY \(--capillary-key\), not both/,
+    names:
+      /either CAPILLARY_USERNAME \(--capillary-username\) or CAPILLARY_KEY \(--capillary-key\), not both/,
   },
   {
     name: 'a Capillary key without a secret',
@@ -1224,7 +1227,8 @@ const SETTINGS: CliCase[] = [
     name: 'a Pipedrive token with a line break',
     argv: MIGRATE,
     env: { PIPEDRIVE_API_TOKEN: 'tok\nen-000' },
-    names: /PIPEDRIVE_API_TOKEN \(--pipedrive-api-token\): must not contain line breaks or other control characters/,
+    names:
+      /PIPEDRIVE_API_TOKEN \(--pipedrive-api-token\): must not contain line breaks or other control characters/,
   },
   {
     name: 'a Pipedrive token the server refuses',
