@@ -1,11 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
+  appendFileSync,
   chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmdirSync,
   rmSync,
   statSync,
@@ -43,6 +45,8 @@ const entry = (i: number, state: 'pending' | 'done' = 'done') => ({
 });
 
 const line = (i: number) => JSON.stringify({ v: 1, ...entry(i) });
+/** What a lock taken by this process holds. */
+const OURS = `${process.pid} ${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
 
 /**
  * Starts `count` processes that each try to open the map at once (they wait for a go signal after loading),
@@ -189,35 +193,68 @@ describe('FileIdMapStore', () => {
     }
   });
 
-  it('takes over a lock from another host only once its heartbeat has stopped', async () => {
-    const remote = file();
-    writeFileSync(`${remote}.lock`, '999999999 build-box-7');
-    await expect(FileIdMapStore.open(remote)).rejects.toThrow(
-      `ID map ${remote} is in use by process 999999999 on host build-box-7; wait for it to finish or stop it`,
-    );
-    const quiet = new Date(Date.now() - 60_000);
-    utimesSync(`${remote}.lock`, quiet, quiet);
-    await openStore(remote);
-    expect(readFileSync(`${remote}.lock`, 'utf8')).toBe(`${process.pid} ${hostname()}`);
+  it('takes over a lock from another host or pid namespace only once its heartbeat has stopped', async () => {
+    for (const [holder, where] of [
+      ['999999999 build-box-7 pid:[4026531836]', ' on host build-box-7'],
+      // Our host, another pid namespace (a container with the host's name): its pid means nothing here,
+      // not even when it is ours.
+      [`999999999 ${hostname()} pid:[1]`, ''],
+      [`${process.pid} ${hostname()} pid:[1]`, ''],
+    ] as const) {
+      const path = file();
+      writeFileSync(`${path}.lock`, holder);
+      const heldBy = holder.split(' ')[0];
+      await expect(FileIdMapStore.open(path)).rejects.toThrow(
+        `ID map ${path} is in use by process ${heldBy}${where}; wait for it to finish or stop it`,
+      );
+      const quiet = new Date(Date.now() - 60_000);
+      utimesSync(`${path}.lock`, quiet, quiet);
+      await openStore(path);
+      expect(readFileSync(`${path}.lock`, 'utf8')).toBe(OURS);
+    }
   });
 
   it('takes over a quiet lock whose pid a process started later uses, never one its holder keeps touching', async () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
     try {
+      await new Promise((resolve) => sleeper.once('spawn', resolve));
+      const sameHere = `${sleeper.pid} ${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
       const reused = file();
-      writeFileSync(`${reused}.lock`, `${sleeper.pid} ${hostname()}`);
+      writeFileSync(`${reused}.lock`, sameHere);
       // Quiet since an hour before the live process with that pid started: left by an earlier one.
       const hourAgo = new Date(Date.now() - 3_600_000);
       utimesSync(`${reused}.lock`, hourAgo, hourAgo);
       await openStore(reused);
-      expect(readFileSync(`${reused}.lock`, 'utf8')).toBe(`${process.pid} ${hostname()}`);
+      expect(readFileSync(`${reused}.lock`, 'utf8')).toBe(OURS);
 
-      // Touched a moment ago: its holder beats, whatever the clocks say about when it started.
+      // Touched 5 s before its process started, by the clocks: still heard, so its holder, clocks or not.
       const held = file();
-      writeFileSync(`${held}.lock`, `${sleeper.pid} ${hostname()}`);
+      writeFileSync(`${held}.lock`, sameHere);
+      const beforeStart = new Date(Date.now() - 5_000);
+      utimesSync(`${held}.lock`, beforeStart, beforeStart);
       await expect(FileIdMapStore.open(held)).rejects.toThrow(`in use by process ${sleeper.pid};`);
     } finally {
       sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('writes nothing more once another process has taken its lock over, and says so', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const path = file();
+      const store = await FileIdMapStore.open(path);
+      await store.set(entry(1));
+      // Another process, wrongly finding the lock abandoned, takes it and writes.
+      writeFileSync(`${path}.lock`, `4242 other-host pid:[1]`);
+      appendFileSync(path, `${line(2)}\n`);
+      vi.advanceTimersByTime(2_000);
+      await expect(store.set(entry(3))).rejects.toThrow(`ID map ${path} was taken over by another process`);
+      await expect(store.close()).rejects.toThrow('was taken over');
+      // Neither compacted over nor unlocked: the other process's entry and lock stay.
+      expect(readFileSync(path, 'utf8')).toBe(`${line(1)}\n${line(2)}\n`);
+      expect(readFileSync(`${path}.lock`, 'utf8')).toBe('4242 other-host pid:[1]');
+    } finally {
+      vi.useRealTimers();
     }
   });
 
@@ -276,7 +313,7 @@ describe('FileIdMapStore', () => {
     const minuteAgo = new Date(Date.now() - 60_000);
     utimesSync(`${path}.lock.takeover`, minuteAgo, minuteAgo);
     await openStore(path);
-    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid} ${hostname()}`);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(OURS);
     expect(existsSync(`${path}.lock.takeover`)).toBe(false);
   });
 

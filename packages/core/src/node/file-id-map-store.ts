@@ -7,7 +7,16 @@
  * process is taken over, by one process only. Links are followed: the lock and the compacted copy sit beside
  * the file itself.
  */
-import { closeSync, fstatSync, openSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { type FileHandle, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -51,6 +60,8 @@ export class FileIdMapStore implements IdMapStore {
   #closed = false;
   /** Set when an append failed and the journal could not be mended: nothing may be written after a torn line. */
   #broken: ConfigError | undefined;
+  /** Set when another process took the lock over: from then on this store writes nothing to the file. */
+  #lost: ConfigError | undefined;
 
   private constructor(
     path: string,
@@ -83,6 +94,11 @@ export class FileIdMapStore implements IdMapStore {
       await removeLeftCopies(path);
       const { entries, lines, unterminated } = await load(path);
       const store = new FileIdMapStore(path, entries, lines, options);
+      whenLockLost(path, () => {
+        store.#lost = new ConfigError(
+          `ID map ${path} was taken over by another process while this one had it open; this run writes no more to it`,
+        );
+      });
       // Rewritten whole, so that the next append starts a line of its own.
       if (unterminated) await store.#compact();
       store.#handle = await open(path, 'a');
@@ -134,7 +150,7 @@ export class FileIdMapStore implements IdMapStore {
     let failure: unknown;
     try {
       await this.#queue;
-      await this.#compact();
+      if (!this.#lost) await this.#compact();
     } catch (error) {
       failure = error;
     } finally {
@@ -143,6 +159,7 @@ export class FileIdMapStore implements IdMapStore {
       });
       releaseLock(this.path);
     }
+    if (this.#lost) throw this.#lost;
     if (failure !== undefined) {
       throw new ConfigError(
         `could not compact ID map ${this.path} while closing it (${fileErrorReason(failure)}); the lock is released and the journal is left as it was`,
@@ -152,6 +169,7 @@ export class FileIdMapStore implements IdMapStore {
   }
 
   async #append(record: IdMapEntry): Promise<void> {
+    if (this.#lost) throw this.#lost;
     if (this.#broken) throw this.#broken;
     try {
       this.#handle ??= await open(this.path, 'a');
@@ -185,6 +203,8 @@ export class FileIdMapStore implements IdMapStore {
 
   /** Rewrites the journal as one line per entry, atomically. Leaves it closed: the next append reopens it. */
   async #compact(): Promise<void> {
+    // Rewriting the whole file would drop what the process holding the lock now has written.
+    if (this.#lost) throw this.#lost;
     const temporary = compactionCopy(this.path, process.pid);
     const mode = await stat(this.path).then(
       (file) => file.mode & 0o7777,
@@ -331,16 +351,26 @@ function parseLine(line: string): IdMapEntry | undefined {
   }
 }
 
-// The lock: `<map>.lock` holds `<pid> <host>` of the process that has the map open, which touches it every
-// HEARTBEAT_MS. The heartbeat tells a holder on another host (a container sharing the folder, whose processes
-// cannot be looked at) from one that is gone, and keeps a goalbridge that reads a plain pid from taking the lock
-// over: it waits for a lock without one to stand still for 5 s.
+// The lock: `<map>.lock` holds `<pid> <host> <pid namespace>` of the process that has the map open, which
+// touches it every HEARTBEAT_MS. A pid says whether its holder lives only when it comes from our own pid
+// namespace on our own host; for any other (a container sharing the folder), only the heartbeat does. The
+// heartbeat also keeps a goalbridge that reads a plain pid from taking the lock over: it waits for a lock
+// without one to stand still for 5 s.
 
-/** The host named in locks. */
+/** The host and pid namespace named in locks: where a pid means the process it names here. */
 const HOST = hostname();
+const PID_SPACE = pidNamespace();
 const HEARTBEAT_MS = 2_000;
 /** A lock not touched for this long has no holder keeping it alive. */
 const QUIET_AFTER_MS = 15_000;
+
+function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid'); // `pid:[4026531836]`; Linux only
+  } catch {
+    return '-';
+  }
+}
 
 /**
  * How long a takeover lock, or a lock file that does not hold a pid yet, may stand before it is deemed left
@@ -351,8 +381,13 @@ const RETRY_MS = 10;
 
 /** Maps opened by this process, by resolved path: a lock file holding our own pid cannot tell them apart. */
 const openHere = new Set<string>();
-/** The heartbeat of each lock this process holds, by resolved map path. */
-const heartbeats = new Map<string, NodeJS.Timeout>();
+/** The heartbeat of each lock this process holds, by resolved map path, and whom to tell if it is lost. */
+const heartbeats = new Map<string, Heartbeat>();
+
+interface Heartbeat {
+  timer: NodeJS.Timeout;
+  onLost?: (() => void) | undefined;
+}
 
 async function acquireLock(path: string): Promise<void> {
   const key = resolve(path);
@@ -368,10 +403,16 @@ async function acquireLock(path: string): Promise<void> {
   heartbeats.set(key, keepTouching(`${path}.lock`));
 }
 
+/** Calls `onLost` if the lock of the map at `path` stops being ours while it is open. */
+function whenLockLost(path: string, onLost: () => void): void {
+  const heartbeat = heartbeats.get(resolve(path));
+  if (heartbeat) heartbeat.onLost = onLost;
+}
+
 function releaseLock(path: string): void {
   const key = resolve(path);
   openHere.delete(key);
-  clearInterval(heartbeats.get(key));
+  clearInterval(heartbeats.get(key)?.timer);
   heartbeats.delete(key);
   const lock = `${path}.lock`;
   try {
@@ -383,22 +424,34 @@ function releaseLock(path: string): void {
 }
 
 function isOurs(seen: LockSeen | undefined): boolean {
-  return seen?.pid === process.pid && seen.host === HOST;
+  return seen?.pid === process.pid && seen.host === HOST && seen.pidSpace === PID_SPACE;
 }
 
-/** Touches the lock while it is ours; the timer never keeps the process alive. */
-function keepTouching(lock: string): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    try {
-      if (!isOurs(readLock(lock))) return;
+/** Touches the lock while it is ours, and tells once it is not; the timer never keeps the process alive. */
+function keepTouching(lock: string): Heartbeat {
+  const heartbeat: Heartbeat = {
+    timer: setInterval(() => {
+      let seen: LockSeen | undefined;
+      try {
+        seen = readLock(lock);
+      } catch {
+        return; // unreadable now: looked at again at the next beat
+      }
+      if (!isOurs(seen)) {
+        clearInterval(heartbeat.timer);
+        heartbeat.onLost?.();
+        return;
+      }
       const now = new Date();
-      utimesSync(lock, now, now);
-    } catch {
-      // A lock that cannot be read or touched now may be touched at the next beat.
-    }
-  }, HEARTBEAT_MS);
-  timer.unref();
-  return timer;
+      try {
+        utimesSync(lock, now, now);
+      } catch {
+        // Touched at the next beat.
+      }
+    }, HEARTBEAT_MS),
+  };
+  heartbeat.timer.unref();
+  return heartbeat;
 }
 
 async function takeLockFile(lock: string, path: string): Promise<void> {
@@ -461,8 +514,8 @@ function lockState(lock: string): 'free' | 'settling' | 'stale' | { heldBy: numb
   if (seen.pid === undefined) return seen.ageMs > ABANDONED_AFTER_MS ? 'stale' : 'settling';
   const held = { heldBy: seen.pid, host: seen.host };
   const heard = seen.ageMs < QUIET_AFTER_MS;
-  // Another host's processes cannot be looked at: only its heartbeat says the holder lives.
-  if (seen.host !== HOST) return heard ? held : 'stale';
+  // Another host's or pid namespace's processes cannot be looked at: only the heartbeat says the holder lives.
+  if (seen.host !== HOST || seen.pidSpace !== PID_SPACE) return heard ? held : 'stale';
   // Our own pid names no map of ours (openHere said so): a process before us had the same pid.
   if (seen.pid === process.pid || !isAlive(seen.pid)) return 'stale';
   // A live process that started after the lock went quiet is not its holder but a pid used again (a reboot).
@@ -492,7 +545,7 @@ function startedAfter(pid: number, at: number): boolean {
  */
 function createExclusive(file: string, path: string): boolean {
   try {
-    writeFileSync(file, `${process.pid} ${HOST}`, { flag: 'wx' });
+    writeFileSync(file, `${process.pid} ${HOST} ${PID_SPACE}`, { flag: 'wx' });
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -506,6 +559,8 @@ interface LockSeen {
   pid: number | undefined;
   /** This host for a lock that names none (written before hosts were). */
   host: string;
+  /** Our own for a plain pid (written before namespaces were), none (`?`) for `<pid> <host>`. */
+  pidSpace: string;
   /** When it was written or last touched by its holder's heartbeat. */
   touchedAt: number;
   ageMs: number;
@@ -516,12 +571,13 @@ function readLock(file: string): LockSeen | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
-    const [pidText = '', ...host] = readFileSync(fd, 'utf8').trim().split(' ');
+    const [pidText = '', host, pidSpace] = readFileSync(fd, 'utf8').trim().split(' ');
     const pid = Number(pidText);
     const touchedAt = fstatSync(fd).mtimeMs;
     return {
       pid: pidText !== '' && Number.isInteger(pid) && pid > 0 ? pid : undefined,
-      host: host.length > 0 ? host.join(' ') : HOST,
+      host: host ?? HOST,
+      pidSpace: pidSpace ?? (host === undefined ? PID_SPACE : '?'),
       touchedAt,
       ageMs: Date.now() - touchedAt,
     };
