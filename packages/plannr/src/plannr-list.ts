@@ -95,10 +95,16 @@ export function listQueryOf(options: PlannrListOptions): {
 /**
  * Where a listing stands: the page to read next, the goal that ended the page before it (none on page 1), and
  * the step back taken last. A probe that fails again at the same page, after the same goal, once the listing
- * has stepped back for it, is taken as the server ordering ties differently for one goal than for a page, not
- * as goals moving: the page is accepted, so the listing always ends.
+ * has stepped back for it, finding a goal that sorts level with that one and stands on that page or was listed
+ * already (`level`: the listed goals that sort level with `after`), is taken as the server ordering ties
+ * differently for one goal than for a page, not as goals moving: the page is accepted, so the listing ends.
  */
-type Cursor = { page: number; after: PlannrGoal | undefined; steppedBack?: string | undefined };
+type Cursor = {
+  page: number;
+  after: PlannrGoal | undefined;
+  level: readonly string[];
+  steppedBack?: string | undefined;
+};
 
 /** The key a step back is remembered by: the page it was taken from, and the goal expected before it. */
 const stepKey = (page: number, after: PlannrGoal) => `${page}:${after.uuid}`;
@@ -123,9 +129,11 @@ export async function* listGoalPages(
     const items = body.data.map(toGoal);
     const steppedBack =
       page < cursor.page && cursor.after ? stepKey(cursor.page, cursor.after) : cursor.steppedBack;
-    return { items, next: more ? { page: page + 1, after: body.data.at(-1), steppedBack } : undefined };
+    const after = body.data.at(-1);
+    const next = { page: page + 1, after, level: levelWith(after, cursor, body.data, sort), steppedBack };
+    return { items, next: more ? next : undefined };
   };
-  const pages = paginate<Goal, Cursor>({ page: 1, after: undefined }, step, options.signal);
+  const pages = paginate<Goal, Cursor>({ page: 1, after: undefined, level: [] }, step, options.signal);
   // Creation times never change: repeats are told apart by order, in constant memory.
   if (isCreationOrder(sort)) {
     yield* uniqueInOrder(pages, {
@@ -160,21 +168,29 @@ function pageReader(
   }
 
   /**
-   * True when `after` is still the last goal before `page` (`body`): no goal before it went away since it was
-   * read, so none moved back off the page onto one already read. One goal asked for, by position, after the
-   * page: in `created_at` order goals only ever move back, so a removal made before the page was read shows here.
+   * The goal now just before `page` (`body`): still `after` when no goal before it went away since it was read,
+   * so none moved back off the page onto one already read. One goal asked for, by position, after the page: in
+   * `created_at` order goals only ever move back, so a removal made before the page was read shows here.
    */
-  async function stillBefore(page: number, body: PlannrGoalPage, after: PlannrGoal): Promise<boolean> {
+  async function goalBefore(page: number, body: PlannrGoalPage): Promise<PlannrGoal | undefined> {
     const size = Number(body.meta.per_page ?? perPage);
     const probe = await fetchChecked({ ...query, [pagination.perPageParameter]: 1 }, (page - 1) * size);
-    return probe.data[0]?.uuid === after.uuid;
+    return probe.data[0];
   }
 
   return {
-    async read({ page, after, steppedBack }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
+    async read({ page, after, level, steppedBack }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
       const body = await fetchChecked(query, page);
-      if (after === undefined || (await stillBefore(page, body, after))) return { page, body };
-      if (steppedBack === stepKey(page, after)) return { page, body };
+      if (after === undefined) return { page, body };
+      const found = await goalBefore(page, body);
+      if (found?.uuid === after.uuid) return { page, body };
+      // Stepped back for this very place already, and what stands there is a tie of `after` on this page or
+      // listed already: the server orders ties one way for one goal and another for a page. Else goals moved.
+      const tie =
+        found !== undefined &&
+        sortsLevel(found, after, sort) &&
+        (level.includes(found.uuid) || body.data.some((goal) => goal.uuid === found.uuid));
+      if (steppedBack === stepKey(page, after) && tie) return { page, body };
       // Goals moved back, some onto pages already read: read back to a page that starts by `after`.
       for (let back = page - 1; ; back--) {
         const earlier = await fetchChecked(query, back);
@@ -182,6 +198,28 @@ function pageReader(
       }
     },
   };
+}
+
+/**
+ * The goals listed so far that sort level with `after`, the last goal of `page`: those of the page, and those
+ * the cursor carried when they sort level too. As many as goals share a creation time, in creation order.
+ */
+function levelWith(
+  after: PlannrGoal | undefined,
+  cursor: Cursor,
+  page: readonly PlannrGoal[],
+  sort: PlannrSort,
+): string[] {
+  if (after === undefined) return [];
+  const carried = cursor.after && sortsLevel(cursor.after, after, sort) ? cursor.level : [];
+  const onPage = page.filter((goal) => sortsLevel(goal, after, sort)).map((goal) => goal.uuid);
+  return [...new Set([...carried, ...onPage])];
+}
+
+/** True when two goals have the same value in the field the listing sorts by. */
+function sortsLevel(one: PlannrGoal, other: PlannrGoal, sort: PlannrSort): boolean {
+  const field = sort.replace(/^-/, '') as keyof PlannrGoal;
+  return JSON.stringify(one[field]) === JSON.stringify(other[field]);
 }
 
 /**

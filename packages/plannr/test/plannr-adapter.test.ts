@@ -722,6 +722,33 @@ describe('listing', () => {
     expect(requests).toHaveLength(3 + 2 + 2 * (1 + 1 + 1));
   });
 
+  it('steps back again when, past a step back for ties, a goal is deleted: the tie that moved is not skipped', async () => {
+    const at = (second: number) => `2026-01-05T10:00:0${second}.000000Z`;
+    // g2, g3 and g4 were created in the same second; the others one second apart.
+    let goals = ['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8'].map(
+      (uuid, n) => ({ uuid, created_at: at(n < 2 ? n : n <= 4 ? 2 : n - 2) }) as PlannrGoal,
+    );
+    let requests = 0;
+    const fetchPage: FetchGoalPage = async (query, page) => {
+      const size = Number(query.per_page);
+      // After the page read again for the step back (the fourth request), g1 is deleted.
+      if (++requests === 5) goals = goals.filter((goal) => goal.uuid !== 'g1');
+      const ties =
+        size === 1
+          ? [...goals].sort(
+              (a, b) => a.created_at.localeCompare(b.created_at) || b.uuid.localeCompare(a.uuid),
+            )
+          : goals;
+      const data = ties.slice((page - 1) * size, page * size);
+      const last = Math.ceil(goals.length / size);
+      return { data, meta: { current_page: page, last_page: last, per_page: size, total: goals.length } };
+    };
+    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
+    const ids: string[] = [];
+    for await (const goal of listGoalPages({ pageSize: 3 }, fetchPage, toGoal)) ids.push(goal.id);
+    expect(ids).toEqual(['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8']);
+  });
+
   it('every goal listed once when each is deleted as it is listed', async () => {
     const { adapter, sim, seededIds } = seeded(23);
     const ids: string[] = [];
