@@ -3,6 +3,10 @@
  * as the user gave them, flags winning over alternatives, refused access as a settings error, read warnings
  * told, provider text shown without its control characters.
  */
+
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createMemoryAdapter,
   type GoalAdapter,
@@ -170,6 +174,29 @@ describe('what reaches the terminal', () => {
     ).toBe(0);
     expect(io.stdout.text).toContain('Q1\\u009b2J\\u202eevil\\u2028');
     expect((JSON.parse(io.stdout.text) as { goal: { title: string } }).goal.title).toBe(title);
+  });
+
+  it('escapes the same in an export to a device (/dev/tty, /dev/stdout), not in one to a file', async () => {
+    const title = 'Q1\u009b2J\u202eevil';
+    const folder = mkdtempSync(join(tmpdir(), 'goalbridge-device-'));
+    const [device, file] = [join(folder, 'device.ndjson'), join(folder, 'file.ndjson')];
+    const fd = openSync(device, 'w');
+    try {
+      const exporting = (out: string) =>
+        run(['export', '--from', 'fake', '--out', out], fakeIo({ cwd: folder }), [
+          fakeProvider(() => () => goalsTitled(title)),
+        ]);
+      expect(await exporting(`/dev/fd/${fd}`)).toBe(0);
+      expect(await exporting(file)).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(device, 'utf8')).toContain('Q1\\u009b2J\\u202eevil');
+    expect(readFileSync(file, 'utf8')).toContain(title);
+    for (const written of [device, file])
+      expect((JSON.parse(readFileSync(written, 'utf8')) as { goal: { title: string } }).goal.title).toBe(
+        title,
+      );
   });
 
   it('escapes provider text in a migration summary, as the reason a run stopped', async () => {

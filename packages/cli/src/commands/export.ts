@@ -45,9 +45,11 @@ export const exportCommand: Command = {
     const adapter = openAdapter(options, context, 'from');
     const goals = adapter.list({ signal: io.signal });
     const lines = format === 'singer' ? await singerLines(goals, options, io) : exportNdjson(goals);
-    // On standard output, perhaps a terminal: escaped so that a title cannot drive it. Files take the lines as they are.
-    if (out === undefined) await writeLines(io, mapLines(lines, terminalSafeJson));
-    else await writeWhole(out, lines, io);
+    // On standard output or a device (`/dev/tty`), perhaps a terminal: escaped so that a title cannot drive
+    // it. Files take the lines as they are.
+    const shown = out === undefined || out.startsWith('/dev/') ? mapLines(lines, terminalSafeJson) : lines;
+    if (out === undefined) await writeLines(io, shown);
+    else await writeWhole(out, shown, io);
     return EXIT.ok;
   },
 };

@@ -2,7 +2,7 @@ import { plan } from '@goalbridge/core';
 import { fileOption } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT } from '../io.ts';
-import { jsonLine } from '../render/format.ts';
+import { jsonLine, terminalSafeJson } from '../render/format.ts';
 import { planSummary } from '../render/summary.ts';
 import { writeWhole } from '../write-whole.ts';
 import { PLAN_OPTIONS, planSetup } from './plan-options.ts';
@@ -26,7 +26,8 @@ export const planCommand: Command = {
     const setup = await planSetup(options, io, 'read');
     try {
       const planned = await plan(source, target, setup.options);
-      if (out !== undefined) await writeWhole(out, [`${JSON.stringify(planned, null, 2)}\n`], io);
+      if (out !== undefined)
+        await writeWhole(out, [`${terminalSafeJson(JSON.stringify(planned, null, 2))}\n`], io);
       io.stdout.write(wantsJson(options, io) ? jsonLine(planned) : planSummary(planned));
       return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
     } finally {
