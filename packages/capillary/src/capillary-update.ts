@@ -22,10 +22,11 @@ import {
 import type { CapillaryPeriod, CapillaryTarget, CapillaryTargetGroup } from './capillary-api.ts';
 import { canonicalEnum } from './capillary-api.ts';
 import { CapillaryExtensionSchema } from './capillary-extension.ts';
-import { type DateWindow, periodEndDateTime, periodStartDateTime } from './capillary-schedule.ts';
+import { periodEndDateTime, periodStartDateTime } from './capillary-schedule.ts';
 import {
   type CapillaryPlan,
   missingValuesIssue,
+  type NamedWindow,
   type PeriodName,
   type PlannedPeriod,
   type PlannedTarget,
@@ -143,8 +144,6 @@ function periodStatus(period: CapillaryPeriod, today: IsoDate): string {
   return statusByDates(dateOnly(period.startDate), dateOnly(period.endDate), today);
 }
 
-type GoalPeriod = NonNullable<Goal['schedule']['periods']>[number];
-
 /** What matching compares of a period: its id, dates and ref. */
 interface PeriodKey extends PeriodName {
   start: IsoDate;
@@ -195,8 +194,8 @@ function capillaryPeriodKey(period: CapillaryPeriod, index: number): PeriodKey {
   };
 }
 
-/** A period of a goal read from Capillary as matching compares it. */
-function goalPeriodKey(period: GoalPeriod, index: number): PeriodKey {
+/** A period of a goal as matching compares it; one without a ref is named by its position (`Cycle_1`). */
+function goalPeriodKey(period: NamedWindow, index: number): PeriodKey {
   return {
     id: period.id,
     start: period.start,
@@ -206,47 +205,81 @@ function goalPeriodKey(period: GoalPeriod, index: number): PeriodKey {
 }
 
 /**
- * Names for the periods a recurrence expands to: a period the goal has keeps its name and id, so a longer
- * schedule renames nothing; a new one is `Cycle_<its position>`, or the next number no period has.
+ * Names for the desired periods. Enrolments address periods by name, so a period without a ref (one a
+ * recurrence expands to, or an explicit one given without) that the goal has keeps its name and id: a period
+ * added in front renames nothing. A new one is `Cycle_<its position>`, or the next number no period has. A
+ * period with a ref keeps it.
  */
-function expandedNames(windows: readonly DateWindow[], current: readonly GoalPeriod[]): PeriodName[] {
+function periodNames(windows: readonly NamedWindow[], current: readonly NamedWindow[]): PeriodName[] {
   const known = current.map(goalPeriodKey);
-  const generated = windows.map((window, index) => ({ ...window, id: undefined, ref: `Cycle_${index + 1}` }));
-  const { matches } = matchPeriods(generated, known, (key) => key);
-  const taken = new Set(known.map((key) => key.ref.toLowerCase()));
-  return matches.map((match, index) => {
-    if (match) return { ref: match.ref, id: match.id };
+  const wanted = windows.map(goalPeriodKey);
+  const { matches } = matchPeriods(wanted, known, (key) => key);
+  const refs = [...known.map((key) => key.ref), ...windows.flatMap((window) => window.ref ?? [])];
+  const taken = new Set(refs.map((ref) => ref.toLowerCase()));
+  return windows.map((window, index) => {
+    if (window.ref !== undefined) return { ref: window.ref, id: window.id };
+    const match = matches[index];
+    if (match) return { ref: match.ref, id: window.id ?? match.id };
     let number = index + 1;
     while (taken.has(`cycle_${number}`)) number++;
     taken.add(`cycle_${number}`);
-    return { ref: `Cycle_${number}`, id: undefined };
+    return { ref: `Cycle_${number}`, id: window.id };
   });
 }
 
+/** What `PUT …/targetPeriods` sets of a period, as the plan names it. */
+const PERIOD_FIELDS = ['start', 'end', 'ref', 'description', 'active'] as const;
+type PeriodField = (typeof PERIOD_FIELDS)[number];
+
+/** How a refusal names a field, and the Goal field that holds it. */
+const PERIOD_FIELD_NAMES: Readonly<Record<PeriodField, { name: string; goalField: string }>> = {
+  start: { name: 'dates', goalField: 'schedule.periods' },
+  end: { name: 'dates', goalField: 'schedule.periods' },
+  ref: { name: 'ref', goalField: 'schedule.periods' },
+  description: { name: 'description', goalField: 'extensions.capillary.periods' },
+  active: { name: 'active setting', goalField: 'extensions.capillary.periods' },
+};
+
+/**
+ * What a period may change by its status (reference §4.8, update-target-period); any other status (NOT_STARTED,
+ * or UNKNOWN when a plan cannot tell) may change anything.
+ */
+const PERIOD_RULES: Readonly<Record<string, { changes: readonly PeriodField[]; reason: string }>> = {
+  ENDED: { changes: [], reason: 'it has ended' },
+  RUNNING: { changes: ['end'], reason: 'it is running, so only its end date may change' },
+};
+
+/**
+ * The fields the plan changes of `current` (named `ref`). A change is one the goal can show: as the reader
+ * does, a missing or null description counts as "", a missing or null `active` as true, a period without a
+ * refCode as named `Cycle_<position>`; unknown fields (`extra`) are not sent, so they change nothing.
+ */
+function changedPeriodFields(current: CapillaryPeriod, ref: string, period: PlannedPeriod): PeriodField[] {
+  const differs: Record<PeriodField, boolean> = {
+    start: dateOnly(current.startDate) !== period.start,
+    end: dateOnly(current.endDate) !== period.end,
+    ref: ref !== period.ref,
+    description: (current.description ?? '') !== (period.details?.description ?? ''),
+    active: (current.active ?? true) !== (period.details?.active ?? true),
+  };
+  return PERIOD_FIELDS.filter((field) => differs[field]);
+}
+
+/** Refuses changes to period `name` that its status forbids. */
 function checkPeriodChange(
   current: CapillaryPeriod,
   name: string,
-  period: PlannedPeriod,
+  changed: readonly PeriodField[],
   today: IsoDate,
 ): void {
-  const startChanged = dateOnly(current.startDate) !== period.start;
-  const endChanged = dateOnly(current.endDate) !== period.end;
-  if (!startChanged && !endChanged) return;
-  const status = periodStatus(current, today);
-  // Reference §4.8 (update-target-period): ENDED cannot change; RUNNING may change only its end date.
-  if (status === 'ENDED') unsupported('schedule.periods', `change the dates of period ${name}: it has ended`);
-  if (status === 'RUNNING' && startChanged)
-    unsupported('schedule.periods', `move the start of period ${name}: it is running`);
-}
-
-function periodDiffers(current: CapillaryPeriod, ref: string, period: PlannedPeriod): boolean {
-  return (
-    dateOnly(current.startDate) !== period.start ||
-    dateOnly(current.endDate) !== period.end ||
-    ref !== period.ref ||
-    (current.description ?? '') !== (period.details?.description ?? '') ||
-    (current.active ?? true) !== (period.details?.active ?? true)
-  );
+  if (changed.length === 0) return;
+  const rule = PERIOD_RULES[periodStatus(current, today)];
+  if (!rule) return;
+  const refused = changed.filter((field) => !rule.changes.includes(field));
+  if (refused.length === 0) return;
+  const names = new Set(refused.map((field) => PERIOD_FIELD_NAMES[field].name));
+  const goalField = PERIOD_FIELD_NAMES[refused[0] as PeriodField].goalField;
+  unsupported(goalField, `change the ${[...names].join(' and ')} of period ${name}: ${rule.reason}`);
 }
 
 /** Target fields no endpoint changes; expressions go through the edit, the rest through PUT target. */
@@ -359,7 +392,7 @@ function planDesired(currentGoal: Goal, patch: GoalPatch) {
   // Periods without a value are allowed here; which may stay so is decided per target later.
   const checked = planCapillaryTargetGroup(desired, {
     allowMissingValues: true,
-    nameExpanded: (windows) => expandedNames(windows, currentGoal.schedule.periods ?? []),
+    namePeriods: (windows) => periodNames(windows, currentGoal.schedule.periods ?? []),
   });
   if (!checked.plan)
     throw new ValidationError(checked.issues, { subject: 'goal update for capillary', provider: PROVIDER });
@@ -424,8 +457,9 @@ export function planCapillaryUpdate(
       return;
     }
     const ref = refOf(match);
-    checkPeriodChange(match, ref, period, today);
-    if (periodDiffers(match, ref, period)) changedPeriods.push({ id: match.id, period });
+    const changed = changedPeriodFields(match, ref, period);
+    checkPeriodChange(match, ref, changed, today);
+    if (changed.length > 0) changedPeriods.push({ id: match.id, period });
   });
 
   const currentTargets = current.targets ?? [];

@@ -90,6 +90,12 @@ export interface PeriodName {
   id: string | undefined;
 }
 
+/** A period of the goal to name: its dates, and its ref and id when the goal gives them. */
+export interface NamedWindow extends DateWindow {
+  ref?: string | undefined;
+  id?: string | undefined;
+}
+
 export interface PlanOptions {
   /**
    * Let periods go without a target value instead of refusing the goal. Update plans do: periods added
@@ -97,11 +103,11 @@ export interface PlanOptions {
    */
   allowMissingValues?: boolean;
   /**
-   * Names of the periods a recurrence expands to, in order; default `Cycle_1`, `Cycle_2`, …. Update plans
-   * give the periods the group has their own, before period settings and further-target values, which are
-   * keyed by name, look them up.
+   * Names of the periods, in order, for those the goal gives no ref (a recurrence's, or explicit ones
+   * without); default `Cycle_<position>`. Update plans give the periods the group has their own, before
+   * period settings and further-target values, which are keyed by name, look them up.
    */
-  nameExpanded?: (windows: readonly DateWindow[]) => readonly PeriodName[];
+  namePeriods?: (windows: readonly NamedWindow[]) => readonly PeriodName[];
 }
 
 /** A goal resolved into what a target group holds: the base for creates and for update plans. */
@@ -293,7 +299,7 @@ function checkScale(value: DecimalString | undefined, path: string, found: Findi
 function planPeriods(goal: GoalData, extension: CapillaryExtension, options: PlanOptions, found: Findings) {
   const windows = resolveWindows(goal.schedule, found);
   const explicit = (goal.schedule.periods?.length ?? 0) > 0;
-  const names = explicit ? undefined : options.nameExpanded?.(windows);
+  const names = options.namePeriods?.(windows);
   const seen = new Set<string>();
   checkScale(goal.target?.value, 'target.value', found);
   const periods: PlannedPeriod[] = [];

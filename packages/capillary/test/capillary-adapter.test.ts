@@ -4,6 +4,7 @@ import {
   ConflictError,
   type Goal,
   GoalbridgeError,
+  type GoalPatchDraft,
   InvalidResponseError,
   NotFoundError,
   PartialWriteError,
@@ -705,6 +706,51 @@ describe('update: the edit endpoint changes name, description and expressions on
     });
   });
 
+  describe('explicit periods without refs keep the names the group gave them: enrolments address periods by name', () => {
+    const months: Window[] = [
+      { start: '2026-01-01', end: '2026-01-31' },
+      { start: '2026-02-01', end: '2026-02-28' },
+      { start: '2026-03-01', end: '2026-03-31' },
+    ];
+    const december = { start: '2025-12-01', end: '2025-12-31' };
+    /** Each period's ref by its start date. */
+    const refsByStart = (goal: Goal) =>
+      Object.fromEntries((goal.schedule.periods ?? []).map((period) => [period.start, period.ref]));
+    const create = async () => {
+      const { adapter, simulator } = kit();
+      const schedule = { start: '2026-01-01', end: '2026-03-31', recurrence: 'monthly', periods: months };
+      const { goal } = await adapter.create(quarterly('Unnamed', { schedule } as never));
+      return { adapter, simulator, goal };
+    };
+
+    it('a period added in front of ended and running ones renames none of them, and takes a free Cycle_<n>', async () => {
+      const { adapter, simulator, goal } = await create();
+      simulator.enrol({ customerId: 564332001, groupId: Number(goal.id), periodRef: 'Cycle_2' });
+      const patch = {
+        schedule: { ...goal.schedule, start: '2025-12-01', periods: [december, ...months] as never },
+      };
+      expect(adapter.checkUpdate(goal, patch)).toEqual([]);
+      const { goal: updated } = await adapter.update(goal.id, patch);
+      expect(refsByStart(updated)).toEqual({
+        '2025-12-01': 'Cycle_4',
+        '2026-01-01': 'Cycle_1',
+        '2026-02-01': 'Cycle_2',
+        '2026-03-01': 'Cycle_3',
+      });
+      const progress = await adapter.progress(goal.id, { subject: '564332001' });
+      expect(progress.period).toEqual({ start: '2026-02-01', end: '2026-02-28' });
+    });
+
+    it('a new period is not named like one the goal names explicitly', async () => {
+      const { adapter, goal } = await create();
+      const april = { start: '2026-04-01', end: '2026-04-30', ref: 'Cycle_4' };
+      const periods = [december, ...months, april];
+      const patch = { schedule: { ...goal.schedule, start: '2025-12-01', end: '2026-04-30', periods } };
+      const { goal: updated } = await adapter.update(goal.id, patch as never);
+      expect(refsByStart(updated)).toMatchObject({ '2025-12-01': 'Cycle_5', '2026-04-01': 'Cycle_4' });
+    });
+  });
+
   it('moves the end of the running period through PUT targetPeriods (RUNNING may move its end, reference §4.8)', async () => {
     const { adapter, writes } = kit();
     const { goal } = await adapter.create(quarterly());
@@ -725,7 +771,7 @@ describe('update: the edit endpoint changes name, description and expressions on
     [
       'moving the start of a running period',
       (periods: Window[]) => [periods[0], { ...periods[1], start: '2026-02-02' }, periods[2]],
-      /move the start of period Cycle_2: it is running/,
+      /change the dates of period Cycle_2: it is running, so only its end date may change/,
     ],
     [
       'changing an ended period',
@@ -744,6 +790,114 @@ describe('update: the edit endpoint changes name, description and expressions on
     expect(writes()).toEqual(['POST /v3/targetGroups']);
     // A plan knows it from the goal as read.
     expect(adapter.checkUpdate(goal, patch)).toEqual([{ path: 'schedule.periods', message: error.message }]);
+  });
+
+  describe('an ENDED period changes nothing, a RUNNING one only its end (reference §4.8)', () => {
+    type PatchOf = (goal: Goal) => GoalPatchDraft;
+    /** The goal's periods (January ended, February running, March not started) with `change` applied. */
+    const periods =
+      (change: (periods: Window[]) => Window[]): PatchOf =>
+      (goal) => ({ schedule: { ...goal.schedule, periods: change(goal.schedule.periods ?? []) as never } });
+    /** Period settings by ref, as `extensions.capillary.periods` keeps them. */
+    const settings =
+      (periods: Record<string, { description?: string; active?: boolean }>): PatchOf =>
+      (goal) => ({ extensions: { capillary: { ...goal.extensions.capillary, periods } } });
+    /** The refusal of a change to `what` of January (ended) or February (running). */
+    const ended = (what: string) => `capillary cannot change the ${what} of period Cycle_1: it has ended`;
+    const running = (what: string) =>
+      `capillary cannot change the ${what} of period Cycle_2: it is running, so only its end date may change`;
+
+    it.each([
+      [
+        'renaming the ended period',
+        periods(([january, ...rest]) => [{ ...january, ref: 'January' } as Window, ...rest]),
+        'schedule.periods',
+        ended('ref'),
+      ],
+      [
+        'describing the ended period',
+        settings({ Cycle_1: { description: 'Sale month' } }),
+        'extensions.capillary.periods',
+        ended('description'),
+      ],
+      [
+        'deactivating the ended period',
+        settings({ Cycle_1: { active: false } }),
+        'extensions.capillary.periods',
+        ended('active setting'),
+      ],
+      [
+        'renaming the running period as its end moves',
+        periods(([january, february, march]) => [
+          january as Window,
+          { ...february, ref: 'February', end: '2026-03-05' } as Window,
+          { ...march, start: '2026-03-06' } as Window,
+        ]),
+        'schedule.periods',
+        running('ref'),
+      ],
+      [
+        'describing and deactivating the running period',
+        settings({ Cycle_2: { description: 'Sale month', active: false } }),
+        'extensions.capillary.periods',
+        running('description and active setting'),
+      ],
+    ])('refuses %s up front, and a plan knows it', async (_name, patchOf, path, message) => {
+      const { adapter, writes } = kit();
+      const { goal } = await adapter.create(quarterly());
+      const patch = patchOf(goal);
+      expect(adapter.checkUpdate(goal, patch)).toEqual([{ path, message }]);
+      const error = await failure(adapter.update(goal.id, patch));
+      expect(UnsupportedError.isInstance(error) && error.message).toBe(message);
+      expect(writes()).toEqual(['POST /v3/targetGroups']);
+    });
+
+    it('renames and describes a period that has not started', async () => {
+      const { adapter, writes } = kit();
+      const { goal } = await adapter.create(quarterly());
+      const patch = {
+        ...periods(([january, february, march]) => [
+          january as Window,
+          february as Window,
+          { ...march, ref: 'March' } as Window,
+        ])(goal),
+        ...settings({ March: { description: 'Sale month' } })(goal),
+      };
+      const { goal: updated } = await adapter.update(goal.id, patch);
+      expect(writes().slice(1)).toEqual([`PUT /v3/targetGroups/${goal.id}/targetPeriods`]);
+      expect(updated.schedule.periods?.map((period) => period.ref)).toEqual(['Cycle_1', 'Cycle_2', 'March']);
+      expect(updated.extensions.capillary).toMatchObject({
+        periods: { March: { description: 'Sale month' } },
+      });
+    });
+
+    it('sends only the period that changes: a missing description and active setting are no change', async () => {
+      const { adapter, simulator, log } = kit();
+      const [id] = simulator.seedGroups([
+        {
+          ...seededGroup('Bare periods'),
+          periods: [
+            { startDate: '2026-01-01', endDate: '2026-01-31', refCode: 'Cycle_1' },
+            { startDate: '2026-02-01', endDate: '2026-02-28', refCode: 'Cycle_2' },
+          ],
+          targets: [{ ...seededGroup('Bare periods').targets[0], defaultValues: [] }],
+        },
+      ]);
+      const goal = await adapter.get(String(id));
+      const [january, february] = goal.schedule.periods ?? [];
+      const patch = {
+        title: 'Bare periods, renamed',
+        schedule: { ...goal.schedule, periods: [january, { ...february, end: '2026-02-27' }] as never },
+      };
+      expect(adapter.checkUpdate(goal, patch)).toEqual([]);
+      await adapter.update(goal.id, patch);
+      const put = log.find(
+        (exchange) => exchange.method === 'PUT' && exchange.path.endsWith('/targetPeriods'),
+      );
+      expect(put?.body).toEqual([
+        expect.objectContaining({ refCode: 'Cycle_2', description: '', active: true }),
+      ]);
+    });
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuthorization } from '../src/capillary-auth.ts';
 import { createCapillaryAdapter } from '../src/index.ts';
+import { PERIOD_CHANGE_REFUSED } from '../src/testing/capillary-simulator-faults.ts';
 import {
   CAPILLARY_SANDBOX,
   type CapillarySimulatorOptions,
@@ -329,6 +330,51 @@ describe('target groups', () => {
     ]);
     const targets = await call('GET', `/targetGroups/${body.data.id}/targets`);
     expect(targets.body.data[0].defaultValues).toHaveLength(3);
+  });
+
+  describe('PUT targetPeriods: an ENDED period changes nothing, a RUNNING one its end date only (reference §4.8)', () => {
+    /** The group's periods as a PUT body item sends them, with `change` applied to number `index`. */
+    async function putPeriod(
+      index: number,
+      change: Record<string, unknown>,
+      created: object = group('Rules'),
+    ) {
+      const { call } = simulator();
+      const { body } = await call('POST', '/targetGroups', created);
+      const {
+        periodStatus: _status,
+        targetGroupId: _group,
+        attribution: _by,
+        ...period
+      } = body.data.periods[index];
+      const path = `/targetGroups/${body.data.id}/targetPeriods`;
+      const answer = await call('PUT', path, [{ ...period, ...change }]);
+      return { answer, before: body.data.periods, after: (await call('GET', path)).body.data };
+    }
+
+    it.each([
+      ['ENDED', { refCode: 'January' }, 0],
+      ['ENDED', { description: 'Sale month' }, 0],
+      ['ENDED', { active: false }, 0],
+      ['RUNNING', { refCode: 'February' }, 1],
+      ['RUNNING', { description: 'Sale month', endDate: '2026-02-20T23:59:59.999' }, 1],
+      ['RUNNING', { active: false }, 1],
+    ])('refuses a change to a %s period: %o', async (status, change, index) => {
+      const { answer, before, after } = await putPeriod(index, change);
+      expect(before[index].periodStatus).toBe(status);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toEqual([{ code: PERIOD_CHANGE_REFUSED, message: expect.any(String) }]);
+      expect(after).toEqual(before);
+    });
+
+    it('takes a period sent as it is, and a missing description as "" (the PUT requires one)', async () => {
+      const created = group('Undescribed');
+      const periods = created.periods.map(({ description: _d, active: _a, ...period }) => period);
+      const undescribed = { ...created, periods };
+      expect((await putPeriod(0, { description: '' }, undescribed)).answer.status).toBe(200);
+      const moved = await putPeriod(1, { description: '', endDate: '2026-02-20T23:59:59.999' }, undescribed);
+      expect(moved.answer.body.data[0]).toMatchObject({ endDate: '2026-02-20', periodStatus: 'RUNNING' });
+    });
   });
 
   it('pages /v3/milestones by page index with {limit, offset, total} and empty error arrays (reference §1.6, §4.7)', async () => {

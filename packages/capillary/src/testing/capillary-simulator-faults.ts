@@ -21,6 +21,17 @@ export function invalidInput(detail?: string): CapillaryFault {
   return new CapillaryFault(400, 300004, detail ? `${base}: ${detail}` : base);
 }
 
+/**
+ * The code of a period change the status rules forbid (reference §4.8): an ASSUMPTION, as no code is
+ * documented for it. Change it here.
+ */
+export const PERIOD_CHANGE_REFUSED = 300004;
+
+/** A `PUT …/targetPeriods` item the period's status does not allow (reference §4.8). */
+export function periodChangeRefused(detail: string): CapillaryFault {
+  return new CapillaryFault(400, PERIOD_CHANGE_REFUSED, `Target period cannot change: ${detail}`);
+}
+
 /** Faults whose HTTP status depends on the server's not-found handling (200 with errors per [KV]). */
 export function notFound(code: 310011 | 310017 | 310018 | 310019 | 310149, status: number): CapillaryFault {
   const messages = {

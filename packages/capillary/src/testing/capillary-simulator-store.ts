@@ -25,7 +25,7 @@ import {
   TRACKING_TYPES,
   TRANSACTION_EVENT,
 } from '../capillary-api.ts';
-import { CapillaryFault, invalidInput, notFound } from './capillary-simulator-faults.ts';
+import { CapillaryFault, invalidInput, notFound, periodChangeRefused } from './capillary-simulator-faults.ts';
 
 export interface Actor {
   id: number;
@@ -207,6 +207,24 @@ function overlapping(periods: readonly { startDate: IsoDate; endDate: IsoDate }[
   return sorted.some(
     (period, index) => index > 0 && period.startDate <= (sorted[index - 1] as StoredPeriod).endDate,
   );
+}
+
+/** What `PUT …/targetPeriods` sets of a period. */
+const PERIOD_SETTINGS = ['startDate', 'endDate', 'refCode', 'description', 'active'] as const;
+/** What a period may change by its status (reference §4.8); a NOT_STARTED one may change anything. */
+const CHANGEABLE_BY_STATUS: Readonly<Record<string, readonly string[]>> = {
+  ENDED: [],
+  RUNNING: ['endDate'],
+};
+
+/** Refuses a change §4.8 forbids. A missing description reads as "": the PUT requires one (OAS). */
+function checkPeriodRules(period: StoredPeriod, next: StoredPeriod, status: string): void {
+  const changeable = CHANGEABLE_BY_STATUS[status];
+  if (!changeable) return;
+  const changed = PERIOD_SETTINGS.filter((field) => (next[field] ?? '') !== (period[field] ?? ''));
+  const refused = changed.filter((field) => !changeable.includes(field));
+  if (refused.length > 0)
+    throw periodChangeRefused(`period ${period.refCode} is ${status}: ${refused.join(', ')} cannot change`);
 }
 
 export class CapillaryStore {
@@ -507,7 +525,7 @@ export class CapillaryStore {
     return group;
   }
 
-  /** `PUT /v3/targetGroups/{id}/targetPeriods`: RUNNING may move its end only; ENDED is fixed (§4.8). */
+  /** `PUT /v3/targetGroups/{id}/targetPeriods`: RUNNING may change its end only; ENDED nothing (§4.8). */
   updatePeriods(id: string, body: unknown, actor: Actor): StoredPeriod[] {
     const group = this.findGroup(id, true);
     if (!Array.isArray(body)) throw invalidInput('body must be an array of periods');
@@ -523,11 +541,7 @@ export class CapillaryStore {
         description: request.description ?? period.description,
         active: request.active ?? period.active,
       };
-      const status = this.periodStatus(period);
-      const moved = next.startDate !== period.startDate || next.endDate !== period.endDate;
-      if (moved && status === 'ENDED') throw invalidInput(`period ${period.refCode} has ended`);
-      if (next.startDate !== period.startDate && status === 'RUNNING')
-        throw invalidInput(`period ${period.refCode} is running`);
+      checkPeriodRules(period, next, this.periodStatus(period));
       if (next.endDate < next.startDate) throw invalidInput(`period ${period.refCode} ends before it starts`);
       return { period, next };
     });
