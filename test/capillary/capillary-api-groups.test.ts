@@ -64,6 +64,19 @@ function createRequestOf(group: Json): Json {
 
 const read = (group: Json): CapillaryTargetGroup => CapillaryTargetGroupSchema.parse(group);
 
+/** A simulator at NOW, and an adapter talking to it without rate limits. */
+function simulated(options: { retry?: false } = {}) {
+  const simulator = createCapillarySimulator({ rateLimit: false, now: () => NOW });
+  const adapter = createCapillaryAdapter({
+    auth: CAPILLARY_SANDBOX.basic,
+    fetch: simulator.fetch,
+    rateLimits: false,
+    ...options,
+    now: () => NOW,
+  });
+  return { simulator, adapter };
+}
+
 const API_GROUPS: [string, Json][] = [
   ['2259: frequency -10, recurringCycles 0', withPeriods(listed(2259))],
   ['2094: frequency -10, deactivated', withPeriods(listed(2094))],
@@ -87,13 +100,7 @@ describe('groups as the API returns them', () => {
   it.each(API_GROUPS.filter(([, group]) => group.active))(
     '%s takes a title-only update',
     async (_name, group) => {
-      const simulator = createCapillarySimulator({ rateLimit: false, now: () => NOW });
-      const adapter = createCapillaryAdapter({
-        auth: CAPILLARY_SANDBOX.basic,
-        fetch: simulator.fetch,
-        rateLimits: false,
-        now: () => NOW,
-      });
+      const { simulator, adapter } = simulated();
       const [id] = simulator.seedGroups([createRequestOf(group)]);
       const { goal } = await adapter.update(String(id), { title: `${group.name} renamed` });
       expect(goal.title).toBe(`${group.name} renamed`);
@@ -125,14 +132,7 @@ describe('a copy of a group read without frequency fields (edit-streaks 9919)', 
   });
 
   it('is created on a server that requires them, which refuses a body without one', async () => {
-    const simulator = createCapillarySimulator({ rateLimit: false, now: () => NOW });
-    const adapter = createCapillaryAdapter({
-      auth: CAPILLARY_SANDBOX.basic,
-      fetch: simulator.fetch,
-      rateLimits: false,
-      retry: false,
-      now: () => NOW,
-    });
+    const { simulator, adapter } = simulated({ retry: false });
     const { goal: created } = await adapter.create(toGoalInput(goal));
     expect(created.title).toBe(goal.title);
     const { value: request } = goalToCapillaryTargetGroup({ ...toGoalInput(goal), title: 'Another copy' });
@@ -174,14 +174,7 @@ describe('a copy of a legacy group without trackingType (get-target-groups-id Wi
   });
 
   it('is created on a server that requires it', async () => {
-    const simulator = createCapillarySimulator({ rateLimit: false, now: () => NOW });
-    const adapter = createCapillaryAdapter({
-      auth: CAPILLARY_SANDBOX.basic,
-      fetch: simulator.fetch,
-      rateLimits: false,
-      retry: false,
-      now: () => NOW,
-    });
+    const { simulator, adapter } = simulated({ retry: false });
     const { goal: created } = await adapter.create(copy);
     expect(simulator.targetGroups().find((item) => String(item.id) === created.id)).toMatchObject({
       name: 'Demo Targets',

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import {
   CapillaryTargetGroupSchema,
   ENROLMENT_METHODS,
+  EVALUATION_TYPES,
+  FREQUENCY_TYPES,
   TARGET_TYPES_BY_ENTITY,
 } from '../src/capillary-api.ts';
 import { goalToCapillaryTargetGroup } from '../src/convert-to-capillary-target-group.ts';
@@ -115,16 +117,8 @@ const groupArbitrary = periodsArbitrary.chain((periods) =>
     preferredTillId: optional(fc.integer({ min: 1, max: 2 ** 40 })),
     tracking: fc.constantFrom('DEFAULT', 'CAPPING', 'UNIFIED', 'STREAKS', 'NON_CONTINUOUS_STREAKS'),
     // Required by the create schema (reference §4.1): a create body always has them.
-    evaluation: fc.constantFrom('FIXED_CALENDAR_WINDOW', 'CYCLIC_WINDOW', 'PERIOD_AGNOSTIC_WINDOW'),
-    frequencyType: fc.constantFrom(
-      'DAILY',
-      'WEEKLY',
-      'MONTHLY',
-      'QUARTERLY',
-      'HALF_YEARLY',
-      'YEARLY',
-      'CUSTOM',
-    ),
+    evaluation: fc.constantFrom(...EVALUATION_TYPES),
+    frequencyType: fc.constantFrom(...FREQUENCY_TYPES),
     frequency: fc.integer({ min: 0, max: 3 }),
     recurringCycles: fc.integer({ min: -1, max: 100 }),
     totalPeriods: fc.integer({ min: 0, max: 100 }),
