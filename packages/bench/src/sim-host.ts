@@ -34,6 +34,8 @@ export type HostCommand =
   | { type: 'seed-plannr'; goals: number; seed: number }
   /** Removes every goal and restarts the rate windows. */
   | { type: 'clear' }
+  /** Restarts the rate windows, goals kept: the next client starts as a run a window later would. */
+  | { type: 'restart-windows' }
   | { type: 'stats' }
   | { type: 'reset-stats' }
   | { type: 'record'; on: boolean }
@@ -64,6 +66,7 @@ export interface HostReplies {
   'seed-pipedrive': number;
   'seed-plannr': number;
   clear: null;
+  'restart-windows': null;
   stats: HostStats;
   'reset-stats': null;
   record: null;
@@ -149,23 +152,23 @@ async function main(): Promise<void> {
   const goalCount = () =>
     'goalCount' in simulator ? simulator.goalCount : (simulator as PipedriveSimulator).goals().length;
 
+  const restartWindows = () => {
+    if (config.provider === 'pipedrive') (simulator as PipedriveSimulator).setLimits({});
+    else (simulator as PlannrSimulator).setRateLimit(config.rateLimit);
+    return null;
+  };
+
   const commands: { [K in HostCommand['type']]: (command: Extract<HostCommand, { type: K }>) => unknown } = {
     'seed-pipedrive': (command) => seedPipedrive(simulator as PipedriveSimulator, command),
     'seed-plannr': (command) =>
       (simulator as PlannrSimulator).seedGoals(generatePlannrGoals(command.goals, { seed: command.seed }))
         .length,
     clear: () => {
-      if (config.provider === 'pipedrive') {
-        const pipedrive = simulator as PipedriveSimulator;
-        pipedrive.clearGoals();
-        pipedrive.setLimits({});
-      } else {
-        const plannr = simulator as PlannrSimulator;
-        plannr.deleteAllGoals();
-        plannr.setRateLimit(config.rateLimit);
-      }
-      return null;
+      if (config.provider === 'pipedrive') (simulator as PipedriveSimulator).clearGoals();
+      else (simulator as PlannrSimulator).deleteAllGoals();
+      return restartWindows();
     },
+    'restart-windows': () => restartWindows(),
     stats: () => ({ requests, statuses, goals: goalCount() }),
     'reset-stats': () => {
       requests = 0;
