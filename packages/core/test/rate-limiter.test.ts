@@ -177,6 +177,29 @@ describe('RateLimiter', () => {
     expect(admitted).toEqual([1500]);
   });
 
+  it('counts what the server has counted beyond its own requests: another client on the same quota', async () => {
+    const limiter = new RateLimiter([{ name: 'burst', limit: 10, windowMs: 1000 }], { marginMs: 0 });
+    await limiter.acquire();
+    await limiter.acquire();
+    // The server has 3 left: 7 used, of which this client sent 2.
+    limiter.observe({ rule: 'burst', remaining: 3, resetAt: Date.now() + 800 });
+    expect(limiter.state()).toEqual([{ rule: 'burst', remaining: 3 }]);
+    const start = Date.now();
+    const admitted: number[] = [];
+    const requests = Array.from({ length: 4 }, () =>
+      limiter.acquire().then(() => admitted.push(Date.now() - start)),
+    );
+    await vi.runAllTimersAsync();
+    await Promise.all(requests);
+    expect(admitted).toEqual([0, 0, 0, 800]);
+    // A server that has counted less than this client sent changes nothing.
+    const other = new RateLimiter([{ name: 'burst', limit: 10, windowMs: 1000 }], { marginMs: 0 });
+    await other.acquire();
+    other.observe({ rule: 'burst', remaining: 9, resetAt: Date.now() + 800 });
+    other.observe({ rule: 'burst', remaining: 10 });
+    expect(other.state()).toEqual([{ rule: 'burst', remaining: 9 }]);
+  });
+
   it('pauses everything until a given time', async () => {
     const limiter = new RateLimiter([{ name: 'burst', limit: 100, windowMs: 1000 }]);
     const start = Date.now();

@@ -163,10 +163,13 @@ class SlidingWindow {
     this.#insert(now + this.rule.windowMs, cost);
   }
 
-  /** Server says the window is full: treat it as used up to the limit until `resetAt`. */
-  fill(now: number, resetAt: number): void {
+  /**
+   * Server says only `remaining` units are left in its window (0: full). When it has counted more than this
+   * window holds (another client on the same quota), the difference counts here until `resetAt`.
+   */
+  fill(now: number, resetAt: number, remaining = 0): void {
     this.#prune(now);
-    const missing = this.rule.limit - this.#inFlight - this.#settled;
+    const missing = this.rule.limit - remaining - this.#inFlight - this.#settled;
     if (missing > 0) this.#insert(resetAt, missing);
   }
 
@@ -331,8 +334,8 @@ export class RateLimiter {
       if (budget.rule.name === observation.rule) budget.observe(observation, now);
     }
     for (const window of this.#windows) {
-      if (window.rule.name === observation.rule && observation.remaining === 0) {
-        window.fill(now, observation.resetAt ?? now + window.rule.windowMs);
+      if (window.rule.name === observation.rule && observation.remaining !== undefined) {
+        window.fill(now, observation.resetAt ?? now + window.rule.windowMs, observation.remaining);
       }
     }
     this.#reschedule();
