@@ -9,8 +9,9 @@
  *   listed. `total` cannot tell (a goal created meanwhile keeps it level), so each page after the first is
  *   checked by a one-goal probe: the goal that ended the previous page must still be in its place. When it is
  *   not, the listing steps back a page at a time until a page starts at or before that goal, and goes on.
- *   A step back that finds the same goal in the same place again is not repeated, so the listing ends
- *   whatever order the server gives goals created in the same second.
+ *   A probe that finds a goal created in the same second instead is checked against the whole page before,
+ *   so a server that orders such ties one way for one goal and another for a page costs a request, not a
+ *   step back, and the listing ends.
  * - This holds for the default order, `created_at`. In `-created_at` a goal created between a page and its
  *   probe can hide a deletion, and in other orders one page back is all that is read: they can skip a goal.
  */
@@ -92,22 +93,8 @@ export function listQueryOf(options: PlannrListOptions): {
   return { query, perPage, selectsNothing };
 }
 
-/**
- * Where a listing stands: the page to read next, the goal that ended the page before it (none on page 1), and
- * the step back taken last. A probe that fails again at the same page, after the same goal, once the listing
- * has stepped back for it, finding a goal that sorts level with that one and stands on that page or was listed
- * already (`level`: the listed goals that sort level with `after`), is taken as the server ordering ties
- * differently for one goal than for a page, not as goals moving: the page is accepted, so the listing ends.
- */
-type Cursor = {
-  page: number;
-  after: PlannrGoal | undefined;
-  level: readonly string[];
-  steppedBack?: string | undefined;
-};
-
-/** The key a step back is remembered by: the page it was taken from, and the goal expected before it. */
-const stepKey = (page: number, after: PlannrGoal) => `${page}:${after.uuid}`;
+/** Where a listing stands: the page to read next, and the goal that ended the page before it (none on page 1). */
+type Cursor = { page: number; after: PlannrGoal | undefined };
 
 /**
  * Every goal the listing selects, once, fetching a page only when the previous one has been consumed. Bad
@@ -127,13 +114,9 @@ export async function* listGoalPages(
     const more = body.data.length > 0 && body.meta.current_page < body.meta.last_page;
     // Mapped only once accepted: a page read again maps (and warns) once more, a probe never.
     const items = body.data.map(toGoal);
-    const steppedBack =
-      page < cursor.page && cursor.after ? stepKey(cursor.page, cursor.after) : cursor.steppedBack;
-    const after = body.data.at(-1);
-    const next = { page: page + 1, after, level: levelWith(after, cursor, body.data, sort), steppedBack };
-    return { items, next: more ? next : undefined };
+    return { items, next: more ? { page: page + 1, after: body.data.at(-1) } : undefined };
   };
-  const pages = paginate<Goal, Cursor>({ page: 1, after: undefined, level: [] }, step, options.signal);
+  const pages = paginate<Goal, Cursor>({ page: 1, after: undefined }, step, options.signal);
   // Creation times never change: repeats are told apart by order, in constant memory.
   if (isCreationOrder(sort)) {
     yield* uniqueInOrder(pages, {
@@ -178,19 +161,22 @@ function pageReader(
     return probe.data[0];
   }
 
+  /**
+   * Whether `after` still ends the page before `page`. The one-goal probe says so in one small request; when
+   * it finds a goal created in the same second instead, the server may just order such ties differently for
+   * one goal than for a page, so the page before is asked for whole, in the order the pages come in.
+   */
+  async function stillBefore(page: number, body: PlannrGoalPage, after: PlannrGoal): Promise<boolean> {
+    const found = await goalBefore(page, body);
+    if (found?.uuid === after.uuid) return true;
+    if (found === undefined || !sortsLevel(found, after, sort)) return false;
+    return (await fetchChecked(query, page - 1)).data.at(-1)?.uuid === after.uuid;
+  }
+
   return {
-    async read({ page, after, level, steppedBack }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
+    async read({ page, after }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
       const body = await fetchChecked(query, page);
-      if (after === undefined) return { page, body };
-      const found = await goalBefore(page, body);
-      if (found?.uuid === after.uuid) return { page, body };
-      // Stepped back for this very place already, and what stands there is a tie of `after` on this page or
-      // listed already: the server orders ties one way for one goal and another for a page. Else goals moved.
-      const tie =
-        found !== undefined &&
-        sortsLevel(found, after, sort) &&
-        (level.includes(found.uuid) || body.data.some((goal) => goal.uuid === found.uuid));
-      if (steppedBack === stepKey(page, after) && tie) return { page, body };
+      if (after === undefined || (await stillBefore(page, body, after))) return { page, body };
       // Goals moved back, some onto pages already read: read back to a page that starts by `after`.
       for (let back = page - 1; ; back--) {
         const earlier = await fetchChecked(query, back);
@@ -198,22 +184,6 @@ function pageReader(
       }
     },
   };
-}
-
-/**
- * The goals listed so far that sort level with `after`, the last goal of `page`: those of the page, and those
- * the cursor carried when they sort level too. As many as goals share a creation time, in creation order.
- */
-function levelWith(
-  after: PlannrGoal | undefined,
-  cursor: Cursor,
-  page: readonly PlannrGoal[],
-  sort: PlannrSort,
-): string[] {
-  if (after === undefined) return [];
-  const carried = cursor.after && sortsLevel(cursor.after, after, sort) ? cursor.level : [];
-  const onPage = page.filter((goal) => sortsLevel(goal, after, sort)).map((goal) => goal.uuid);
-  return [...new Set([...carried, ...onPage])];
 }
 
 /** True when two goals have the same value in the field the listing sorts by. */

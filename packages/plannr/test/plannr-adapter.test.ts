@@ -696,33 +696,42 @@ describe('listing', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('ends, listing every goal once, when the server orders goals created in the same second differently for one goal', async () => {
-    const same = '2026-01-05T10:00:00.000000Z';
-    const raws = Array.from(
-      { length: 12 },
-      (_, n) => ({ uuid: `goal-${n}`, created_at: same }) as PlannrGoal,
-    );
-    const requests: number[] = [];
-    const fetchPage: FetchGoalPage = async (query, page) => {
-      const size = Number(query.per_page);
-      requests.push(size);
-      // One goal asked for: the ties the other way round, as a database may give them under LIMIT 1.
-      const order = size === 1 ? [...raws].reverse() : raws;
-      const data = order.slice((page - 1) * size, page * size);
-      return {
-        data,
-        meta: { current_page: page, last_page: Math.ceil(12 / size), per_page: size, total: 12 },
+  it.each([
+    [12, 5, 'reversed'],
+    [30, 5, 'reversed'],
+    [2000, 500, 'reversed'],
+    [2000, 500, 'rotated'],
+  ] as const)(
+    'ends, listing every goal once, when the server orders %i goals created in the same second differently for one goal (pages of %i, %s)',
+    async (count, pageSize, order) => {
+      const same = '2026-01-05T10:00:00.000000Z';
+      const raws = Array.from(
+        { length: count },
+        (_, n) => ({ uuid: `goal-${n}`, created_at: same }) as PlannrGoal,
+      );
+      // One goal asked for: the ties in another order, as a database may give them under LIMIT 1.
+      const oneByOne = order === 'reversed' ? [...raws].reverse() : [...raws.slice(7), ...raws.slice(0, 7)];
+      const requests: number[] = [];
+      const fetchPage: FetchGoalPage = async (query, page) => {
+        const size = Number(query.per_page);
+        requests.push(size);
+        const data = (size === 1 ? oneByOne : raws).slice((page - 1) * size, page * size);
+        return {
+          data,
+          meta: { current_page: page, last_page: Math.ceil(count / size), per_page: size, total: count },
+        };
       };
-    };
-    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
-    const ids: string[] = [];
-    for await (const goal of listGoalPages({ pageSize: 5 }, fetchPage, toGoal)) ids.push(goal.id);
-    expect(ids).toEqual(raws.map((raw) => raw.uuid));
-    // Three pages and their two probes; each probe fails, steps back one page and reads its page again once.
-    expect(requests).toHaveLength(3 + 2 + 2 * (1 + 1 + 1));
-  });
+      const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
+      const ids: string[] = [];
+      for await (const goal of listGoalPages({ pageSize }, fetchPage, toGoal)) ids.push(goal.id);
+      expect(ids).toEqual(raws.map((raw) => raw.uuid));
+      // Each page after the first: its probe, and (the probe finding another tie) the page before, read whole.
+      const pages = Math.ceil(count / pageSize);
+      expect(requests.length).toBeLessThanOrEqual(pages + 2 * (pages - 1));
+    },
+  );
 
-  it('steps back again when, past a step back for ties, a goal is deleted: the tie that moved is not skipped', async () => {
+  it('steps back when, while ties are read, a goal is deleted: the tie that moved is not skipped', async () => {
     const at = (second: number) => `2026-01-05T10:00:0${second}.000000Z`;
     // g2, g3 and g4 were created in the same second; the others one second apart.
     let goals = ['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8'].map(
@@ -731,7 +740,7 @@ describe('listing', () => {
     let requests = 0;
     const fetchPage: FetchGoalPage = async (query, page) => {
       const size = Number(query.per_page);
-      // After the page read again for the step back (the fourth request), g1 is deleted.
+      // After the page before page 2 is read whole to check the ties (the fourth request), g1 is deleted.
       if (++requests === 5) goals = goals.filter((goal) => goal.uuid !== 'g1');
       const ties =
         size === 1
