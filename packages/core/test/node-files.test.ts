@@ -46,7 +46,16 @@ const entry = (i: number, state: 'pending' | 'done' = 'done') => ({
 
 const line = (i: number) => JSON.stringify({ v: 1, ...entry(i) });
 /** What a lock taken by this process holds. */
-const OURS = `${process.pid} ${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
+const OURS = `${process.pid} ${pidNamespace()} ${hostname()}`;
+
+/** The pid namespace a lock names, as the store reads it: `-` where there is no /proc (macOS, Windows). */
+function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '-';
+  }
+}
 
 /**
  * Starts `count` processes that each try to open the map at once (they wait for a go signal after loading),
@@ -195,11 +204,11 @@ describe('FileIdMapStore', () => {
 
   it('takes over a lock from another host or pid namespace only once its heartbeat has stopped', async () => {
     for (const [holder, where] of [
-      ['999999999 build-box-7 pid:[4026531836]', ' on host build-box-7'],
+      ['999999999 pid:[4026531836] build box 7', ' on host build box 7'],
       // Our host, another pid namespace (a container with the host's name): its pid means nothing here,
       // not even when it is ours.
-      [`999999999 ${hostname()} pid:[1]`, ''],
-      [`${process.pid} ${hostname()} pid:[1]`, ''],
+      [`999999999 pid:[1] ${hostname()}`, ''],
+      [`${process.pid} pid:[1] ${hostname()}`, ''],
     ] as const) {
       const path = file();
       writeFileSync(`${path}.lock`, holder);
@@ -218,7 +227,7 @@ describe('FileIdMapStore', () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
     try {
       await new Promise((resolve) => sleeper.once('spawn', resolve));
-      const sameHere = `${sleeper.pid} ${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
+      const sameHere = `${sleeper.pid} ${pidNamespace()} ${hostname()}`;
       const reused = file();
       writeFileSync(`${reused}.lock`, sameHere);
       // Quiet since an hour before the live process with that pid started: left by an earlier one.
@@ -238,25 +247,31 @@ describe('FileIdMapStore', () => {
     }
   });
 
-  it('writes nothing more once another process has taken its lock over, and says so', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    try {
-      const path = file();
-      const store = await FileIdMapStore.open(path);
-      await store.set(entry(1));
-      // Another process, wrongly finding the lock abandoned, takes it and writes.
-      writeFileSync(`${path}.lock`, `4242 other-host pid:[1]`);
-      appendFileSync(path, `${line(2)}\n`);
-      vi.advanceTimersByTime(2_000);
-      await expect(store.set(entry(3))).rejects.toThrow(`ID map ${path} was taken over by another process`);
-      await expect(store.close()).rejects.toThrow('was taken over');
-      // Neither compacted over nor unlocked: the other process's entry and lock stay.
-      expect(readFileSync(path, 'utf8')).toBe(`${line(1)}\n${line(2)}\n`);
-      expect(readFileSync(`${path}.lock`, 'utf8')).toBe('4242 other-host pid:[1]');
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+  it.each([
+    ['after its heartbeat noticed', true],
+    ['before its next heartbeat', false],
+  ])(
+    'writes nothing more once another process has taken its lock over, and says so (%s)',
+    async (_when, beat) => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      try {
+        const path = file();
+        const store = await FileIdMapStore.open(path);
+        await store.set(entry(1));
+        // Another process, wrongly finding the lock abandoned, takes it and writes.
+        writeFileSync(`${path}.lock`, `4242 pid:[1] other-host`);
+        appendFileSync(path, `${line(2)}\n`);
+        if (beat) vi.advanceTimersByTime(2_000);
+        await expect(store.set(entry(3))).rejects.toThrow(`ID map ${path} was taken over by another process`);
+        await expect(store.close()).rejects.toThrow('was taken over');
+        // Neither compacted over nor unlocked: the other process's entry and lock stay.
+        expect(readFileSync(path, 'utf8')).toBe(`${line(1)}\n${line(2)}\n`);
+        expect(readFileSync(`${path}.lock`, 'utf8')).toBe('4242 pid:[1] other-host');
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
 
   it('keeps touching the lock it holds, so that others hear it is alive', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });

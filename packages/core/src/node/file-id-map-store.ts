@@ -95,9 +95,7 @@ export class FileIdMapStore implements IdMapStore {
       const { entries, lines, unterminated } = await load(path);
       const store = new FileIdMapStore(path, entries, lines, options);
       whenLockLost(path, () => {
-        store.#lost = new ConfigError(
-          `ID map ${path} was taken over by another process while this one had it open; this run writes no more to it`,
-        );
+        store.#lost ??= lockLostError(path);
       });
       // Rewritten whole, so that the next append starts a line of its own.
       if (unterminated) await store.#compact();
@@ -169,8 +167,9 @@ export class FileIdMapStore implements IdMapStore {
   }
 
   async #append(record: IdMapEntry): Promise<void> {
-    if (this.#lost) throw this.#lost;
     if (this.#broken) throw this.#broken;
+    // Looked at right before the write, not only at the heartbeat: a lock taken over meanwhile stops it.
+    this.#checkLockIsOurs();
     try {
       this.#handle ??= await open(this.path, 'a');
       // appendFile writes every byte or fails; a bare write may stop short (a full disk, a size limit).
@@ -214,6 +213,7 @@ export class FileIdMapStore implements IdMapStore {
     try {
       // Closed first, so that no append goes to the file being replaced.
       await this.#closeJournal();
+      this.#checkLockIsOurs();
       await rename(temporary, this.path);
     } catch (error) {
       await removeFile(temporary);
@@ -222,6 +222,14 @@ export class FileIdMapStore implements IdMapStore {
     await syncFolder(dirname(this.path));
     this.#journalLines = this.#entries.size;
     this.#broken = undefined;
+  }
+
+  /** Throws (and stays lost) unless the lock file still names this process. */
+  #checkLockIsOurs(): void {
+    if (this.#lost) throw this.#lost;
+    if (isOurs(readLock(`${this.path}.lock`))) return;
+    this.#lost = lockLostError(this.path);
+    throw this.#lost;
   }
 
   async #closeJournal(): Promise<void> {
@@ -257,6 +265,12 @@ async function writeSynced(path: string, text: string, mode?: number): Promise<v
     await removeFile(path);
     throw error;
   }
+}
+
+function lockLostError(path: string): ConfigError {
+  return new ConfigError(
+    `ID map ${path} was taken over by another process while this one had it open; this run writes no more to it`,
+  );
 }
 
 /** The file a compaction writes before renaming it over the map. */
@@ -351,7 +365,7 @@ function parseLine(line: string): IdMapEntry | undefined {
   }
 }
 
-// The lock: `<map>.lock` holds `<pid> <host> <pid namespace>` of the process that has the map open, which
+// The lock: `<map>.lock` holds `<pid> <pid namespace> <host>` of the process that has the map open, which
 // touches it every HEARTBEAT_MS. A pid says whether its holder lives only when it comes from our own pid
 // namespace on our own host; for any other (a container sharing the folder), only the heartbeat does. The
 // heartbeat also keeps a goalbridge that reads a plain pid from taking the lock over: it waits for a lock
@@ -545,7 +559,7 @@ function startedAfter(pid: number, at: number): boolean {
  */
 function createExclusive(file: string, path: string): boolean {
   try {
-    writeFileSync(file, `${process.pid} ${HOST} ${PID_SPACE}`, { flag: 'wx' });
+    writeFileSync(file, `${process.pid} ${PID_SPACE} ${HOST}`, { flag: 'wx' });
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -557,9 +571,8 @@ function createExclusive(file: string, path: string): boolean {
 interface LockSeen {
   /** Undefined until written. */
   pid: number | undefined;
-  /** This host for a lock that names none (written before hosts were). */
+  /** Ours for a lock that holds a plain pid (written before hosts and namespaces were). */
   host: string;
-  /** Our own for a plain pid (written before namespaces were), none (`?`) for `<pid> <host>`. */
   pidSpace: string;
   /** When it was written or last touched by its holder's heartbeat. */
   touchedAt: number;
@@ -571,13 +584,14 @@ function readLock(file: string): LockSeen | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
-    const [pidText = '', host, pidSpace] = readFileSync(fd, 'utf8').trim().split(' ');
+    // The host last: it may hold spaces.
+    const [pidText = '', pidSpace, ...host] = readFileSync(fd, 'utf8').trim().split(' ');
     const pid = Number(pidText);
     const touchedAt = fstatSync(fd).mtimeMs;
     return {
       pid: pidText !== '' && Number.isInteger(pid) && pid > 0 ? pid : undefined,
-      host: host ?? HOST,
-      pidSpace: pidSpace ?? (host === undefined ? PID_SPACE : '?'),
+      host: pidSpace === undefined ? HOST : host.join(' '),
+      pidSpace: pidSpace ?? PID_SPACE,
       touchedAt,
       ageMs: Date.now() - touchedAt,
     };
