@@ -45,3 +45,11 @@ export async function writeLines(io: Io, lines: AsyncIterable<string>): Promise<
     io.signal.throwIfAborted();
   }
 }
+
+/** Each line of `lines` through `map`, as they come. */
+export async function* mapLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  map: (line: string) => string,
+): AsyncIterable<string> {
+  for await (const line of lines) yield map(line);
+}

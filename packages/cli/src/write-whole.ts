@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, GoalbridgeError } from '@goalbridge/core';
 import { followLinks, syncFolder } from '@goalbridge/core/node';
+import { mapLines } from './command.ts';
 import type { Io } from './io.ts';
 
 /**
@@ -14,12 +15,19 @@ import type { Io } from './io.ts';
  * written as it is, and so is anything under /dev (`/dev/stdout` leads to whatever the shell redirected it
  * to, which must be appended to, not replaced).
  */
-export async function writeWhole(path: string, lines: AsyncIterable<string> | Iterable<string>, io: Io) {
-  const device = path.startsWith('/dev/');
-  const file = device ? path : await followLinks(path);
-  const existing = device ? undefined : await stat(file).catch(() => undefined);
-  const special = device || (existing !== undefined && !existing.isFile());
+export async function writeWhole(
+  path: string,
+  lines: AsyncIterable<string> | Iterable<string>,
+  io: Io,
+  { onDevice }: { onDevice?: (line: string) => string } = {},
+) {
+  // stat follows every link: a link to a pipe or a terminal (`/proc/self/fd/1`) is a device too.
+  const existing = await stat(path).catch(() => undefined);
+  const special = path.startsWith('/dev/') || (existing !== undefined && !existing.isFile());
+  const file = special ? path : await followLinks(path);
   const temporary = special ? file : `${file}.partial`;
+  // What goes to a device may reach a terminal: `onDevice` makes each line fit for one.
+  const written = special && onDevice ? mapLines(lines, onDevice) : lines;
   try {
     // pipeline() turns a file that cannot be written (no such folder, disk full) into a rejection.
     // Appended to when written as it is: `/dev/stdout` may be a file the shell opened for appending.
@@ -32,7 +40,7 @@ export async function writeWhole(path: string, lines: AsyncIterable<string> | It
       flush: !special,
       ...(mode === undefined ? {} : { mode }),
     });
-    await pipeline(Readable.from(lines), out);
+    await pipeline(Readable.from(written), out);
     if (!special) {
       if (mode !== undefined) await chmod(temporary, mode);
       await rename(temporary, file);

@@ -4,9 +4,11 @@
  * told, provider text shown without its control characters.
  */
 
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import {
   createMemoryAdapter,
   type GoalAdapter,
@@ -176,22 +178,29 @@ describe('what reaches the terminal', () => {
     expect((JSON.parse(io.stdout.text) as { goal: { title: string } }).goal.title).toBe(title);
   });
 
-  it('escapes the same in an export to a device (/dev/tty, /dev/stdout), not in one to a file', async () => {
+  it('escapes the same in an export to a device (/dev/tty, a link to a pipe), not in one to a file', async () => {
     const title = 'Q1\u009b2J\u202eevil';
     const folder = mkdtempSync(join(tmpdir(), 'goalbridge-device-'));
     const [device, file] = [join(folder, 'device.ndjson'), join(folder, 'file.ndjson')];
+    const exporting = (out: string) =>
+      run(['export', '--from', 'fake', '--out', out], fakeIo({ cwd: folder }), [
+        fakeProvider(() => () => goalsTitled(title)),
+      ]);
     const fd = openSync(device, 'w');
     try {
-      const exporting = (out: string) =>
-        run(['export', '--from', 'fake', '--out', out], fakeIo({ cwd: folder }), [
-          fakeProvider(() => () => goalsTitled(title)),
-        ]);
       expect(await exporting(`/dev/fd/${fd}`)).toBe(0);
       expect(await exporting(file)).toBe(0);
     } finally {
       closeSync(fd);
     }
     expect(readFileSync(device, 'utf8')).toContain('Q1\\u009b2J\\u202eevil');
+    // A link to a pipe, read as it is written: a device too.
+    const fifo = join(folder, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    symlinkSync(fifo, join(folder, 'to-fifo'));
+    const piped = text(createReadStream(fifo));
+    expect(await exporting(join(folder, 'to-fifo'))).toBe(0);
+    expect(await piped).toContain('Q1\\u009b2J\\u202eevil');
     expect(readFileSync(file, 'utf8')).toContain(title);
     for (const written of [device, file])
       expect((JSON.parse(readFileSync(written, 'utf8')) as { goal: { title: string } }).goal.title).toBe(

@@ -8,7 +8,7 @@ import {
 } from '@goalbridge/core';
 import { readJsonFile } from '@goalbridge/core/node';
 import { fileOption, oneOf, type ParsedOptions } from '../args.ts';
-import { type Command, openAdapter, writeLines } from '../command.ts';
+import { type Command, mapLines, openAdapter, writeLines } from '../command.ts';
 import { EXIT, type Io, UsageError } from '../io.ts';
 import { terminalSafeJson } from '../render/format.ts';
 import { writeWhole } from '../write-whole.ts';
@@ -45,11 +45,10 @@ export const exportCommand: Command = {
     const adapter = openAdapter(options, context, 'from');
     const goals = adapter.list({ signal: io.signal });
     const lines = format === 'singer' ? await singerLines(goals, options, io) : exportNdjson(goals);
-    // On standard output or a device (`/dev/tty`), perhaps a terminal: escaped so that a title cannot drive
-    // it. Files take the lines as they are.
-    const shown = out === undefined || out.startsWith('/dev/') ? mapLines(lines, terminalSafeJson) : lines;
-    if (out === undefined) await writeLines(io, shown);
-    else await writeWhole(out, shown, io);
+    // On standard output or a device (`/dev/tty`, a link to one), perhaps a terminal: escaped so that a title
+    // cannot drive it. Files take the lines as they are.
+    if (out === undefined) await writeLines(io, mapLines(lines, terminalSafeJson));
+    else await writeWhole(out, lines, io, { onDevice: terminalSafeJson });
     return EXIT.ok;
   },
 };
@@ -71,8 +70,4 @@ async function singerLines(
       `--state ${String(options.state)}: expected a Singer state value {"bookmarks": {"goals": {"updatedAt": DATETIME}}}; ${formatIssues(error.issues)}`,
     );
   }
-}
-
-async function* mapLines(lines: AsyncIterable<string>, map: (line: string) => string): AsyncIterable<string> {
-  for await (const line of lines) yield map(line);
 }
