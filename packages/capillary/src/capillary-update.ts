@@ -144,44 +144,70 @@ function periodStatus(period: CapillaryPeriod, today: IsoDate): string {
   return statusByDates(dateOnly(period.startDate), dateOnly(period.endDate), today);
 }
 
-/** What matching compares of a period: its id, dates and ref. */
-interface PeriodKey extends PeriodName {
+/** What matching compares of a period: its id, dates and, when it has one of its own, its ref. */
+interface PeriodKey {
+  id: string | undefined;
+  ref: string | undefined;
   start: IsoDate;
   end: IsoDate;
 }
 
-/** Ways a desired period can be the same as a current one, strongest first. */
-const SAME_PERIOD: readonly ((want: PeriodKey, have: PeriodKey) => boolean)[] = [
-  (want, have) => want.id !== undefined && want.id === have.id,
-  (want, have) => want.start === have.start && want.end === have.end,
-  (want, have) => want.ref.toLowerCase() === have.ref.toLowerCase(),
-  (want, have) => want.start === have.start,
-];
+type SamePeriod = (want: PeriodKey, have: PeriodKey) => boolean;
 
 /**
- * Desired periods matched to current ones: by id, then dates, then ref, then start date, each way over all
- * periods before the next. A ref a period takes from its position (`Cycle_1`) says little: by ref first, a
- * period added in front would take the first period's id, values and progress, and each the next one's.
+ * Ways a desired period can be the same as a current one, strongest first. Only a ref of its own names a
+ * period: by a name made up from its position (`Cycle_1`), a period added in front would take the first
+ * period's id, values and progress. Overlapping dates still tell which period moved (January starting on
+ * the 2nd is January), a shared end date included.
+ */
+const SAME_PERIOD: readonly SamePeriod[] = [
+  (want, have) => want.id !== undefined && want.id === have.id,
+  (want, have) => want.start === have.start && want.end === have.end,
+  (want, have) => want.ref !== undefined && want.ref.toLowerCase() === have.ref?.toLowerCase(),
+  (want, have) => want.start === have.start,
+  (want, have) => want.start <= have.end && have.start <= want.end,
+];
+
+const byStart = (a: PeriodKey, b: PeriodKey) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0);
+
+/**
+ * Pairs periods between the same two matched ones (by how many matched ones start before them): a period
+ * whose dates moved is still that period, and one added in front, behind or between takes no other's place.
+ */
+function inSameGap(wanted: readonly PeriodKey[], had: readonly PeriodKey[]): SamePeriod {
+  const before = (start: IsoDate, keys: readonly PeriodKey[]) =>
+    keys.filter((key) => key.start < start).length;
+  return (want, have) => before(want.start, wanted) === before(have.start, had);
+}
+
+/**
+ * Desired periods matched to current ones, each way of SAME_PERIOD over all periods before the next, then
+ * those left in date order between the same matched ones. Both sides go in date order, so where several
+ * current periods would do, the earliest is taken.
  */
 function matchPeriods<T>(
   desired: readonly PeriodKey[],
   current: readonly T[],
   keyOf: (period: T, index: number) => PeriodKey,
 ) {
-  const keys = new Map(current.map((period, index) => [period, keyOf(period, index)]));
+  const keyed = current.map((period, index) => [period, keyOf(period, index)] as const);
+  const free = new Map(keyed.sort(([, a], [, b]) => byStart(a, b)));
+  const order = desired.map((key, index) => ({ key, index })).sort((a, b) => byStart(a.key, b.key));
   const matches: (T | undefined)[] = desired.map(() => undefined);
-  for (const same of SAME_PERIOD) {
-    desired.forEach((want, index) => {
-      if (matches[index] !== undefined) return;
-      for (const [period, have] of keys) {
-        if (!same(want, have)) continue;
-        matches[index] = period;
-        keys.delete(period);
-        return;
-      }
-    });
-  }
-  return { matches, removed: [...keys.keys()] };
+  const matchBy = (same: SamePeriod) => {
+    for (const { key, index } of order) {
+      if (matches[index] !== undefined) continue;
+      const found = [...free].find(([, have]) => same(key, have));
+      if (!found) continue;
+      matches[index] = found[0];
+      free.delete(found[0]);
+    }
+  };
+  for (const same of SAME_PERIOD) matchBy(same);
+  const wanted = order.filter(({ index }) => matches[index] !== undefined).map(({ key }) => key);
+  const had = keyed.filter(([period]) => !free.has(period)).map(([, key]) => key);
+  matchBy(inSameGap(wanted, had));
+  return { matches, removed: [...free.keys()] };
 }
 
 /** A Capillary period as matching compares it; `index` is its position, which names one without a refCode. */
@@ -194,8 +220,8 @@ function capillaryPeriodKey(period: CapillaryPeriod, index: number): PeriodKey {
   };
 }
 
-/** A period of a goal as matching compares it; one without a ref is named by its position (`Cycle_1`). */
-function goalPeriodKey(period: NamedWindow, index: number): PeriodKey {
+/** A period the goal has, as matching compares it; one without a ref is named by its position (`Cycle_1`). */
+function goalPeriodKey(period: NamedWindow, index: number): PeriodKey & PeriodName {
   return {
     id: period.id,
     start: period.start,
@@ -208,11 +234,12 @@ function goalPeriodKey(period: NamedWindow, index: number): PeriodKey {
  * Names for the desired periods. Enrolments address periods by name, so a period without a ref (one a
  * recurrence expands to, or an explicit one given without) that the goal has keeps its name and id: a period
  * added in front renames nothing. A new one is `Cycle_<its position>`, or the next number no period has. A
- * period with a ref keeps it.
+ * period with a ref keeps it. (The update plan matches the named periods again: those without a ref that
+ * matched carry the id, the rest a name no period has, so it finds the same.)
  */
 function periodNames(windows: readonly NamedWindow[], current: readonly NamedWindow[]): PeriodName[] {
   const known = current.map(goalPeriodKey);
-  const wanted = windows.map(goalPeriodKey);
+  const wanted = windows.map(({ id, start, end, ref }) => ({ id, start, end, ref }));
   const { matches } = matchPeriods(wanted, known, (key) => key);
   const refs = [...known.map((key) => key.ref), ...windows.flatMap((window) => window.ref ?? [])];
   const taken = new Set(refs.map((ref) => ref.toLowerCase()));

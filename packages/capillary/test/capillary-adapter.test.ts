@@ -751,6 +751,143 @@ describe('update: the edit endpoint changes name, description and expressions on
     });
   });
 
+  describe('explicit periods without refs match by their dates, never by a name their position makes up', () => {
+    const december = { start: '2025-12-01', end: '2025-12-31' };
+    const january = { start: '2026-01-01', end: '2026-01-31' };
+    const february = { start: '2026-02-01', end: '2026-02-28' };
+    const march = { start: '2026-03-01', end: '2026-03-31' };
+    type Adapter = ReturnType<typeof kit>['adapter'];
+    const periodsOf = (goal: Goal) => goal.schedule.periods ?? [];
+    const idsByRef = (goal: Goal) =>
+      Object.fromEntries(periodsOf(goal).map((period) => [period.ref, period.id]));
+    /** A patch giving the goal `periods`, its schedule spanning them. */
+    const withPeriods = (goal: Goal, periods: Window[]): GoalPatchDraft => {
+      const start = periods.map((period) => period.start).sort()[0];
+      const end = periods.map((period) => period.end).sort()[periods.length - 1];
+      return { schedule: { ...goal.schedule, start, end, periods } as never };
+    };
+
+    /** A Q1 group (periods named `refs`, or Cycle_1 to Cycle_3) none of whose periods has started. */
+    async function notStarted(refs: string[] = []) {
+      const { adapter, advance } = kit();
+      advance(Date.parse('2025-11-15T09:00:00Z') - NOW);
+      const periods = [january, february, march].map((period, index) =>
+        refs[index] ? { ...period, ref: refs[index] } : period,
+      );
+      const schedule = { start: '2026-01-01', end: '2026-03-31', recurrence: 'monthly', periods };
+      const { goal } = await adapter.create(quarterly('Not started', { schedule } as never));
+      return { adapter, goal };
+    }
+
+    /**
+     * Sends `periods`, which checkUpdate predicts the update makes; the periods then, by start date. Each keeps
+     * its id with its ref, so the ref a date range ends up with says which period moved there.
+     */
+    async function sendPeriods(adapter: Adapter, goal: Goal, periods: Window[]) {
+      const patch = withPeriods(goal, periods);
+      expect(adapter.checkUpdate(goal, patch)).toEqual([]);
+      const { goal: updated } = await adapter.update(goal.id, patch);
+      expect(idsByRef(updated)).toMatchObject(idsByRef(goal));
+      return [...periodsOf(updated)]
+        .sort((a, b) => (a.start < b.start ? -1 : 1))
+        .map((period) => `${period.ref} ${period.start}..${period.end}`);
+    }
+
+    it.each([
+      [
+        'January now starts on the 2nd',
+        [december, { ...january, start: '2026-01-02' }, february, march],
+        [
+          'Cycle_1 2026-01-02..2026-01-31',
+          'Cycle_2 2026-02-01..2026-02-28',
+          'Cycle_3 2026-03-01..2026-03-31',
+        ],
+      ],
+      [
+        'March now starts on the 2nd',
+        [december, january, february, { ...march, start: '2026-03-02' }],
+        [
+          'Cycle_1 2026-01-01..2026-01-31',
+          'Cycle_2 2026-02-01..2026-02-28',
+          'Cycle_3 2026-03-02..2026-03-31',
+        ],
+      ],
+      [
+        'every period moved inside its month',
+        [
+          december,
+          { start: '2026-01-02', end: '2026-01-30' },
+          { start: '2026-02-02', end: '2026-02-27' },
+          { start: '2026-03-02', end: '2026-03-30' },
+        ],
+        [
+          'Cycle_1 2026-01-02..2026-01-30',
+          'Cycle_2 2026-02-02..2026-02-27',
+          'Cycle_3 2026-03-02..2026-03-30',
+        ],
+      ],
+      [
+        'March moved to April',
+        [december, january, february, { start: '2026-04-01', end: '2026-04-30' }],
+        [
+          'Cycle_1 2026-01-01..2026-01-31',
+          'Cycle_2 2026-02-01..2026-02-28',
+          'Cycle_3 2026-04-01..2026-04-30',
+        ],
+      ],
+    ])(
+      'December added in front, %s: the group’s periods move, December is new',
+      async (_name, periods, moved) => {
+        const { adapter, goal } = await notStarted();
+        expect(await sendPeriods(adapter, goal, periods)).toEqual([
+          'Cycle_4 2025-12-01..2025-12-31',
+          ...moved,
+        ]);
+      },
+    );
+
+    it('periods named by the group move by their dates too: March, sent without its ref, starts on the 2nd', async () => {
+      const { adapter, goal } = await notStarted(['Jan', 'Feb', 'Mar']);
+      expect(
+        await sendPeriods(adapter, goal, [january, february, { ...march, start: '2026-03-02' }]),
+      ).toEqual(['Jan 2026-01-01..2026-01-31', 'Feb 2026-02-01..2026-02-28', 'Mar 2026-03-02..2026-03-31']);
+    });
+
+    it('pairs moved periods in date order, whatever order the goal and the group list them in', async () => {
+      const { adapter, goal } = await notStarted();
+      const { goal: longer } = await adapter.update(
+        goal.id,
+        withPeriods(goal, [december, january, february, march]),
+      );
+      expect(periodsOf(longer).map((period) => period.ref)).toEqual([
+        'Cycle_1',
+        'Cycle_2',
+        'Cycle_3',
+        'Cycle_4',
+      ]);
+      const october = { start: '2025-10-01', end: '2025-10-31' };
+      const november = { start: '2025-11-01', end: '2025-11-30' };
+      expect(await sendPeriods(adapter, longer, [november, october, february, march])).toEqual([
+        'Cycle_4 2025-10-01..2025-10-31',
+        'Cycle_1 2025-11-01..2025-11-30',
+        'Cycle_2 2026-02-01..2026-02-28',
+        'Cycle_3 2026-03-01..2026-03-31',
+      ]);
+    });
+
+    it('a period matched by its dates is held to its status: January, ended, cannot move (reference §4.8)', async () => {
+      const { adapter, writes } = kit();
+      const schedule = { start: '2026-01-01', end: '2026-03-31', recurrence: 'monthly' };
+      const { goal } = await adapter.create(quarterly('Ended', { schedule } as never));
+      const patch = withPeriods(goal, [december, { ...january, start: '2026-01-02' }, february, march]);
+      const message = 'capillary cannot change the dates of period Cycle_1: it has ended';
+      expect(adapter.checkUpdate(goal, patch)).toEqual([{ path: 'schedule.periods', message }]);
+      const error = await failure(adapter.update(goal.id, patch));
+      expect(UnsupportedError.isInstance(error) && error.message).toBe(message);
+      expect(writes()).toEqual(['POST /v3/targetGroups']);
+    });
+  });
+
   it('moves the end of the running period through PUT targetPeriods (RUNNING may move its end, reference §4.8)', async () => {
     const { adapter, writes } = kit();
     const { goal } = await adapter.create(quarterly());
@@ -871,8 +1008,18 @@ describe('update: the edit endpoint changes name, description and expressions on
       });
     });
 
+    /** The group as Capillary serves older ones: its first period without `active`, the others with null. */
+    const unsetActive = (exchange: Exchange, body: unknown) => {
+      if (exchange.method !== 'GET' || !/\/targetGroups\/\d+$/.test(exchange.path)) return body;
+      const envelope = body as { data: { periods: Record<string, unknown>[] } };
+      const periods = envelope.data.periods.map(({ active: _active, ...period }, index) =>
+        index === 0 ? period : { ...period, active: null },
+      );
+      return { ...envelope, data: { ...envelope.data, periods } };
+    };
+
     it('sends only the period that changes: a missing description and active setting are no change', async () => {
-      const { adapter, simulator, log } = kit();
+      const { adapter, simulator, log } = kit({ rewrite: unsetActive });
       const [id] = simulator.seedGroups([
         {
           ...seededGroup('Bare periods'),
