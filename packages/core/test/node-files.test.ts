@@ -273,6 +273,27 @@ describe('FileIdMapStore', () => {
     },
   );
 
+  it('goes on writing when its lock cannot be read just now (no file handle left), as its heartbeat does', async () => {
+    const path = file();
+    const store = await openStore(path);
+    await store.set(entry(1));
+    // Unreadable for a moment (EISDIR here; EMFILE in a process out of file handles): owner unknown.
+    rmSync(`${path}.lock`);
+    mkdirSync(`${path}.lock`);
+    try {
+      await store.set(entry(2));
+    } finally {
+      rmdirSync(`${path}.lock`);
+      writeFileSync(`${path}.lock`, OURS);
+    }
+    await store.set(entry(3));
+    expect((await store.entries('plannr')).map((item) => item.source)).toEqual([
+      'pipedrive:1',
+      'pipedrive:2',
+      'pipedrive:3',
+    ]);
+  });
+
   it('keeps touching the lock it holds, so that others hear it is alive', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {

@@ -224,10 +224,19 @@ export class FileIdMapStore implements IdMapStore {
     this.#broken = undefined;
   }
 
-  /** Throws (and stays lost) unless the lock file still names this process. */
+  /**
+   * Throws (and stays lost) when the lock file is gone or names another process. A lock that cannot be read
+   * just now (no file handle left) proves nothing either way: the write goes on, as the heartbeat does.
+   */
   #checkLockIsOurs(): void {
     if (this.#lost) throw this.#lost;
-    if (isOurs(readLock(`${this.path}.lock`))) return;
+    let seen: LockSeen | undefined;
+    try {
+      seen = readLock(`${this.path}.lock`);
+    } catch {
+      return;
+    }
+    if (isOurs(seen)) return;
     this.#lost = lockLostError(this.path);
     throw this.#lost;
   }
