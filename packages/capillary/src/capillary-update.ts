@@ -7,6 +7,7 @@
 import {
   addDays,
   type DecimalString,
+  daysBetween,
   type Goal,
   type GoalInput,
   type GoalPatch,
@@ -157,16 +158,23 @@ type SamePeriod = (want: PeriodKey, have: PeriodKey) => boolean;
 /**
  * Ways a desired period can be the same as a current one, strongest first. Only a ref of its own names a
  * period: by a name made up from its position (`Cycle_1`), a period added in front would take the first
- * period's id, values and progress. Overlapping dates still tell which period moved (January starting on
- * the 2nd is January), a shared end date included.
+ * period's id, values and progress. After these, overlapping dates tell which period moved (see
+ * matchByOverlap).
  */
 const SAME_PERIOD: readonly SamePeriod[] = [
   (want, have) => want.id !== undefined && want.id === have.id,
   (want, have) => want.start === have.start && want.end === have.end,
   (want, have) => want.ref !== undefined && want.ref.toLowerCase() === have.ref?.toLowerCase(),
   (want, have) => want.start === have.start,
-  (want, have) => want.start <= have.end && have.start <= want.end,
 ];
+
+/** Days two periods share (0 when they do not meet). */
+function overlapDays(a: PeriodKey, b: PeriodKey): number {
+  // ISO dates sort as text: the later start and the earlier end bound what they share.
+  const start = [a.start, b.start].sort()[1] as IsoDate;
+  const end = [a.end, b.end].sort()[0] as IsoDate;
+  return start > end ? 0 : daysBetween(start, end) + 1;
+}
 
 const byStart = (a: PeriodKey, b: PeriodKey) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0);
 
@@ -181,8 +189,8 @@ function inSameGap(wanted: readonly PeriodKey[], had: readonly PeriodKey[]): Sam
 }
 
 /**
- * Desired periods matched to current ones, each way of SAME_PERIOD over all periods before the next, then
- * those left in date order between the same matched ones. Both sides go in date order, so where several
+ * Desired periods matched to current ones, each way of SAME_PERIOD over all periods before the next, then by
+ * the most days shared, then those left in date order between the same matched ones. Both sides go in date order, so where several
  * current periods would do, the earliest is taken.
  */
 function matchPeriods<T>(
@@ -204,6 +212,20 @@ function matchPeriods<T>(
     }
   };
   for (const same of SAME_PERIOD) matchBy(same);
+  // Overlapping dates, most shared days first: January moved to start on the 6th is January, not the new
+  // period from Dec 15 to Jan 5 that also touches it.
+  const overlaps = order
+    .filter(({ index }) => matches[index] === undefined)
+    .flatMap(({ key, index }) =>
+      [...free].map(([period, have]) => ({ index, period, days: overlapDays(key, have) })),
+    )
+    .filter(({ days }) => days > 0)
+    .sort((a, b) => b.days - a.days);
+  for (const { index, period } of overlaps) {
+    if (matches[index] !== undefined || !free.has(period)) continue;
+    matches[index] = period;
+    free.delete(period);
+  }
   const wanted = order.filter(({ index }) => matches[index] !== undefined).map(({ key }) => key);
   const had = keyed.filter(([period]) => !free.has(period)).map(([, key]) => key);
   matchBy(inSameGap(wanted, had));

@@ -846,6 +846,22 @@ describe('update: the edit endpoint changes name, description and expressions on
       },
     );
 
+    it('a new period that touches a moved one takes nothing of it: the most days shared decide', async () => {
+      const { adapter, goal } = await notStarted();
+      const periods = [
+        { start: '2025-12-15', end: '2026-01-05' },
+        { ...january, start: '2026-01-06' },
+        february,
+        march,
+      ];
+      expect(await sendPeriods(adapter, goal, periods)).toEqual([
+        'Cycle_4 2025-12-15..2026-01-05',
+        'Cycle_1 2026-01-06..2026-01-31',
+        'Cycle_2 2026-02-01..2026-02-28',
+        'Cycle_3 2026-03-01..2026-03-31',
+      ]);
+    });
+
     it('periods named by the group move by their dates too: March, sent without its ref, starts on the 2nd', async () => {
       const { adapter, goal } = await notStarted(['Jan', 'Feb', 'Mar']);
       expect(
