@@ -8,12 +8,15 @@ import { followLinks, syncFolder } from '@goalbridge/core/node';
 import { mapLines } from './command.ts';
 import type { Io } from './io.ts';
 
+/** Paths of a process's own open files: written as they are, never replaced. */
+const STREAM_PATH = /^\/(?:dev\/(?:stdout|stderr|fd\/\d+)|proc\/[^/]+\/fd\/\d+)$/;
+
 /**
  * Writes `path` whole or not at all: into `path.partial` beside the file a link points to, synced, given the
  * replaced file's permissions and renamed over it when complete, removed on any failure, so a failed or
  * stopped run (or a power loss) leaves the file as it was. A device or a pipe cannot be replaced: it is
- * written as it is, and so is anything under /dev (`/dev/stdout` leads to whatever the shell redirected it
- * to, which must be appended to, not replaced).
+ * written as it is, and so is a standard stream's path (`/dev/stdout` leads to whatever the shell redirected
+ * it to, which must be appended to, not replaced).
  */
 export async function writeWhole(
   path: string,
@@ -21,9 +24,10 @@ export async function writeWhole(
   io: Io,
   { onDevice }: { onDevice?: (line: string) => string } = {},
 ) {
-  // stat follows every link: a link to a pipe or a terminal (`/proc/self/fd/1`) is a device too.
+  // stat follows every link: a link to a pipe or a terminal is a device too. A standard stream's path
+  // (`/dev/stdout`, `/proc/self/fd/1`) leads to whatever the shell opened, perhaps a file opened to append to.
   const existing = await stat(path).catch(() => undefined);
-  const special = path.startsWith('/dev/') || (existing !== undefined && !existing.isFile());
+  const special = STREAM_PATH.test(path) || (existing !== undefined && !existing.isFile());
   const file = special ? path : await followLinks(path);
   const temporary = special ? file : `${file}.partial`;
   // What goes to a device may reach a terminal: `onDevice` makes each line fit for one.

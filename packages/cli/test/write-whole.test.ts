@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -46,12 +47,27 @@ describe('writeWhole', () => {
     expect([statSync(secret).mode & 0o777, readFileSync(secret, 'utf8')]).toEqual([0o600, 'new\nmore\n']);
   });
 
-  it('appends to what /dev/stdout was redirected to, between the lines printed around it', () => {
-    const log = join(dir, 'log.txt');
-    writeFileSync(log, 'earlier\n');
-    const script = join(import.meta.dirname, 'fixtures', 'write-to-stdout.ts');
-    const node = `'${process.execPath}' --conditions=@goalbridge/source '${script}'`;
-    execFileSync('sh', ['-c', `${node} >> '${log}'`]);
-    expect(readFileSync(log, 'utf8')).toBe('earlier\nbefore\nwritten\nafter\n');
+  it.each(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'])(
+    'appends to what %s was redirected to, between the lines printed around it',
+    (stdout) => {
+      const log = join(dir, 'log.txt');
+      writeFileSync(log, 'earlier\n');
+      const script = join(import.meta.dirname, 'fixtures', 'write-to-stdout.ts');
+      const node = `'${process.execPath}' --conditions=@goalbridge/source '${script}' '${stdout}'`;
+      execFileSync('sh', ['-c', `${node} >> '${log}'`]);
+      expect(readFileSync(log, 'utf8')).toBe('earlier\nbefore\nwritten\nafter\n');
+    },
+  );
+
+  it('replaces a regular file under /dev (a RAM disk) like any other, never appending to it', async () => {
+    const ramDisk = mkdtempSync('/dev/shm/goalbridge-');
+    const file = join(ramDisk, 'goals.ndjson');
+    try {
+      await writeWhole(file, ['first\n'], io);
+      await writeWhole(file, ['second\n'], io);
+      expect(readFileSync(file, 'utf8')).toBe('second\n');
+    } finally {
+      rmSync(ramDisk, { recursive: true, force: true });
+    }
   });
 });
