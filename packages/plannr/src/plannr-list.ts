@@ -12,6 +12,8 @@
  *   A probe that finds a goal created in the same second instead is checked against the whole page before,
  *   so a server that orders such ties one way for one goal and another for a page costs a request, not a
  *   step back, and the listing ends.
+ * - A probe that finds a goal sorting before the expected one means goals were inserted ahead (new goals in
+ *   `-created_at`): they only come again, and repeats are dropped, so the page is taken.
  * - This holds for the default order, `created_at`. In `-created_at` a goal created between a page and its
  *   probe can hide a deletion, and in other orders one page back is all that is read: they can skip a goal.
  */
@@ -169,8 +171,12 @@ function pageReader(
   async function stillBefore(page: number, body: PlannrGoalPage, after: PlannrGoal): Promise<boolean> {
     const found = await goalBefore(page, body);
     if (found?.uuid === after.uuid) return true;
-    if (found === undefined || !sortsLevel(found, after, sort)) return false;
-    return (await fetchChecked(query, page - 1)).data.at(-1)?.uuid === after.uuid;
+    if (found === undefined) return false;
+    if (sortsLevel(found, after, sort))
+      return (await fetchChecked(query, page - 1)).data.at(-1)?.uuid === after.uuid;
+    // A goal that sorts before `after` was inserted ahead of it (a new goal in `-created_at`): goals moved on,
+    // so some come again, and repeats are dropped. None was skipped.
+    return isCreationOrder(sort) && createdBefore(found, after, sort);
   }
 
   return {
@@ -200,8 +206,12 @@ function sortsLevel(one: PlannrGoal, other: PlannrGoal, sort: PlannrSort): boole
 function startsBy(first: PlannrGoal | undefined, after: PlannrGoal, sort: PlannrSort): boolean {
   if (!isCreationOrder(sort)) return true;
   if (first === undefined) return false;
-  if (first.uuid === after.uuid) return true;
-  const [begins, ends] = [parseDateTime(first.created_at) ?? '', parseDateTime(after.created_at) ?? ''];
   // Ties count as "by": the order among goals created in the same second is the server's to choose.
-  return sort === 'created_at' ? begins <= ends : begins >= ends;
+  return first.uuid === after.uuid || sortsLevel(first, after, sort) || createdBefore(first, after, sort);
+}
+
+/** In a creation order: whether `one` sorts strictly before `other`. */
+function createdBefore(one: PlannrGoal, other: PlannrGoal, sort: PlannrSort): boolean {
+  const [a, b] = [parseDateTime(one.created_at) ?? '', parseDateTime(other.created_at) ?? ''];
+  return sort === '-created_at' ? a > b : a < b;
 }

@@ -731,6 +731,40 @@ describe('listing', () => {
     },
   );
 
+  it('ends in -created_at while goals keep being created, every goal there from the start listed once', async () => {
+    const at = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
+    let goals = Array.from(
+      { length: 2000 },
+      (_, n) => ({ uuid: `g${n}`, created_at: at(n) }) as PlannrGoal,
+    ).reverse();
+    let requests = 0;
+    let created = 0;
+    const fetchPage: FetchGoalPage = async (query, page) => {
+      // A new goal, newest of all, every second request: it sorts first and moves every other one on.
+      if (++requests % 2 === 0)
+        goals = [{ uuid: `new${++created}`, created_at: at(10_000 + created) } as PlannrGoal, ...goals];
+      expect(requests).toBeLessThan(1000);
+      const size = Number(query.per_page);
+      const data = goals.slice((page - 1) * size, page * size);
+      return {
+        data,
+        meta: {
+          current_page: page,
+          last_page: Math.ceil(goals.length / size),
+          per_page: size,
+          total: goals.length,
+        },
+      };
+    };
+    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
+    const ids: string[] = [];
+    for await (const goal of listGoalPages({ pageSize: 100, sort: '-created_at' }, fetchPage, toGoal))
+      ids.push(goal.id);
+    const original = ids.filter((id) => !id.startsWith('new'));
+    expect(original).toEqual(Array.from({ length: 2000 }, (_, n) => `g${1999 - n}`));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('steps back when, while ties are read, a goal is deleted: the tie that moved is not skipped', async () => {
     const at = (second: number) => `2026-01-05T10:00:0${second}.000000Z`;
     // g2, g3 and g4 were created in the same second; the others one second apart.
