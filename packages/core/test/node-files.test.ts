@@ -57,6 +57,38 @@ function pidNamespace(): string {
   }
 }
 
+/** How long a lock from another host must stand still, by our own clock, before it is taken over. */
+const WATCH_MS = 15_000;
+/** A lock held by a process on another host. */
+const FOREIGN = '4242 pid:[4026531836] build box 7';
+
+/**
+ * Runs `body` on fake timers, a fake wall clock and a fake monotonic clock (`performance.now`), which the
+ * lock's watch runs on; file times stay real, set from the fake wall clock where a test needs them.
+ */
+async function onFakeClocks(body: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+  });
+  try {
+    await body();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** Lets real file I/O go on until the code under test waits on a fake timer (the watch, or a heartbeat). */
+async function untilWaiting(): Promise<void> {
+  for (let turn = 0; vi.getTimerCount() === 0 && turn < 10_000; turn++)
+    await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Sets a file's times to `agoMs` before the (possibly fake) wall clock's now. */
+function touchAgo(path: string, agoMs: number): void {
+  const at = new Date(Date.now() - agoMs);
+  utimesSync(path, at, at);
+}
+
 /**
  * Starts `count` processes that each try to open the map at once (they wait for a go signal after loading),
  * and returns what each saw: 'opened' or the error message. A winner keeps the map open while the others try.
@@ -216,10 +248,92 @@ describe('FileIdMapStore', () => {
       await expect(FileIdMapStore.open(path)).rejects.toThrow(
         `ID map ${path} is in use by process ${heldBy}${where}; wait for it to finish or stop it`,
       );
-      const quiet = new Date(Date.now() - 60_000);
-      utimesSync(`${path}.lock`, quiet, quiet);
-      await openStore(path);
+      await onFakeClocks(async () => {
+        touchAgo(`${path}.lock`, 60_000);
+        const opening = openStore(path);
+        await untilWaiting();
+        await vi.advanceTimersByTimeAsync(WATCH_MS);
+        await opening;
+      });
       expect(readFileSync(`${path}.lock`, 'utf8')).toBe(OURS);
+    }
+  });
+
+  it('never takes over a lock from another host that looks old by the clocks while its holder keeps touching it', async () => {
+    await onFakeClocks(async () => {
+      const path = file();
+      const lock = `${path}.lock`;
+      writeFileSync(lock, FOREIGN);
+      // The holder's clock runs 20 s behind ours: each of its touches looks 20 s old here.
+      touchAgo(lock, 20_000);
+      const opening = FileIdMapStore.open(path).catch((caught: unknown) => caught);
+      await untilWaiting();
+      for (let beat = 0; beat < 10; beat++) {
+        await vi.advanceTimersByTimeAsync(2_000);
+        touchAgo(lock, 20_000);
+      }
+      const error = await opening;
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        `ID map ${path} is in use by process 4242 on host build box 7; wait for it to finish or stop it`,
+      );
+      expect(readFileSync(lock, 'utf8')).toBe(FOREIGN);
+    });
+  });
+
+  it('takes over a lock from another host that looks old by the clocks once it stands still for 15 s by ours', async () => {
+    await onFakeClocks(async () => {
+      const path = file();
+      const lock = `${path}.lock`;
+      writeFileSync(lock, FOREIGN);
+      touchAgo(lock, 20_000);
+      const opening = openStore(path);
+      await untilWaiting();
+      await vi.advanceTimersByTimeAsync(WATCH_MS - 1_000);
+      expect(readFileSync(lock, 'utf8')).toBe(FOREIGN);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await opening;
+      expect(readFileSync(lock, 'utf8')).toBe(OURS);
+    });
+  });
+
+  it('after a watch, waits for another takeover to end, and takes the lock over only if still untouched', async () => {
+    for (const touchedMeanwhile of [false, true]) {
+      await onFakeClocks(async () => {
+        const path = file();
+        const lock = `${path}.lock`;
+        const guard = `${lock}.takeover`;
+        writeFileSync(lock, FOREIGN);
+        touchAgo(lock, 20_000);
+        const opening = openStore(path).then(
+          () => 'opened',
+          (error: Error) => error.message,
+        );
+        await untilWaiting();
+        // Another process begins a takeover of its own just before the watch ends.
+        await vi.advanceTimersByTimeAsync(WATCH_MS - 1_000);
+        writeFileSync(guard, '');
+        touchAgo(guard, 0);
+        await vi.advanceTimersByTimeAsync(2_000);
+        expect(readFileSync(lock, 'utf8')).toBe(FOREIGN);
+        if (touchedMeanwhile) touchAgo(lock, 20_000);
+        rmSync(guard);
+        await vi.advanceTimersByTimeAsync(1_000);
+        if (!touchedMeanwhile) {
+          // Not watched again: it has stood still all along.
+          expect(await opening).toBe('opened');
+          expect(readFileSync(lock, 'utf8')).toBe(OURS);
+          return;
+        }
+        // Touched: watched afresh, and found held.
+        expect(readFileSync(lock, 'utf8')).toBe(FOREIGN);
+        await vi.advanceTimersByTimeAsync(1_000);
+        touchAgo(lock, 20_000);
+        await vi.advanceTimersByTimeAsync(1_000);
+        expect(await opening).toBe(
+          `ID map ${path} is in use by process 4242 on host build box 7; wait for it to finish or stop it`,
+        );
+      });
     }
   });
 

@@ -20,7 +20,6 @@ import {
 import { type FileHandle, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { ConfigError, ValidationError } from '../errors.ts';
 import { toValidationIssues } from '../model/validate.ts';
@@ -376,9 +375,10 @@ function parseLine(line: string): IdMapEntry | undefined {
 
 // The lock: `<map>.lock` holds `<pid> <pid namespace> <host>` of the process that has the map open, which
 // touches it every HEARTBEAT_MS. A pid says whether its holder lives only when it comes from our own pid
-// namespace on our own host; for any other (a container sharing the folder), only the heartbeat does. The
-// heartbeat also keeps a goalbridge that reads a plain pid from taking the lock over: it waits for a lock
-// without one to stand still for 5 s.
+// namespace on our own host; for any other (a container sharing the folder), only the heartbeat does, and
+// since that host's clock may not be ours, a lock that looks quiet by the clocks is watched on our own
+// monotonic clock before it is taken over. The heartbeat also keeps a goalbridge that reads a plain pid from
+// taking the lock over: it waits for a lock without one to stand still for 5 s.
 
 /** The host and pid namespace named in locks: where a pid means the process it names here. */
 const HOST = hostname();
@@ -386,6 +386,8 @@ const PID_SPACE = pidNamespace();
 const HEARTBEAT_MS = 2_000;
 /** A lock not touched for this long has no holder keeping it alive. */
 const QUIET_AFTER_MS = 15_000;
+/** How often a watched lock is looked at: a touch is seen well within a heartbeat, a release at once. */
+const WATCH_EVERY_MS = 250;
 
 function pidNamespace(): string {
   try {
@@ -401,6 +403,11 @@ function pidNamespace(): string {
  */
 const ABANDONED_AFTER_MS = 5_000;
 const RETRY_MS = 10;
+
+/** The global timer, not `node:timers/promises`: fake timers drive it in tests. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** Maps opened by this process, by resolved path: a lock file holding our own pid cannot tell them apart. */
 const openHere = new Set<string>();
@@ -478,19 +485,25 @@ function keepTouching(lock: string): Heartbeat {
 }
 
 async function takeLockFile(lock: string, path: string): Promise<void> {
-  const deadline = Date.now() + 2 * ABANDONED_AFTER_MS;
-  while (Date.now() < deadline) {
+  // On the monotonic clock, and long enough for others' takeovers to settle and for a watch to end.
+  const deadline = performance.now() + 2 * ABANDONED_AFTER_MS + QUIET_AFTER_MS;
+  // A lock a watch found left: taken over when the takeover lock is free again, not watched again.
+  let left: LockSeen | undefined;
+  while (performance.now() < deadline) {
     if (createExclusive(lock, path)) return;
-    const state = lockState(lock);
-    if (typeof state === 'object') {
-      const where = state.host === HOST ? '' : ` on host ${state.host}`;
-      throw new ConfigError(
-        `ID map ${path} is in use by process ${state.heldBy}${where}; wait for it to finish or stop it`,
-      );
-    }
+    const seen = readLock(lock);
+    const state = lockState(seen);
+    if (typeof state === 'object') throw inUseError(path, state);
     if (state === 'free') continue;
-    if (state === 'stale') {
-      const outcome = takeOver(lock, path);
+    if (state === 'unheard' && seen && !sameLock(seen, left)) {
+      left = await watchForHeartbeat(lock, path, seen);
+      continue;
+    }
+    if (state !== 'settling') {
+      // Under the takeover lock, a stale lock is judged again; an unheard one must be the very lock watched.
+      const outcome = takeOver(lock, path, (now) =>
+        state === 'stale' ? lockState(now) === 'stale' : sameLock(now, left),
+      );
       if (outcome === 'taken') return;
       if (outcome === 'changed') continue;
     }
@@ -501,17 +514,61 @@ async function takeLockFile(lock: string, path: string): Promise<void> {
 }
 
 /**
- * Replaces a stale lock with ours. Several processes may find the same stale lock: the takeover lock lets
- * one at a time replace it, and each looks again under it, so none deletes a lock another has just taken.
+ * Watches a lock whose holder cannot be looked at and that looks quiet by the clocks, which may only mean
+ * that its host's clock is behind ours. Returns it once it has stood still for QUIET_AFTER_MS on this
+ * process's monotonic clock, and undefined as soon as it goes or names another process; throws, as for any
+ * lock in use, as soon as its holder touches it.
  */
-function takeOver(lock: string, path: string): 'taken' | 'changed' | 'busy' {
+async function watchForHeartbeat(lock: string, path: string, seen: LockSeen): Promise<LockSeen | undefined> {
+  const until = performance.now() + QUIET_AFTER_MS;
+  while (performance.now() < until) {
+    await sleep(WATCH_EVERY_MS);
+    const now = readLock(lock);
+    if (!sameHolder(now, seen)) return undefined;
+    if (!sameLock(now, seen)) throw inUseError(path, seen);
+  }
+  return seen;
+}
+
+function sameHolder(one: LockSeen | undefined, other: LockSeen | undefined): boolean {
+  return (
+    one !== undefined &&
+    other !== undefined &&
+    one.pid === other.pid &&
+    one.host === other.host &&
+    one.pidSpace === other.pidSpace
+  );
+}
+
+/** The same holder, and not touched in between. */
+function sameLock(one: LockSeen | undefined, other: LockSeen | undefined): boolean {
+  return sameHolder(one, other) && one?.touchedAt === other?.touchedAt;
+}
+
+function inUseError(path: string, holder: Pick<LockSeen, 'pid' | 'host'>): ConfigError {
+  const where = holder.host === HOST ? '' : ` on host ${holder.host}`;
+  return new ConfigError(
+    `ID map ${path} is in use by process ${holder.pid}${where}; wait for it to finish or stop it`,
+  );
+}
+
+/**
+ * Replaces a lock found left with ours. Several processes may find the same lock left: the takeover lock
+ * lets one at a time replace it, and each asks `stillLeft` again under it, so none deletes a lock another
+ * has just taken or its holder has just touched.
+ */
+function takeOver(
+  lock: string,
+  path: string,
+  stillLeft: (now: LockSeen | undefined) => boolean,
+): 'taken' | 'changed' | 'busy' {
   const guard = `${lock}.takeover`;
   if (!createExclusive(guard, path)) {
     removeIfAbandoned(guard);
     return 'busy';
   }
   try {
-    if (lockState(lock) !== 'stale') return 'changed';
+    if (!stillLeft(readLock(lock))) return 'changed';
     rmSync(lock, { force: true });
     return createExclusive(lock, path) ? 'taken' : 'changed';
   } finally {
@@ -527,18 +584,24 @@ function removeIfAbandoned(guard: string): void {
   if (age !== undefined && age > ABANDONED_AFTER_MS) rmSync(guard, { force: true });
 }
 
+/** The live process holding a lock. */
+interface Held {
+  pid: number;
+  host: string;
+}
+
 /**
  * 'free': no lock file. 'settling': just created, no pid in it yet. 'stale': left by a process that is gone.
- * Otherwise the live process holding it.
+ * 'unheard': from a process that cannot be looked at, and not touched for QUIET_AFTER_MS by the clocks,
+ * which may disagree (see {@link watchForHeartbeat}). Otherwise the live process holding it.
  */
-function lockState(lock: string): 'free' | 'settling' | 'stale' | { heldBy: number; host: string } {
-  const seen = readLock(lock);
+function lockState(seen: LockSeen | undefined): 'free' | 'settling' | 'stale' | 'unheard' | Held {
   if (seen === undefined) return 'free';
   if (seen.pid === undefined) return seen.ageMs > ABANDONED_AFTER_MS ? 'stale' : 'settling';
-  const held = { heldBy: seen.pid, host: seen.host };
+  const held = { pid: seen.pid, host: seen.host };
   const heard = seen.ageMs < QUIET_AFTER_MS;
   // Another host's or pid namespace's processes cannot be looked at: only the heartbeat says the holder lives.
-  if (seen.host !== HOST || seen.pidSpace !== PID_SPACE) return heard ? held : 'stale';
+  if (seen.host !== HOST || seen.pidSpace !== PID_SPACE) return heard ? held : 'unheard';
   // Our own pid names no map of ours (openHere said so): a process before us had the same pid.
   if (seen.pid === process.pid || !isAlive(seen.pid)) return 'stale';
   // A live process that started after the lock went quiet is not its holder but a pid used again (a reboot).
