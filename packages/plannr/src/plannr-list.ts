@@ -13,7 +13,7 @@
  *   so a server that orders such ties one way for one goal and another for a page costs a request, not a
  *   step back, and the listing ends.
  * - A probe that finds a goal sorting before the expected one means goals were inserted ahead (new goals in
- *   `-created_at`): they only come again, and repeats are dropped, so the page is taken.
+ *   `-created_at`) after the page was read: the page is read again and taken, unless goals now moved back.
  * - This holds for the default order, `created_at`. In `-created_at` a goal created between a page and its
  *   probe can hide a deletion, and in other orders one page back is all that is read: they can skip a goal.
  */
@@ -164,25 +164,35 @@ function pageReader(
   }
 
   /**
-   * Whether `after` still ends the page before `page`. The one-goal probe says so in one small request; when
-   * it finds a goal created in the same second instead, the server may just order such ties differently for
-   * one goal than for a page, so the page before is asked for whole, in the order the pages come in.
+   * Where `after` stands against `page`: still ending the page before it (`in place`), or goals moved back
+   * (some skipped unless the listing steps back) or on (inserted ahead: they only come again, and repeats are
+   * dropped). The one-goal probe says so in one small request; when it finds a goal created in the same
+   * second, the server may just order such ties differently for one goal than for a page, so the page before
+   * is asked for whole, in the order the pages come in.
    */
-  async function stillBefore(page: number, body: PlannrGoalPage, after: PlannrGoal): Promise<boolean> {
+  async function placeOf(page: number, body: PlannrGoalPage, after: PlannrGoal): Promise<Place> {
     const found = await goalBefore(page, body);
-    if (found?.uuid === after.uuid) return true;
-    if (found === undefined) return false;
-    if (sortsLevel(found, after, sort))
-      return (await fetchChecked(query, page - 1)).data.at(-1)?.uuid === after.uuid;
-    // A goal that sorts before `after` was inserted ahead of it (a new goal in `-created_at`): goals moved on,
-    // so some come again, and repeats are dropped. None was skipped.
-    return isCreationOrder(sort) && createdBefore(found, after, sort);
+    if (found?.uuid === after.uuid) return 'in place';
+    if (found === undefined) return 'moved back';
+    if (sortsLevel(found, after, sort)) {
+      const before = await fetchChecked(query, page - 1);
+      return before.data.at(-1)?.uuid === after.uuid ? 'in place' : 'moved back';
+    }
+    return isCreationOrder(sort) && createdBefore(found, after, sort) ? 'moved on' : 'moved back';
   }
 
   return {
     async read({ page, after }: Cursor): Promise<{ page: number; body: PlannrGoalPage }> {
       const body = await fetchChecked(query, page);
-      if (after === undefined || (await stillBefore(page, body, after))) return { page, body };
+      if (after === undefined) return { page, body };
+      const place = await placeOf(page, body, after);
+      if (place === 'in place') return { page, body };
+      if (place === 'moved on') {
+        // The probe saw a later moment than the page: read the page again, from the moment goals moved on,
+        // and take it unless goals now moved back (a deletion the inserts had hidden).
+        const again = await fetchChecked(query, page);
+        if ((await placeOf(page, again, after)) !== 'moved back') return { page, body: again };
+      }
       // Goals moved back, some onto pages already read: read back to a page that starts by `after`.
       for (let back = page - 1; ; back--) {
         const earlier = await fetchChecked(query, back);
@@ -191,6 +201,8 @@ function pageReader(
     },
   };
 }
+
+type Place = 'in place' | 'moved back' | 'moved on';
 
 /** True when two goals have the same value in the field the listing sorts by. */
 function sortsLevel(one: PlannrGoal, other: PlannrGoal, sort: PlannrSort): boolean {

@@ -731,6 +731,49 @@ describe('listing', () => {
     },
   );
 
+  it('does not take a page that backdated goals, inserted after it was read, make look in place: a deletion before it skips nothing', async () => {
+    const at = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
+    let goals = Array.from({ length: 10 }, (_, n) => ({ uuid: `g${n}`, created_at: at(n) }) as PlannrGoal);
+    let requests = 0;
+    const fetchPage: FetchGoalPage = async (query, page) => {
+      requests++;
+      // Before page 2 is read, a goal of page 1 goes; before its probe, two goals dated earlier than all come.
+      if (requests === 2) goals = goals.filter((goal) => goal.uuid !== 'g1');
+      if (requests === 3)
+        goals = [
+          { uuid: 'b1', created_at: at(-2) } as PlannrGoal,
+          { uuid: 'b2', created_at: at(-1) } as PlannrGoal,
+          ...goals,
+        ];
+      const size = Number(query.per_page);
+      const data = goals.slice((page - 1) * size, page * size);
+      return {
+        data,
+        meta: {
+          current_page: page,
+          last_page: Math.ceil(goals.length / size),
+          per_page: size,
+          total: goals.length,
+        },
+      };
+    };
+    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
+    const ids: string[] = [];
+    for await (const goal of listGoalPages({ pageSize: 3 }, fetchPage, toGoal)) ids.push(goal.id);
+    expect(ids.filter((id) => id.startsWith('g'))).toEqual([
+      'g0',
+      'g1',
+      'g2',
+      'g3',
+      'g4',
+      'g5',
+      'g6',
+      'g7',
+      'g8',
+      'g9',
+    ]);
+  });
+
   it('ends in -created_at while goals keep being created, every goal there from the start listed once', async () => {
     const at = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
     let goals = Array.from(
