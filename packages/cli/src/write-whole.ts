@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { chmod, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError, GoalbridgeError } from '@goalbridge/core';
@@ -27,7 +27,7 @@ export async function writeWhole(
   // stat follows every link: a link to a pipe or a terminal is a device too. A standard stream's path
   // (`/dev/stdout`, `/proc/self/fd/1`) leads to whatever the shell opened, perhaps a file opened to append to.
   const existing = await stat(path).catch(() => undefined);
-  const special = STREAM_PATH.test(path) || (existing !== undefined && !existing.isFile());
+  const special = STREAM_PATH.test(resolve(path)) || (existing !== undefined && !existing.isFile());
   const file = special ? path : await followLinks(path);
   const temporary = special ? file : `${file}.partial`;
   // What goes to a device may reach a terminal: `onDevice` makes each line fit for one.

@@ -47,7 +47,7 @@ describe('writeWhole', () => {
     expect([statSync(secret).mode & 0o777, readFileSync(secret, 'utf8')]).toEqual([0o600, 'new\nmore\n']);
   });
 
-  it.each(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1'])(
+  it.each(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', '/dev/./stdout', '//dev/fd/../fd/1'])(
     'appends to what %s was redirected to, between the lines printed around it',
     (stdout) => {
       const log = join(dir, 'log.txt');

@@ -337,6 +337,32 @@ describe('FileIdMapStore', () => {
     }
   });
 
+  it('after a second watch, still takes over a lock found left, however long both watches took', async () => {
+    await onFakeClocks(async () => {
+      const path = file();
+      const lock = `${path}.lock`;
+      const guard = `${lock}.takeover`;
+      writeFileSync(lock, FOREIGN);
+      touchAgo(lock, 20_000);
+      const opening = openStore(path).then(
+        () => 'opened',
+        (error: Error) => error.message,
+      );
+      await untilWaiting();
+      // Another takeover holds the guard as the first watch ends; the holder touches the lock once, then stops.
+      await vi.advanceTimersByTimeAsync(WATCH_MS - 500);
+      writeFileSync(guard, '');
+      touchAgo(guard, 0);
+      await vi.advanceTimersByTimeAsync(1_500);
+      touchAgo(lock, 20_000);
+      rmSync(guard);
+      // The second watch ends past the first deadline (10 s + 15 s from the start).
+      await vi.advanceTimersByTimeAsync(WATCH_MS + 1_000);
+      expect(await opening).toBe('opened');
+      expect(readFileSync(lock, 'utf8')).toBe(OURS);
+    });
+  });
+
   it('takes over a quiet lock whose pid a process started later uses, never one its holder keeps touching', async () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
     try {

@@ -486,7 +486,7 @@ function keepTouching(lock: string): Heartbeat {
 
 async function takeLockFile(lock: string, path: string): Promise<void> {
   // On the monotonic clock, and long enough for others' takeovers to settle and for a watch to end.
-  const deadline = performance.now() + 2 * ABANDONED_AFTER_MS + QUIET_AFTER_MS;
+  let deadline = performance.now() + 2 * ABANDONED_AFTER_MS + QUIET_AFTER_MS;
   // A lock a watch found left: taken over when the takeover lock is free again, not watched again.
   let left: LockSeen | undefined;
   while (performance.now() < deadline) {
@@ -497,6 +497,8 @@ async function takeLockFile(lock: string, path: string): Promise<void> {
     if (state === 'free') continue;
     if (state === 'unheard' && seen && !sameLock(seen, left)) {
       left = await watchForHeartbeat(lock, path, seen);
+      // A watch found the lock left: time enough still to take it over, however long the watch took.
+      deadline = Math.max(deadline, performance.now() + 2 * ABANDONED_AFTER_MS);
       continue;
     }
     if (state !== 'settling') {
