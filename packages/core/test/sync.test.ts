@@ -17,6 +17,7 @@ import { type IdMapStore, MemoryIdMapStore } from '../src/sync/id-map.ts';
 import { migrate } from '../src/sync/migrate.ts';
 import { parseOwnerMap } from '../src/sync/owner-map.ts';
 import { plan } from '../src/sync/plan.ts';
+import { WarningGroups } from '../src/sync/summary.ts';
 
 function goal(n: number, extra: Partial<GoalInputDraft> = {}): GoalInputDraft {
   return {
@@ -1025,5 +1026,16 @@ describe('comparing a plan with the target', () => {
         { field: 'target', reason: 's', action: 'b' },
       ]),
     ).toEqual(['target']);
+  });
+});
+
+describe('warning groups', () => {
+  it('leaves out a detail that only repeats the source or its id, and keeps any other', () => {
+    const groups = new WarningGroups();
+    const warning = { field: 'title', reason: 'Pipedrive goal has no title', action: 'generated one' };
+    groups.add('pipedrive:12', { ...warning, detail: '12' });
+    groups.add('pipedrive:13', { ...warning, detail: 'pipedrive:13' });
+    groups.add('pipedrive:14', { ...warning, detail: '978' });
+    expect(groups.list()[0]?.examples).toEqual(['pipedrive:12', 'pipedrive:13', 'pipedrive:14 (978)']);
   });
 });

@@ -15,12 +15,7 @@ export class ReadWarnings {
       event.goalId === undefined
         ? `${event.provider} ${event.operation}`
         : `${event.provider}:${event.goalId}`;
-    // A detail that only repeats the goal's id says nothing the example does not.
-    const { detail, ...warning } = event;
-    this.#groups.add(
-      source,
-      detail === undefined || detail === event.goalId ? warning : { ...warning, detail },
-    );
+    this.#groups.add(source, event);
   }
 
   /** The warnings as a table by reason; empty when there were none. */

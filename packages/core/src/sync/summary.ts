@@ -45,8 +45,9 @@ export class WarningGroups {
       this.#groups.set(id, group);
     }
     group.count++;
-    // A detail that only repeats the source (where a goal came from) is left out.
-    const detail = warning.detail === source ? undefined : warning.detail;
+    // A detail that only repeats the source (where a goal came from), or its id, is left out.
+    const repeatsSource = warning.detail === source || source.endsWith(`:${warning.detail}`);
+    const detail = repeatsSource ? undefined : warning.detail;
     if (group.examples.length < 5) group.examples.push(detail ? `${source} (${detail})` : source);
   }
 
