@@ -25,8 +25,8 @@ import {
   type PlannrAdapterOptions,
   readPlannrRateLimits,
 } from '../src/index.ts';
-import type { PlannrGoal } from '../src/plannr-api.ts';
-import { type FetchGoalPage, listGoalPages } from '../src/plannr-list.ts';
+import type { PlannrGoal, PlannrGoalPage } from '../src/plannr-api.ts';
+import { type FetchGoalPage, listGoalPages, type PlannrListOptions } from '../src/plannr-list.ts';
 import {
   createPlannrSimulator,
   generatePlannrGoals,
@@ -715,15 +715,9 @@ describe('listing', () => {
       const fetchPage: FetchGoalPage = async (query, page) => {
         const size = Number(query.per_page);
         requests.push(size);
-        const data = (size === 1 ? oneByOne : raws).slice((page - 1) * size, page * size);
-        return {
-          data,
-          meta: { current_page: page, last_page: Math.ceil(count / size), per_page: size, total: count },
-        };
+        return pageOf(size === 1 ? oneByOne : raws, size, page);
       };
-      const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
-      const ids: string[] = [];
-      for await (const goal of listGoalPages({ pageSize }, fetchPage, toGoal)) ids.push(goal.id);
+      const ids = await listedIds({ pageSize }, fetchPage);
       expect(ids).toEqual(raws.map((raw) => raw.uuid));
       // Each page after the first: its probe, and (the probe finding another tie) the page before, read whole.
       const pages = Math.ceil(count / pageSize);
@@ -745,21 +739,9 @@ describe('listing', () => {
           { uuid: 'b2', created_at: at(-1) } as PlannrGoal,
           ...goals,
         ];
-      const size = Number(query.per_page);
-      const data = goals.slice((page - 1) * size, page * size);
-      return {
-        data,
-        meta: {
-          current_page: page,
-          last_page: Math.ceil(goals.length / size),
-          per_page: size,
-          total: goals.length,
-        },
-      };
+      return pageOf(goals, Number(query.per_page), page);
     };
-    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
-    const ids: string[] = [];
-    for await (const goal of listGoalPages({ pageSize: 3 }, fetchPage, toGoal)) ids.push(goal.id);
+    const ids = await listedIds({ pageSize: 3 }, fetchPage);
     expect(ids.filter((id) => id.startsWith('g'))).toEqual([
       'g0',
       'g1',
@@ -787,22 +769,9 @@ describe('listing', () => {
       if (++requests % 2 === 0)
         goals = [{ uuid: `new${++created}`, created_at: at(10_000 + created) } as PlannrGoal, ...goals];
       expect(requests).toBeLessThan(1000);
-      const size = Number(query.per_page);
-      const data = goals.slice((page - 1) * size, page * size);
-      return {
-        data,
-        meta: {
-          current_page: page,
-          last_page: Math.ceil(goals.length / size),
-          per_page: size,
-          total: goals.length,
-        },
-      };
+      return pageOf(goals, Number(query.per_page), page);
     };
-    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
-    const ids: string[] = [];
-    for await (const goal of listGoalPages({ pageSize: 100, sort: '-created_at' }, fetchPage, toGoal))
-      ids.push(goal.id);
+    const ids = await listedIds({ pageSize: 100, sort: '-created_at' }, fetchPage);
     const original = ids.filter((id) => !id.startsWith('new'));
     expect(original).toEqual(Array.from({ length: 2000 }, (_, n) => `g${1999 - n}`));
     expect(new Set(ids).size).toBe(ids.length);
@@ -825,13 +794,9 @@ describe('listing', () => {
               (a, b) => a.created_at.localeCompare(b.created_at) || b.uuid.localeCompare(a.uuid),
             )
           : goals;
-      const data = ties.slice((page - 1) * size, page * size);
-      const last = Math.ceil(goals.length / size);
-      return { data, meta: { current_page: page, last_page: last, per_page: size, total: goals.length } };
+      return pageOf(ties, size, page);
     };
-    const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
-    const ids: string[] = [];
-    for await (const goal of listGoalPages({ pageSize: 3 }, fetchPage, toGoal)) ids.push(goal.id);
+    const ids = await listedIds({ pageSize: 3 }, fetchPage);
     expect(ids).toEqual(['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8']);
   });
 
@@ -966,3 +931,22 @@ describe('hooks', () => {
     expect(seen[0]?.['x-plannr-account-uuid']).toBe(PLANNR_SANDBOX.accountUuid);
   });
 });
+
+/** Page `page` of `goals`, `size` a page, as Plannr answers it: for listings driven without a simulator. */
+function pageOf(goals: readonly PlannrGoal[], size: number, page: number): PlannrGoalPage {
+  const meta = {
+    current_page: page,
+    last_page: Math.ceil(goals.length / size),
+    per_page: size,
+    total: goals.length,
+  };
+  return { data: goals.slice((page - 1) * size, page * size), meta };
+}
+
+/** The ids a listing over `fetchPage` yields, in order (each goal reduced to its id and creation time). */
+async function listedIds(options: PlannrListOptions, fetchPage: FetchGoalPage): Promise<string[]> {
+  const toGoal = (raw: PlannrGoal) => ({ id: raw.uuid, createdAt: raw.created_at }) as Goal;
+  const ids: string[] = [];
+  for await (const goal of listGoalPages(options, fetchPage, toGoal)) ids.push(goal.id);
+  return ids;
+}
