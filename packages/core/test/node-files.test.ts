@@ -83,6 +83,23 @@ async function untilWaiting(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * A map whose lock a process on another host holds, last touched 20 s ago by our clock, and an open of it
+ * begun and waiting: `opening` tells how it ended, 'opened' or the error message.
+ */
+async function openingBesideForeignLock() {
+  const path = file();
+  const lock = `${path}.lock`;
+  writeFileSync(lock, FOREIGN);
+  touchAgo(lock, 20_000);
+  const opening = openStore(path).then(
+    () => 'opened',
+    (error: Error) => error.message,
+  );
+  await untilWaiting();
+  return { path, lock, guard: `${lock}.takeover`, opening };
+}
+
 /** Sets a file's times to `agoMs` before the (possibly fake) wall clock's now. */
 function touchAgo(path: string, agoMs: number): void {
   const at = new Date(Date.now() - agoMs);
@@ -283,16 +300,11 @@ describe('FileIdMapStore', () => {
 
   it('takes over a lock from another host that looks old by the clocks once it stands still for 15 s by ours', async () => {
     await onFakeClocks(async () => {
-      const path = file();
-      const lock = `${path}.lock`;
-      writeFileSync(lock, FOREIGN);
-      touchAgo(lock, 20_000);
-      const opening = openStore(path);
-      await untilWaiting();
+      const { lock, opening } = await openingBesideForeignLock();
       await vi.advanceTimersByTimeAsync(WATCH_MS - 1_000);
       expect(readFileSync(lock, 'utf8')).toBe(FOREIGN);
       await vi.advanceTimersByTimeAsync(1_000);
-      await opening;
+      expect(await opening).toBe('opened');
       expect(readFileSync(lock, 'utf8')).toBe(OURS);
     });
   });
@@ -300,16 +312,7 @@ describe('FileIdMapStore', () => {
   it('after a watch, waits for another takeover to end, and takes the lock over only if still untouched', async () => {
     for (const touchedMeanwhile of [false, true]) {
       await onFakeClocks(async () => {
-        const path = file();
-        const lock = `${path}.lock`;
-        const guard = `${lock}.takeover`;
-        writeFileSync(lock, FOREIGN);
-        touchAgo(lock, 20_000);
-        const opening = openStore(path).then(
-          () => 'opened',
-          (error: Error) => error.message,
-        );
-        await untilWaiting();
+        const { path, lock, guard, opening } = await openingBesideForeignLock();
         // Another process begins a takeover of its own just before the watch ends.
         await vi.advanceTimersByTimeAsync(WATCH_MS - 1_000);
         writeFileSync(guard, '');
@@ -339,16 +342,7 @@ describe('FileIdMapStore', () => {
 
   it('after a second watch, still takes over a lock found left, however long both watches took', async () => {
     await onFakeClocks(async () => {
-      const path = file();
-      const lock = `${path}.lock`;
-      const guard = `${lock}.takeover`;
-      writeFileSync(lock, FOREIGN);
-      touchAgo(lock, 20_000);
-      const opening = openStore(path).then(
-        () => 'opened',
-        (error: Error) => error.message,
-      );
-      await untilWaiting();
+      const { lock, guard, opening } = await openingBesideForeignLock();
       // Another takeover holds the guard as the first watch ends; the holder touches the lock once, then stops.
       await vi.advanceTimersByTimeAsync(WATCH_MS - 500);
       writeFileSync(guard, '');
