@@ -149,7 +149,7 @@ function checkOneChoice(entry: ProviderEntry, settings: SettingValues): void {
     const earlier = chosen.get(alternative.group);
     if (earlier && earlier.alternative?.choice !== alternative.choice) {
       throw new ConfigError(
-        `${entry.name}: set either ${earlier.env} (--${earlier.flag}) or ${setting.env} (--${setting.flag}), not both`,
+        `${entry.name}: set either ${whereFrom(earlier)} or ${whereFrom(setting)}, not both`,
         { provider: entry.name },
       );
     }
@@ -166,7 +166,12 @@ function settingSource(entry: ProviderEntry, path: string): string {
   const setting =
     entry.settings.find((candidate) => candidate.name === segments[0]) ??
     entry.settings.find((candidate) => candidate.name === segments.at(-1));
-  return setting ? `${setting.env} (--${setting.flag})` : path;
+  return setting ? whereFrom(setting) : path;
+}
+
+/** A setting as the user gives it: `PIPEDRIVE_BASE_URL (--pipedrive-base-url)`. */
+function whereFrom(setting: ProviderSetting): string {
+  return `${setting.env} (--${setting.flag})`;
 }
 
 /** A ConfigError naming where a required setting comes from. */
