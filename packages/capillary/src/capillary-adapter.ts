@@ -130,7 +130,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
   let auth: CapillaryAuthenticator;
   const client = new HttpClient({
     ...transport,
-    authHeaders: () => auth.headers(),
+    authHeaders: (request) => auth.headers(request),
     classifyResponse: classifyCapillaryResponse,
   });
   if (settings.auth.type === 'basic') {
@@ -146,7 +146,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       return await client.request(request);
     } catch (error) {
       const expired = AuthError.isInstance(error) && (error.status === 401 || error.status === 498);
-      if (!expired || !auth.invalidate()) throw error;
+      if (!expired || !auth.invalidate(request)) throw error;
       return client.request(request);
     }
   }

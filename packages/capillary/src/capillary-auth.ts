@@ -4,8 +4,17 @@
  * - OAuth: `POST /v3/oauth/token/generate {key, secret}` → `{accessToken, ttlSeconds}` (or `expiresIn`, see
  *   OAuthTokenSchema), then `X-CAP-API-OAUTH-TOKEN: <token>` on every call. The token is renewed before its
  *   lifetime runs out and once more when the server calls it expired (401, or 498 from TokenExpiredException).
+ *   Concurrent requests share one token request, which retries on its own; each waits for it only within its
+ *   own signal and time limit.
  */
-import { AuthError, type HttpClient, parseAnswerOrThrow, readSecret } from '@goalbridge/core';
+import {
+  AuthError,
+  type HttpClient,
+  type HttpRequest,
+  parseAnswerOrThrow,
+  readSecret,
+  waitForShared,
+} from '@goalbridge/core';
 import { envelopeSchema, OAuthTokenSchema } from './capillary-api.ts';
 import type { CapillaryBasicAuth, CapillaryOAuth } from './capillary-options.ts';
 import { md5Hex } from './md5.ts';
@@ -16,10 +25,13 @@ const RENEW_MARGIN_MS = 30_000;
 const TokenEnvelopeSchema = envelopeSchema(OAuthTokenSchema);
 
 export interface CapillaryAuthenticator {
-  /** Headers for the next request (the HTTP client asks before it takes a rate-limit slot). */
-  headers(): Promise<Record<string, string>>;
-  /** Forget a token the server called expired; true when fetching a new one can help. */
-  invalidate(): boolean;
+  /** Headers for the next attempt of `request` (the HTTP client asks before it takes a rate-limit slot). */
+  headers(request: HttpRequest): Promise<Record<string, string>>;
+  /**
+   * Forgets the token `request` was refused with, unless another request has renewed it already; true when
+   * sending again with a new token can help.
+   */
+  invalidate(request: HttpRequest): boolean;
 }
 
 /** Base64 of the UTF-8 bytes of `text` (btoa alone only takes Latin-1). */
@@ -64,6 +76,8 @@ export function createOAuthAuthenticator(
 ): CapillaryAuthenticator {
   let token: Token | undefined;
   let pending: Promise<Token> | undefined;
+  /** The token each request last went out with. */
+  const sentWith = new WeakMap<HttpRequest, string>();
 
   async function generate(): Promise<Token> {
     const secret = await readSecret(auth.secret, 'auth.secret', 'capillary');
@@ -99,11 +113,16 @@ export function createOAuthAuthenticator(
   }
 
   return {
-    async headers() {
-      return { [OAUTH_TOKEN_HEADER]: (await current()).value };
+    async headers(request) {
+      const { value } = await waitForShared(current(), request, {
+        provider: 'capillary',
+        what: 'POST oauth/token/generate',
+      });
+      sentWith.set(request, value);
+      return { [OAUTH_TOKEN_HEADER]: value };
     },
-    invalidate() {
-      token = undefined;
+    invalidate(request) {
+      if (token !== undefined && token.value === sentWith.get(request)) token = undefined;
       return true;
     },
   };

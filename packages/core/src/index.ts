@@ -82,6 +82,7 @@ export {
   SecretRegistry,
 } from './http/redact.ts';
 export { type BackoffOptions, backoffDelay, parseRetryAfter, sleep } from './http/retry-timing.ts';
+export { type CallLimits, waitForShared } from './http/shared-wait.ts';
 export {
   createMemoryAdapter,
   type MemoryAdapter,

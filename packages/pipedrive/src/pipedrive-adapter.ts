@@ -157,9 +157,10 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
   const durations = new KnownDurations();
   const defaultInterval = parsed.defaultInterval;
 
-  async function toGoal(raw: PipedriveGoal): Promise<Goal> {
+  async function toGoal(raw: PipedriveGoal, call: CallOptions): Promise<Goal> {
     durations.remember(raw);
-    const table = typeof raw.expected_outcome.currency_id === 'number' ? await currencies.table() : undefined;
+    const table =
+      typeof raw.expected_outcome.currency_id === 'number' ? await currencies.table(call) : undefined;
     const { value, warnings } = pipedriveGoalToGoal(raw, { currencies: table });
     reportReadWarnings(
       parsed.hooks as HttpHooks | undefined,
@@ -174,9 +175,10 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
     measure: GoalInput['measure'] | undefined,
     target: GoalInput['target'] | undefined,
     subject: string,
+    call: CallOptions,
   ): Promise<PipedriveCurrencyTable | undefined> {
     if (measure?.kind !== 'money' || !target?.currency) return undefined;
-    const table = await currencies.table();
+    const table = await currencies.table(call);
     if (table.idOf(target.currency) === undefined) {
       throw validation(
         [{ path: 'target.currency', message: `the Pipedrive account has no ${target.currency} currency` }],
@@ -202,7 +204,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
     if (known) {
       try {
         const { goal } = await client.results(id, { start: known.start, end: known.start }, call);
-        return await toGoal(goal);
+        return await toGoal(goal, call);
       } catch (error) {
         // The duration moved since we saw it: the period is now out of range. Look the goal up instead.
         if (!ValidationError.isInstance(error)) throw error;
@@ -210,15 +212,15 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
       }
     }
     for await (const raw of listRaw(call)) {
-      if (raw.id === id) return toGoal(raw);
+      if (raw.id === id) return toGoal(raw, call);
     }
     throw new NotFoundError(`pipedrive goal ${id} not found`, { provider: PROVIDER, status: 404 });
   }
 
   async function create(input: GoalInput, call: CallOptions): Promise<WriteResult> {
-    const table = await currencyTableFor(input.measure, input.target, 'goal for pipedrive');
+    const table = await currencyTableFor(input.measure, input.target, 'goal for pipedrive', call);
     const { value: body, warnings } = goalToPipedriveGoal(input, { currencies: table, defaultInterval });
-    return { goal: await toGoal(await client.add(body, call)), warnings };
+    return { goal: await toGoal(await client.add(body, call), call), warnings };
   }
 
   async function update(id: string, patch: GoalPatch, call: CallOptions): Promise<WriteResult> {
@@ -233,9 +235,9 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
       if (issues.length > 0) throw validation(issues, subject);
     }
     const table =
-      patch.measure || patch.target ? await currencyTableFor(measure, target, subject) : undefined;
+      patch.measure || patch.target ? await currencyTableFor(measure, target, subject, call) : undefined;
     const { value: body, warnings } = goalPatchToPipedriveUpdate(patch, current, { currencies: table });
-    return { goal: await toGoal(await client.update(id, body, call)), warnings };
+    return { goal: await toGoal(await client.update(id, body, call), call), warnings };
   }
 
   async function progress(id: string, query: ProgressQuery, call: CallOptions): Promise<GoalProgress> {
@@ -278,7 +280,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
     });
     let currencyId: number | undefined;
     if (parsedFilter.currency !== undefined) {
-      currencyId = (await currencies.table()).idOf(parsedFilter.currency);
+      currencyId = (await currencies.table(call)).idOf(parsedFilter.currency);
       if (currencyId === undefined) {
         throw validation(
           [{ path: 'currency', message: `the Pipedrive account has no ${parsedFilter.currency} currency` }],
@@ -288,7 +290,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
     }
     const goals: Goal[] = [];
     for (const raw of await client.find(findQuery(parsedFilter, currencyId), call))
-      goals.push(await toGoal(raw));
+      goals.push(await toGoal(raw, call));
     return goals;
   }
 
@@ -319,7 +321,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
       send: (call) => update(id, patch, call),
     }),
     async *list(listOptions) {
-      for await (const raw of listRaw(listOptions)) yield await toGoal(raw);
+      for await (const raw of listRaw(listOptions)) yield await toGoal(raw, listOptions);
     },
     get,
     async delete(id, call) {

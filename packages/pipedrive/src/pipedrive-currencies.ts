@@ -3,7 +3,7 @@
  * 4217 codes. A table translates between them: from `GET /v1/currencies` (fetched once per adapter and
  * cached) or from a table the user passes.
  */
-import { isCurrencyCode } from '@goalbridge/core';
+import { type CallLimits, isCurrencyCode, waitForShared } from '@goalbridge/core';
 import type { PipedriveCurrency } from './pipedrive-api.ts';
 
 export interface PipedriveCurrencyTable {
@@ -48,7 +48,8 @@ export class CurrencyResolver {
     if (given) this.#table = Promise.resolve(createCurrencyTable(given));
   }
 
-  table(): Promise<PipedriveCurrencyTable> {
+  /** The table, waited for within the call's own signal and time limit (the load goes on for the others). */
+  table(call: CallLimits = {}): Promise<PipedriveCurrencyTable> {
     if (!this.#table) {
       const loading = this.#load().then((currencies) => createCurrencyTable(currencies));
       this.#table = loading;
@@ -56,6 +57,6 @@ export class CurrencyResolver {
         if (this.#table === loading) this.#table = undefined;
       });
     }
-    return this.#table;
+    return waitForShared(this.#table, call, { provider: 'pipedrive', what: 'GET currencies' });
   }
 }

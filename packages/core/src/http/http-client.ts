@@ -131,8 +131,14 @@ export interface HttpClientOptions {
   provider: string;
   baseURL: string;
   fetch?: typeof globalThis.fetch | undefined;
-  /** Credential headers, computed for every attempt so tokens can rotate. Their values are redacted everywhere. */
-  authHeaders?: (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  /**
+   * Credential headers, computed for every attempt so tokens can rotate. Their values are redacted everywhere.
+   * Given the request, for its signal and time limit. A failure to get them ends the request without a retry:
+   * whatever fetches them (a token request) retries on its own.
+   */
+  authHeaders?:
+    | ((request: HttpRequest) => Record<string, string> | Promise<Record<string, string>>)
+    | undefined;
   headers?: Readonly<Record<string, string>> | undefined;
   userAgent?: string | undefined;
   /** Per-attempt timeout. Default 30 s. */
@@ -191,6 +197,13 @@ const isSafe = (request: HttpRequest) => SAFE_METHODS.has(request.method) || req
 
 /** Failure details the retry decision needs beside the error itself. */
 const failures = new WeakMap<GoalbridgeError, HttpResponse>();
+/** Failures no retry of the request can help: whatever failed has retried already. */
+const finalFailures = new WeakSet<object>();
+
+function final(error: unknown): unknown {
+  if (typeof error === 'object' && error !== null) finalFailures.add(error);
+  return error;
+}
 
 type KyModule = typeof import('ky');
 let kyModule: Promise<KyModule> | undefined;
@@ -344,7 +357,7 @@ export class HttpClient {
         ...(request.signal ? { signal: request.signal } : {}),
         shouldConsumeRetry: () => true,
         shouldRetry: async ({ error, attemptNumber }) => {
-          if (!GoalbridgeError.isInstance(error)) return false;
+          if (!GoalbridgeError.isInstance(error) || finalFailures.has(error)) return false;
           const delayMs = this.#retryDelay(request, error, attemptNumber, policy);
           if (delayMs === undefined) return false;
           this.#emitRetry(request, attemptNumber, error, delayMs);
@@ -392,8 +405,7 @@ export class HttpClient {
   async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
     const url = requestHref(this.#baseUrl, request.path, request.query);
     // Credentials first: fetching a token may take a while and must not hold a rate-limit slot meanwhile.
-    const pending = this.#options.authHeaders?.();
-    const headers = this.#headers(request, (isPromise(pending) ? await pending : pending) ?? {});
+    const headers = this.#headers(request, await this.#credentials(request));
     const send = this.#ky ?? (await this.#loadKy());
     const limiter = this.#options.rateLimiter;
     const admission = { tokens: request.cost ?? 1, signal: request.signal, operation: request.operation };
@@ -427,6 +439,20 @@ export class HttpClient {
       throw error;
     }
     return response;
+  }
+
+  /** The credential headers of one attempt; a failure to get them is final (see `authHeaders`). */
+  #credentials(request: HttpRequest): Record<string, string> | Promise<Record<string, string>> {
+    let pending: ReturnType<NonNullable<HttpClientOptions['authHeaders']>> | undefined;
+    try {
+      pending = this.#options.authHeaders?.(request);
+    } catch (error) {
+      throw final(error);
+    }
+    if (!isPromise(pending)) return pending ?? {};
+    return pending.catch((error: unknown) => {
+      throw final(error);
+    });
   }
 
   /** One request through ky; a failure to get an answer becomes a typed error. */
