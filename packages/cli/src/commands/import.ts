@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import {
-  type Goal,
   type GoalAdapter,
   type GoalInput,
   InvalidLineError,
@@ -99,13 +98,6 @@ async function checkLines(
   const repeatOf = async (item: PlanItem): Promise<string[] | undefined> => {
     if (item.action === 'update' || item.action === 'unchanged') return held.differences(item);
     if (item.action !== 'create') return undefined;
-    // Planned as a create because its first listing took the goal: the import compares it with that goal.
-    const first = held.first(item.source);
-    if (first) {
-      // The goal as the first listing's update leaves it (a patch replaces whole fields and sets no undefined).
-      const left = { ...(await target.get(first.targetId)), ...first.patch } as Goal;
-      return repeatDifferences(item, left, stored);
-    }
     const input = created.get(item.source);
     if (input) return repeatDifferences(item, input, stored);
     created.set(item.source, item.input);

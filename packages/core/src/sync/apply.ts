@@ -205,8 +205,9 @@ export async function apply(
           const again = repeats.differences(item);
           if (again) return recordRepeat(item, item.targetId, again);
           reconciler.claim(item.targetId);
+          // Before any wait: a later listing planned as a create is a repeat from now on.
+          creating.written.add(item.source);
           await remember(idMap, item.source, target.provider, item.targetId, item.key);
-          creating.written.add(item.source); // a later listing planned as a create is a repeat
           return record(item, 'unchanged', { targetId: item.targetId });
         }
         case 'create': {

@@ -182,7 +182,17 @@ export interface PlanContext {
   keyOf: NaturalKeyFunction;
   index: TargetIndex;
   stored: readonly GoalField[];
+  /** Where each source's first listing in this input went; a later listing goes the same way. */
+  listed: Map<string, FirstListing>;
 }
+
+/**
+ * A source's first listing: the target goal it matched, with the title it was given for it (numbered, on a
+ * target that needs unique titles) — or `create`. A later listing of the same source (files concatenated) is
+ * judged against that goal, or as a create apply compares with the goal the first wrote; never matched to
+ * another goal that happens to share its key.
+ */
+type FirstListing = { match: TargetMatch; given: string; written: string } | 'create';
 
 /** Reads what the target holds (once) and everything else planning each goal needs. */
 export async function planContext(target: GoalAdapter, options: PlanOptions = {}): Promise<PlanContext> {
@@ -190,7 +200,7 @@ export async function planContext(target: GoalAdapter, options: PlanOptions = {}
   const stored = storedFields(target.capabilities);
   const mapped = options.idMap ? await options.idMap.entries(target.provider) : [];
   const index = await readTargetIndex(target, keyOf, mapped, options.signal);
-  return { target, options, keyOf, index, stored };
+  return { target, options, keyOf, index, stored, listed: new Map() };
 }
 
 /** Decides what to do with one source goal. */
@@ -207,11 +217,22 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
     ...unstoredPaths(prepared.targetWarnings),
     ...(target.capabilities.assignedByTarget ?? []),
   ];
-  const entry = await options.idMap?.get(ref, target.provider);
-  const found = findInTarget(prepared.input, entry, unstored, context);
+  const first = context.listed.get(ref);
+  if (first === 'create') {
+    const { input } = prepared;
+    return { ...base, action: 'create', input, key: context.keyOf(input), unstored, warnings };
+  }
+  const entry = first ? undefined : await options.idMap?.get(ref, target.provider);
+  const found = first
+    ? listedAgain(prepared.input, first)
+    : findInTarget(prepared.input, entry, unstored, context);
   if (found.issues.length > 0) return { ...base, action: 'invalid', issues: found.issues, warnings };
   const { input, match } = found;
   warnings.push(...found.warnings);
+  if (!first) {
+    const given = prepared.input.title;
+    context.listed.set(ref, match ? { match, given, written: input.title } : 'create');
+  }
   const key = context.keyOf(input);
   if (!match) {
     index.reserveTitle(input.title);
@@ -238,6 +259,15 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   // Only a goal that will carry its new title takes it from the others.
   index.reserveTitle(input.title);
   return { ...common, action: 'update', patch };
+}
+
+/** A later listing of a source whose first listing matched a goal: the same goal, and the same title for it. */
+function listedAgain(
+  input: GoalInput,
+  first: Exclude<FirstListing, 'create'>,
+): ReturnType<typeof findInTarget> {
+  const title = input.title === first.given ? first.written : input.title;
+  return { input: { ...input, title }, match: first.match, warnings: [], issues: [] };
 }
 
 /** A title with a number, as a target that needs unique titles gets it: "Q3 revenue (2)". */
@@ -336,11 +366,6 @@ export class RepeatedSources {
     return [...fields].filter(
       (field) => field in first !== field in patch || !sameValue(first[field], patch[field]),
     );
-  }
-
-  /** The first listing of `source`, if it has been seen: the goal it matched and what it changed there. */
-  first(source: string): { targetId: string; patch: GoalPatch } | undefined {
-    return this.#first.get(source);
   }
 }
 

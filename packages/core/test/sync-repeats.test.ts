@@ -1,0 +1,122 @@
+/**
+ * A source listed more than once in one input (files concatenated) is written once: a later listing goes to
+ * the goal its first listing matched or created, never to another goal that happens to share its key.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  createMemoryAdapter,
+  type Goal,
+  type GoalInputDraft,
+  goalToNdjson,
+  importNdjson,
+  MemoryIdMapStore,
+} from '../src/index.ts';
+
+const BASE: GoalInputDraft = {
+  title: 'A',
+  measure: { kind: 'count', metric: 'deals' },
+  target: { value: '1' },
+};
+
+/** Source goal `g1` of provider `src`, as an export would list it. */
+function sourceGoal(overrides: Partial<Goal> = {}): Goal {
+  return {
+    id: 'g1',
+    provider: 'src',
+    title: 'A',
+    owners: [],
+    measure: { kind: 'count', metric: 'deals' },
+    target: { value: '1' },
+    schedule: {},
+    status: 'active',
+    extensions: {},
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  } as Goal;
+}
+
+const values = (goals: Goal[]) => goals.map((goal) => [goal.id, goal.title, goal.target?.value]);
+
+describe('a source listed twice in one input', () => {
+  it.each([
+    ['with an ID map', () => new MemoryIdMapStore()],
+    ['without one', () => undefined],
+  ])(
+    'created by its first listing, a later one matching another goal by key leaves that goal alone (%s)',
+    async (_name, idMap) => {
+      const target = createMemoryAdapter({ goals: [BASE] });
+      const lines = [
+        goalToNdjson(sourceGoal({ title: 'B' })),
+        goalToNdjson(sourceGoal({ target: { value: '2' } })),
+      ];
+      const summary = await importNdjson(lines, target, { concurrency: 1, idMap: idMap() });
+      expect(summary.counts).toMatchObject({ created: 1, updated: 0, failed: 1 });
+      expect(summary.failures[0]?.reason).toMatch(
+        /came twice in this input with different .*the first was written as mem-2/,
+      );
+      expect(values(target.goals())).toEqual([
+        ['mem-1', 'A', '1'],
+        ['mem-2', 'B', '1'],
+      ]);
+    },
+  );
+
+  it('matched by its first listing, later ones are judged against that goal, not the next one with its key', async () => {
+    const target = createMemoryAdapter({ goals: [BASE, BASE] });
+    const same = goalToNdjson(sourceGoal({ target: { value: '5' } }));
+    const events: { outcome: string; targetId: string | undefined }[] = [];
+    const summary = await importNdjson([same, same, same], target, {
+      concurrency: 1,
+      onProgress: (event) => {
+        if (event.type === 'item') events.push({ outcome: event.outcome, targetId: event.targetId });
+      },
+    });
+    expect(summary.counts).toMatchObject({ updated: 1, unchanged: 2, failed: 0 });
+    expect(events.map((event) => event.targetId)).toEqual(['mem-1', 'mem-1', 'mem-1']);
+    expect(values(target.goals())).toEqual([
+      ['mem-1', 'A', '5'],
+      ['mem-2', 'A', '1'],
+    ]);
+  });
+
+  it('created by its first listing, later ones like the goals already there are refused, never matched to them', async () => {
+    const target = createMemoryAdapter({ goals: [BASE, BASE] });
+    const idMap = new MemoryIdMapStore();
+    const lines = [
+      goalToNdjson(sourceGoal({ title: 'X' })),
+      goalToNdjson(sourceGoal()),
+      goalToNdjson(sourceGoal()),
+    ];
+    const targets: (string | undefined)[] = [];
+    const summary = await importNdjson(lines, target, {
+      concurrency: 1,
+      idMap,
+      onProgress: (event) => {
+        if (event.type === 'item') targets.push(event.targetId);
+      },
+    });
+    expect(summary.counts).toMatchObject({ created: 1, unchanged: 0, failed: 2 });
+    expect(targets).toEqual(['mem-3', 'mem-3', 'mem-3']);
+    expect((await idMap.get('src:g1', 'memory'))?.targetId).toBe('mem-3');
+    expect(values(target.goals())).toEqual([
+      ['mem-1', 'A', '1'],
+      ['mem-2', 'A', '1'],
+      ['mem-3', 'X', '1'],
+    ]);
+  });
+
+  it.each([
+    ['alike', { title: 'A' }, { unchanged: 2, created: 0, failed: 0 }],
+    ['with another title', { title: 'A2' }, { unchanged: 1, created: 0, failed: 1 }],
+  ] as const)(
+    'held by the target before the run, listed twice %s under concurrent writes, is written once',
+    async (_name, second, counts) => {
+      const target = createMemoryAdapter({ goals: [BASE] });
+      const lines = [goalToNdjson(sourceGoal()), goalToNdjson(sourceGoal(second))];
+      const summary = await importNdjson(lines, target, { concurrency: 4, idMap: new MemoryIdMapStore() });
+      expect(summary.counts).toMatchObject(counts);
+      expect(values(target.goals())).toEqual([['mem-1', 'A', '1']]);
+    },
+  );
+});
