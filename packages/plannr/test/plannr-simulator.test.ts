@@ -12,6 +12,7 @@ import {
   generatePlannrClientAccounts,
   generatePlannrGoals,
   PLANNR_SANDBOX,
+  type PlannrGoalSeed,
   type PlannrSimulator,
   type PlannrSimulatorOptions,
 } from '../src/testing/index.ts';
@@ -725,5 +726,25 @@ describe('seeded data', () => {
     expect(() => sim.seedGoals([{ name: 'x', accountUuids: [PLANNR_SANDBOX.accountUuid] }])).toThrow(
       /not a client/,
     );
+  });
+});
+
+describe('goal UUIDs', () => {
+  it('never gives a created goal the UUID of a goal seeded from a generator on the same seed', async () => {
+    const seeded = generatePlannrGoals(200, { seed: 1 });
+    const { sim } = simulator({ seed: 1, goals: seeded });
+    for (let n = 0; n < 200; n++) {
+      const created = await call(sim, 'POST', 'goals', { body: { ...documentedBody, name: `Goal ${n}` } });
+      expect(created.status).toBe(PLANNR_ASSUMPTIONS.createStatus);
+    }
+    const listed = await call(sim, 'GET', 'goals?per_page=500');
+    const uuids = listed.body.data.map((goal: { uuid: string }) => goal.uuid);
+    expect([listed.body.meta.total, uuids.length, new Set(uuids).size]).toEqual([400, 400, 400]);
+  });
+
+  it('refuses to seed a goal under a UUID in use', () => {
+    const [first] = generatePlannrGoals(1, { seed: 7 });
+    const { sim } = simulator({ goals: [first as PlannrGoalSeed] });
+    expect(() => sim.seedGoals([first as PlannrGoalSeed])).toThrow(/exists already/);
   });
 });

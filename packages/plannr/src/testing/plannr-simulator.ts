@@ -198,7 +198,7 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
     if (user.canWrite === false) return message(403, errorMessages.forbidden);
     const result = validateGoalBody(await readBody(request), validation('create'));
     if (!result.ok) return jsonResponse(422, result.body);
-    const goal = store.insert(uuidV4(random), result.changes, now());
+    const goal = store.insert(freshUuid(), result.changes, now());
     return single(render(goal.uuid, writeIncludes()), PLANNR_ASSUMPTIONS.createStatus);
   };
 
@@ -336,9 +336,19 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
   addClientAccounts(options.clientAccounts ?? PLANNR_SANDBOX.clientAccounts);
   addCircles(options.circles ?? PLANNR_SANDBOX.circles);
 
+  /**
+   * A UUID no goal has. Seeded data may come from a generator on the same seed as this simulator, whose UUIDs
+   * are then the ones it would draw next.
+   */
+  function freshUuid(): string {
+    let uuid = uuidV4(random);
+    while (store.goal(uuid)) uuid = uuidV4(random);
+    return uuid;
+  }
+
   function seedGoals(seeds: readonly PlannrGoalSeed[]): string[] {
     return seeds.map((seed) => {
-      const uuid = seed.uuid ?? uuidV4(random);
+      const uuid = seed.uuid ?? freshUuid();
       if (store.goal(uuid)) throw new Error(`goal ${uuid} exists already`);
       for (const owner of seed.accountUuids) {
         if (!store.clientAccount(owner)) throw new Error(`goal ${uuid}: ${owner} is not a client account`);

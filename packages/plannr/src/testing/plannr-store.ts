@@ -74,7 +74,9 @@ export class PlannrStore {
     return this.circles.get(uuid.toLowerCase())?.uuid;
   }
 
+  /** Stores a new goal; a UUID in use is a defect of the caller, never a silent replacement. */
   insert(uuid: string, changes: GoalChanges, createdAt: number, updatedAt = createdAt): GoalRecord {
+    if (this.goal(uuid)) throw new Error(`goal ${uuid} exists already`);
     const goal: GoalRecord = {
       seq: ++this.#sequence,
       uuid: uuid.toLowerCase(),
