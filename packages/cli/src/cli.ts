@@ -114,6 +114,9 @@ function whenToRunAgain(error: GoalbridgeError): string {
  * A command that failed as a whole: the cause on stderr, and whether to fix the call (2) or run it again (1).
  * Refused credentials or access (401, 403) mean the settings are wrong, not that the run met a bad goal.
  */
+/** An import that stopped at a bad line or a failing input: its summary is out already, the reason follows. */
+const STOPPED_INPUT_ERRORS = new Set(['InvalidLineError', 'ImportInterruptedError']);
+
 function report(error: unknown, io: Io): ExitCode {
   const tell = (message: string) => io.stderr.write(`goalbridge: ${printable(message, { lines: true })}\n`);
   if (error instanceof UsageError) {
@@ -131,7 +134,7 @@ function report(error: unknown, io: Io): ExitCode {
       SETTINGS_ERRORS.has(error.code) || (ValidationError.isInstance(error) && error.provider === undefined);
     return usage ? EXIT.usage : EXIT.failures;
   }
-  if (error instanceof Error && error.name === 'InvalidLineError') {
+  if (error instanceof Error && STOPPED_INPUT_ERRORS.has(error.name)) {
     tell(error.message);
     return EXIT.failures;
   }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import {
   type GoalAdapter,
   type GoalInput,
+  ImportInterruptedError,
   InvalidLineError,
   importNdjson,
   listedTwiceReason,
@@ -63,8 +64,9 @@ export const importCommand: Command = {
         });
         return reportSummary(io, json, summary);
       } catch (error) {
-        // --stop-on-invalid: what was written before the bad line is summed up first; the line's error follows.
-        if (error instanceof InvalidLineError && error.summary) reportSummary(io, json, error.summary);
+        // A bad line (--stop-on-invalid) or a failing input: what was written before is summed up first.
+        const stoppedEarly = error instanceof InvalidLineError || error instanceof ImportInterruptedError;
+        if (stoppedEarly && error.summary) reportSummary(io, json, error.summary);
         throw error;
       }
     });

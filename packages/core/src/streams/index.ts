@@ -3,6 +3,7 @@ export {
   exportNdjson,
   GOAL_RECORD_SCHEMA,
   goalToNdjson,
+  ImportInterruptedError,
   type ImportOptions,
   InvalidLineError,
   importNdjson,

@@ -106,10 +106,28 @@ export class InvalidLineError extends Error {
 }
 
 /**
+ * Thrown when the input fails while it is read (a file or stream error) or a line cannot be planned: nothing
+ * after it is taken, the writes already begun finish, and it carries their `summary`, whose `stopped` says
+ * where the run stopped. The failure is its `cause`.
+ */
+export class ImportInterruptedError extends Error {
+  readonly afterLine: number;
+  readonly summary: MigrationSummary;
+  constructor(reason: string, afterLine: number, summary: MigrationSummary, cause: unknown) {
+    super(reason, { cause });
+    this.name = 'ImportInterruptedError';
+    this.afterLine = afterLine;
+    this.summary = summary;
+  }
+}
+
+/**
  * Imports NDJSON goals into an adapter, streaming: plan and write line by line with the same matching, ID map
  * and resume guarantees as a migration. Memory grows with the target's size (for matching), not the input's.
- * With `stopOnInvalid`, a bad line ends the input: the writes before it finish, the summary (and the `stopped`
- * and `done` progress events) say where the run stopped, and an InvalidLineError carrying it is thrown.
+ * With `stopOnInvalid`, a bad line — one that does not parse, or one the plan finds invalid for the target —
+ * ends the input: the writes before it finish, the summary (and the `stopped` and `done` progress events) say
+ * where the run stopped, and an InvalidLineError carrying it is thrown. An input that fails while it is read
+ * ends the same way, with an {@link ImportInterruptedError}.
  */
 export async function importNdjson(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
@@ -119,24 +137,28 @@ export async function importNdjson(
   const context = await planContext(target, options);
   const inputName = options.inputName ?? 'input';
   let invalid: { line: number; issues: ValidationIssue[] } | undefined;
+  let interrupted: { afterLine: number; reason: string; error: unknown } | undefined;
+  let lastLine = 0;
   const stopReason = (line: number) => `${inputName} line ${line} is invalid; nothing from it on was written`;
+  // The input ends early rather than failing apply, so what was written before is still summed up.
   async function* items(): AsyncGenerator<PlanItem> {
-    for await (const entry of readNdjson(chunks)) {
-      if ('goal' in entry) {
-        yield planGoal(entry.goal, context);
-        continue;
+    try {
+      for await (const entry of readNdjson(chunks)) {
+        lastLine = entry.line;
+        const item = 'goal' in entry ? await planGoal(entry.goal, context) : invalidLine(entry, inputName);
+        if (item.action === 'invalid' && options.stopOnInvalid) {
+          invalid = { line: entry.line, issues: item.issues };
+          return;
+        }
+        yield item;
       }
-      if (options.stopOnInvalid) {
-        // The input ends here rather than failing apply, so what was written before is still summed up.
-        invalid = entry;
-        return;
-      }
-      yield {
-        action: 'invalid',
-        source: `${inputName}:${entry.line}`,
-        title: `line ${entry.line}`,
-        issues: entry.issues,
-        warnings: [],
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      interrupted = {
+        afterLine: lastLine,
+        reason: `${inputName} failed after line ${lastLine}: ${message}`,
+        error,
       };
     }
   }
@@ -146,10 +168,17 @@ export async function importNdjson(
       target: target.provider,
       items: items(),
       claims: context.index,
-      stopped: () => invalid && stopReason(invalid.line),
+      stopped: () => (invalid ? stopReason(invalid.line) : interrupted?.reason),
     },
     { ...writeSettingsOf(options), target, naturalKey: context.keyOf },
   );
-  if (!invalid) return summary;
-  throw new InvalidLineError(inputName, invalid.line, invalid.issues, summary);
+  if (invalid) throw new InvalidLineError(inputName, invalid.line, invalid.issues, summary);
+  if (interrupted)
+    throw new ImportInterruptedError(interrupted.reason, interrupted.afterLine, summary, interrupted.error);
+  return summary;
+}
+
+function invalidLine(entry: { line: number; issues: ValidationIssue[] }, inputName: string): PlanItem {
+  const { line, issues } = entry;
+  return { action: 'invalid', source: `${inputName}:${line}`, title: `line ${line}`, issues, warnings: [] };
 }
