@@ -21,9 +21,11 @@ import {
   PermissionError,
   paginate,
   parseAnswerOrThrow,
+  progressQueryCheck,
   RateLimiter,
   readMappedGoal,
   reportReadWarnings,
+  type SecretRegistry,
   TransientError,
   todayUtc,
   urlPath,
@@ -46,7 +48,12 @@ import {
   createOAuthAuthenticator,
 } from './capillary-auth.ts';
 import { classifyCapillaryResponse, envelopeWarnings, partialUpdateError } from './capillary-errors.ts';
-import { apiBaseURL, type CapillaryAdapterOptions, parseCapillaryOptions } from './capillary-options.ts';
+import {
+  apiBaseURL,
+  CAPILLARY_MAX_PAGE_SIZE,
+  type CapillaryAdapterOptions,
+  parseCapillaryOptions,
+} from './capillary-options.ts';
 import { pickProgressRow, progressRows, userTargetToProgress } from './capillary-progress.ts';
 import { CAPILLARY_RATE_LIMITS } from './capillary-rate-limits.ts';
 import {
@@ -68,6 +75,8 @@ const PROVIDER = CAPILLARY_PROVIDER;
 const DEFAULT_PAGE_SIZE = 50;
 const GROUP_ID = /^[1-9]\d{0,17}$/;
 const CUSTOMER_ID = /^[1-9]\d{0,17}$/;
+/** The period's shape, checked before any request; the customer id is checked where it is used. */
+const checkProgressQuery = progressQueryCheck({ provider: PROVIDER });
 
 const CreatedEnvelope = envelopeSchema(CapillaryTargetGroupSchema);
 const GroupListEnvelope = envelopeSchema(z.array(CapillaryTargetGroupSchema));
@@ -93,12 +102,13 @@ function classifyTokenResponse(response: HttpResponse): GoalbridgeError | undefi
   return error;
 }
 
-function serverWarnings(response: HttpResponse): MappingWarning[] {
+/** The warnings of an answer, with every credential the client sent redacted: a server may echo one. */
+function serverWarnings(response: HttpResponse, secrets: SecretRegistry): MappingWarning[] {
   return envelopeWarnings(response.body).map((message) => ({
     field: '',
     reason: 'Capillary answered with a warning',
     action: 'none',
-    detail: message,
+    detail: secrets.redact(message),
   }));
 }
 
@@ -160,7 +170,8 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
         body: bodyExcerpt(response),
       });
     }
-    reportReadWarnings(settings.hooks, { provider: PROVIDER, operation: what }, serverWarnings(response));
+    const warnings = serverWarnings(response, client.secrets);
+    reportReadWarnings(settings.hooks, { provider: PROVIDER, operation: what }, warnings);
     return envelope.data;
   }
 
@@ -343,7 +354,7 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     const write: Write = async (request, step = request.operation ?? 'update') => {
       const response = await send({ ...request, signal: call.signal, timeoutMs: call.timeoutMs });
       read(response, AnyEnvelope, request.operation ?? 'update');
-      warnings.push(...serverWarnings(response));
+      warnings.push(...serverWarnings(response, client.secrets));
       written.push(step);
     };
     try {
@@ -430,7 +441,10 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     operations: ['list', 'get', 'create', 'update', 'delete', 'progress'],
     fields: { readable: [...writable, 'createdAt', 'updatedAt'], writable },
     rateLimits: rules,
-    pagination: settings.listEndpoint === 'milestones' ? { kind: 'page' } : { kind: 'none' },
+    pagination:
+      settings.listEndpoint === 'milestones'
+        ? { kind: 'page', maxPageSize: CAPILLARY_MAX_PAGE_SIZE }
+        : { kind: 'none' },
     measureKinds: ['count', 'money'],
     ownerTypes: [],
     // Group names are unique in the org, case-insensitively (error 310069, reference §2).
@@ -474,7 +488,9 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
         preferredTillId: settings.preferredTillId,
       });
       const created = await createGroup(body, call);
-      const extra: MappingWarning[] = created.response ? serverWarnings(created.response) : [];
+      const extra: MappingWarning[] = created.response
+        ? serverWarnings(created.response, client.secrets)
+        : [];
       const goal = toGoal(await withPeriods(created.group, call));
       // A lost answer is not a mapping warning: the goal holds what was asked, and `recovered` says how it came.
       return { goal, warnings: [...warnings, ...extra], ...(created.reconciled ? { recovered: true } : {}) };
@@ -503,7 +519,8 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       }
     },
 
-    async progress(id, query, call) {
+    async progress(id, given, call) {
+      const query = checkProgressQuery(given);
       const customer = query.subject;
       if (!customer || !CUSTOMER_ID.test(customer)) {
         throw new ValidationError(

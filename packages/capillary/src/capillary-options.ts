@@ -6,6 +6,7 @@ import {
   type CommonAdapterOptions,
   commonAdapterOptionsShape,
   functionSchema,
+  HeaderValueSchema,
   type HttpHooks,
   HttpUrlSchema,
   parseOptionsOrThrow,
@@ -78,6 +79,9 @@ export interface CapillaryAdapterOptions extends CommonAdapterOptions {
   now?: () => number;
 }
 
+/** The largest `GET /v3/milestones` page the adapter asks for. */
+export const CAPILLARY_MAX_PAGE_SIZE = 1000;
+
 const nonBlank = z.string().refine((value) => value.trim() !== '', 'must not be empty');
 
 const BasicAuthSchema = z.strictObject({
@@ -100,7 +104,7 @@ const OAuthSchema = z.strictObject({
         'STORE_EXTERNAL_ID_1',
         'STORE_EXTERNAL_ID_2',
       ]),
-      entityCode: z.string().min(1),
+      entityCode: HeaderValueSchema.min(1, 'must not be empty'),
     })
     .optional(),
 });
@@ -116,7 +120,7 @@ const OptionsSchema = z
     rateLimits: z.union([z.literal(false), z.array(RateLimitRuleSchema)]).optional(),
     preferredTillId: z.number().int().positive().optional(),
     listEndpoint: z.enum(['milestones', 'targetGroups']).optional(),
-    pageSize: z.number().int().min(1).max(1000).optional(),
+    pageSize: z.number().int().min(1).max(CAPILLARY_MAX_PAGE_SIZE).optional(),
     now: functionSchema<() => number>().optional(),
   })
   .refine((options) => !(options.cluster && options.baseURL), {

@@ -108,6 +108,54 @@ describe('options', () => {
       'https://eu.api.capillarytech.com/v3/targetGroups?includePeriods=true',
     ]);
   });
+
+  it('refuses limits no request fits and settings that make an invalid header, at creation', () => {
+    const oauth = { type: 'oauth' as const, key: 'k', secret: 's' };
+    const bad: [Record<string, unknown>, string][] = [
+      [{ rateLimits: [{ name: 'x', limit: 0.5, windowMs: 1000 }] }, 'rateLimits.0.limit'],
+      [{ userAgent: 'ua\r\nx-evil: 1' }, 'userAgent'],
+      [
+        { auth: { ...oauth, attribution: { entityType: 'STORE_CODE', entityCode: 'a\nb' } } },
+        'auth.attribution.entityCode',
+      ],
+    ];
+    for (const [options, path] of bad) {
+      const error = (() => {
+        try {
+          kit(options as never);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(ConfigError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([path]);
+    }
+  });
+
+  it('refuses a bad list pageSize or call options before any request', async () => {
+    const { adapter, log } = kit({ listEndpoint: 'milestones' });
+    for (const [options, path] of [
+      [{ pageSize: 0 }, 'pageSize'],
+      [{ pageSize: -5 }, 'pageSize'],
+      [{ pageSize: 2.5 }, 'pageSize'],
+      [{ pageSize: 'abc' }, 'pageSize'],
+      [{ pageSize: 1e7 }, 'pageSize'],
+      [{ timeoutMs: -5 }, 'timeoutMs'],
+      [{ signal: {} }, 'signal'],
+    ] as const) {
+      const error = await failure(collect(adapter.list(options as never)));
+      expect(ValidationError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([path]);
+    }
+    const error = await failure(adapter.get('1', { timeoutMs: 3e9 }));
+    expect(ValidationError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([
+      'timeoutMs',
+    ]);
+    const badPeriod = { subject: '42', period: { start: 'nope', end: '2026-01-31' } };
+    const refused = await failure(adapter.progress('1', badPeriod));
+    expect(ValidationError.isInstance(refused) && refused.issues.map((issue) => issue.path)).toEqual([
+      'period.start',
+    ]);
+    expect(log).toHaveLength(0);
+  });
 });
 
 describe('authentication (reference §1.2)', () => {
@@ -1328,4 +1376,34 @@ describe('transient failures on writes', () => {
     simulator.faults.schedule({ kind: 'server-error', match: (request) => request.method === 'PUT' });
     expect(TransientError.isInstance(await failure(adapter.update(goal.id, { title: 'x' })))).toBe(true);
   });
+});
+
+describe('server warnings never carry a credential', () => {
+  /** Adds a warning that repeats `credential(exchange)` to every answer but the token's. */
+  const echoing = (credential: (exchange: Exchange) => string) => (exchange: Exchange, body: unknown) =>
+    exchange.path.endsWith('/oauth/token/generate')
+      ? body
+      : { ...(body as object), warnings: [{ message: `renew ${credential(exchange)} within 10s` }] };
+
+  it.each([
+    [
+      'OAuth: the token',
+      CAPILLARY_SANDBOX.oauth,
+      (exchange: Exchange) => exchange.headers.get('x-cap-api-oauth-token') ?? '',
+    ],
+    ['Basic: the password', CAPILLARY_SANDBOX.basic, () => CAPILLARY_SANDBOX.basic.password],
+  ] as const)(
+    '%s is redacted in WriteResult.warnings and hooks.onWarning',
+    async (_name, auth, credential) => {
+      const onWarning = vi.fn();
+      const { adapter, log } = kit({ auth, rewrite: echoing(credential), hooks: { onWarning } });
+      const { goal, warnings } = await adapter.create(quarterly());
+      await adapter.get(goal.id);
+      const secret = credential(log.at(-1) as Exchange);
+      expect(secret.length).toBeGreaterThan(8);
+      const details = [...warnings, ...onWarning.mock.calls.map(([event]) => event)].map((w) => w.detail);
+      expect(details).toContain('renew [REDACTED] within 10s');
+      expect(JSON.stringify(details)).not.toContain(secret);
+    },
+  );
 });

@@ -14,7 +14,7 @@ export type {
   WriteResult,
 } from './adapter/contract.ts';
 export { OPERATIONS } from './adapter/contract.ts';
-export { createGoalAdapter } from './adapter/create-goal-adapter.ts';
+export { checkCallOptions, createGoalAdapter } from './adapter/create-goal-adapter.ts';
 export {
   type CredentialHeaders,
   credentialHeaders,
@@ -25,13 +25,23 @@ export {
   type CommonAdapterOptions,
   commonAdapterOptionsShape,
   functionSchema,
+  HeaderNameSchema,
+  HeadersSchema,
+  HeaderValueSchema,
   HooksSchema,
   HttpUrlSchema,
+  RateLimiterSchema,
   RateLimitRuleSchema,
   RetryPolicySchema,
   SecretSourceSchema,
+  TimeoutMsSchema,
 } from './adapter/option-schemas.ts';
 export { type OrderedListing, type Page, paginate, uniqueBy, uniqueInOrder } from './adapter/pagination.ts';
+export {
+  type CheckedProgressQuery,
+  type ProgressQueryLimits,
+  progressQueryCheck,
+} from './adapter/progress-query.ts';
 export {
   AuthError,
   ConfigError,
@@ -115,6 +125,7 @@ export {
   minorUnitsToDecimal,
   parseDecimal,
   toDecimal,
+  unsafeJsonNumber,
 } from './model/decimal.ts';
 export {
   CurrencyCodeSchema,

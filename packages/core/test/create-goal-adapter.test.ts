@@ -146,3 +146,91 @@ describe('checkUpdate: what an update of a goal as read would be refused for, se
     }
   });
 });
+
+describe('call options: refused with a ValidationError naming them, before the driver is asked', () => {
+  /** A driver implementing every operation, recording the ones it is asked for. */
+  function recordingDriver(asked: string[], maxPageSize?: number): GoalDriver {
+    const answer =
+      <T>(operation: string, value: T) =>
+      async () => {
+        asked.push(operation);
+        return value;
+      };
+    return {
+      provider: 'recording',
+      capabilities: {
+        ...capabilities(['list', 'get', 'create', 'update', 'delete', 'progress']),
+        pagination: maxPageSize === undefined ? { kind: 'page' } : { kind: 'page', maxPageSize },
+      },
+      async *list() {
+        asked.push('list');
+        yield GOAL;
+      },
+      get: answer('get', GOAL),
+      create: answer('create', { goal: GOAL, warnings: [] }),
+      update: answer('update', { goal: GOAL, warnings: [] }),
+      delete: answer('delete', undefined),
+      progress: answer('progress', { achieved: '1' }),
+    };
+  }
+
+  async function refusal(run: () => Promise<unknown>): Promise<unknown> {
+    return run().then(
+      () => new Error('expected a refusal'),
+      (error: unknown) => error,
+    );
+  }
+
+  async function listed(adapter: ReturnType<typeof createGoalAdapter>, options: unknown): Promise<Goal[]> {
+    const goals: Goal[] = [];
+    for await (const goal of adapter.list(options as never)) goals.push(goal);
+    return goals;
+  }
+
+  it('refuses a bad timeoutMs or signal for every operation', async () => {
+    const asked: string[] = [];
+    const adapter = createGoalAdapter(recordingDriver(asked));
+    const bad: [unknown, string][] = [
+      [{ timeoutMs: -5 }, 'timeoutMs'],
+      [{ timeoutMs: 0.5 }, 'timeoutMs'],
+      [{ timeoutMs: Number.NaN }, 'timeoutMs'],
+      [{ timeoutMs: 3e9 }, 'timeoutMs'],
+      [{ timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs'],
+      [{ timeoutMs: 'abc' }, 'timeoutMs'],
+      [{ signal: {} }, 'signal'],
+    ];
+    for (const [options, path] of bad) {
+      const call = options as never;
+      for (const run of [
+        () => listed(adapter, call),
+        () => adapter.get('g-1', call),
+        () => adapter.create(INPUT, call),
+        () => adapter.update('g-1', { title: 'More deals' }, call),
+        () => adapter.delete('g-1', call),
+        () => adapter.progress('g-1', {}, call),
+      ]) {
+        const error = await refusal(run);
+        expect(ValidationError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([path]);
+      }
+    }
+    expect(asked).toEqual([]);
+    const signal = new AbortController().signal;
+    await adapter.get('g-1', { signal, timeoutMs: 2_147_483_647 });
+    expect(asked).toEqual(['get']);
+  });
+
+  it('refuses a list pageSize that is not a whole number from 1 to the largest page the provider serves', async () => {
+    const asked: string[] = [];
+    const adapter = createGoalAdapter(recordingDriver(asked, 100));
+    for (const pageSize of [0, -5, 2.5, 'abc', 101, 1e7]) {
+      const error = await refusal(() => listed(adapter, { pageSize }));
+      expect(ValidationError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([
+        'pageSize',
+      ]);
+    }
+    expect(asked).toEqual([]);
+    expect(await listed(adapter, { pageSize: 100 })).toEqual([GOAL]);
+    const unbounded = createGoalAdapter(recordingDriver(asked));
+    expect(await listed(unbounded, { pageSize: 1e7 })).toEqual([GOAL]);
+  });
+});

@@ -17,7 +17,7 @@ import {
 import { HttpClient, type HttpClientOptions, type HttpRetryEvent } from '../src/http/http-client.ts';
 import { MAX_SERVER_WAIT_MS, parseRetryAfter } from '../src/http/retry-timing.ts';
 import { parseAnswerOrThrow } from '../src/model/validate.ts';
-import { RateLimiter } from '../src/rate-limit/rate-limiter.ts';
+import { RateLimiter, type RateLimitWaitEvent } from '../src/rate-limit/rate-limiter.ts';
 
 const BASE = 'https://api.example.test/v1';
 const TOKEN = 'tok_SECRET_abc123XYZ';
@@ -397,8 +397,23 @@ describe('responses', () => {
       requestId: 'req-9',
       issues: [{ path: 'data.id', message: expect.any(String) }],
       body: expect.stringContaining('"seven"'),
+      outcomeUnknown: false,
     });
     expect((error as InvalidResponseError).body).not.toContain(TOKEN);
+  });
+
+  it('refuses an answer to a write in the wrong shape as outcome unknown: the write was accepted', async () => {
+    const Shape = z.object({ data: z.object({ id: z.number() }) });
+    sequence('post', '/things', () => HttpResponse.json({ success: true, data: { id: 'x' } }));
+    const http = client();
+    for (const idempotent of [false, true]) {
+      const response = await http.request({ method: 'POST', path: 'things', json: {}, idempotent });
+      const error = await failure(
+        (async () =>
+          parseAnswerOrThrow(Shape, response.body, response, { provider: 'example', what: 'thing' }))(),
+      );
+      expect([InvalidResponseError.isInstance(error), error.outcomeUnknown]).toEqual([true, true]);
+    }
   });
 
   it('feeds server-reported limits to the rate limiter, so a spent budget stops the next request', async () => {
@@ -418,6 +433,35 @@ describe('responses', () => {
     const error = await failure(api.request({ method: 'GET', path: 'goals', cost: 20 }));
     expect(RateLimitError.isInstance(error) && error.kind).toBe('daily');
     expect(calls).toHaveLength(1);
+  });
+
+  it("with a shared limiter, tells each client's onRateLimitWait of its own requests that waited", async () => {
+    sequence('get', '/goals', ok);
+    const byLimiter: RateLimitWaitEvent[] = [];
+    const limiter = new RateLimiter([{ name: 'per-second', limit: 1, windowMs: 60 }], {
+      onWait: (event) => byLimiter.push(event),
+    });
+    const heard = { a: [] as RateLimitWaitEvent[], b: [] as RateLimitWaitEvent[] };
+    const sharing = (name: 'a' | 'b') =>
+      client({
+        rateLimiter: limiter,
+        rateLimiterShared: true,
+        hooks: { onRateLimitWait: (event) => heard[name].push(event) },
+      });
+    const [a, b] = [sharing('a'), sharing('b')];
+    const get = (http: HttpClient, operation: string) =>
+      http.request({ method: 'GET', path: 'goals', operation });
+    await Promise.all([get(a, 'first'), get(b, 'second'), get(a, 'third')]);
+    expect(heard.b).toMatchObject([{ provider: 'example', operation: 'second', rule: 'per-second' }]);
+    expect(heard.a).toMatchObject([{ operation: 'third', rule: 'per-second' }]);
+    // The time waited: the first answer, then its window of 60 ms.
+    for (const event of [...heard.a, ...heard.b]) expect(event.waitMs).toBeGreaterThanOrEqual(55);
+    // The limiter's own hook is its maker's, and still hears every wait.
+    expect(byLimiter.map((event) => event.operation)).toEqual(['second', 'third']);
+    // A limiter made for one client: only its own onWait tells.
+    const own = client({ rateLimiter: limiter, hooks: { onRateLimitWait: (event) => heard.a.push(event) } });
+    await Promise.all([get(own, 'fourth'), get(own, 'fifth')]);
+    expect(heard.a).toHaveLength(1);
   });
 });
 

@@ -8,6 +8,7 @@
 import {
   type AdapterCapabilities,
   type CallOptions,
+  checkCallOptions,
   createGoalAdapter,
   type Goal,
   type GoalAdapter,
@@ -17,11 +18,11 @@ import {
   type GoalProgress,
   HttpClient,
   type HttpHooks,
-  IsoDateSchema,
   NotFoundError,
   type ProgressQuery,
   parseDecimal,
   parseOrThrow,
+  progressQueryCheck,
   RateLimiter,
   type RateLimitState,
   type RetryPolicy,
@@ -32,7 +33,6 @@ import {
   type ValidationIssue,
   type WriteResult,
 } from '@goalbridge/core';
-import * as z from 'zod';
 import {
   goalPatchToPipedriveUpdate,
   goalToPipedriveGoal,
@@ -108,15 +108,9 @@ class KnownDurations {
   }
 }
 
-/** A progress period: both ends, in order ("a period with only one end" is refused before any request). */
-const ProgressQuerySchema = z.strictObject({
-  period: z
-    .strictObject({ start: IsoDateSchema, end: IsoDateSchema })
-    .refine((period) => period.end >= period.start, {
-      path: ['end'],
-      message: 'must not be before period.start',
-    })
-    .optional(),
+const checkProgressQuery = progressQueryCheck({
+  provider: PROVIDER,
+  noSubject: 'Pipedrive reports progress per goal, not per person',
 });
 
 function validation(issues: ValidationIssue[], subject: string): ValidationError {
@@ -241,20 +235,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
   }
 
   async function progress(id: string, query: ProgressQuery, call: CallOptions): Promise<GoalProgress> {
-    if (query.subject !== undefined) {
-      throw validation(
-        [{ path: 'subject', message: 'Pipedrive reports progress per goal, not per person' }],
-        'progress query',
-      );
-    }
-    const { period: asked } = parseOrThrow(
-      ProgressQuerySchema,
-      { period: query.period },
-      {
-        subject: 'progress query',
-        provider: PROVIDER,
-      },
-    );
+    const { period: asked } = checkProgressQuery(query);
     if (!durations.get(id)) await get(id, call);
     const duration = durations.get(id);
     if (!duration)
@@ -274,6 +255,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): Pipedr
   }
 
   async function find(filter: PipedriveFindFilter = {}, call: CallOptions = {}): Promise<Goal[]> {
+    checkCallOptions(call, PROVIDER);
     const parsedFilter = parseOrThrow(PipedriveFindFilterSchema, filter, {
       subject: 'pipedrive find filter',
       provider: PROVIDER,

@@ -7,13 +7,19 @@ import {
   type CredentialHeaders,
   commonAdapterOptionsShape,
   credentialHeaders,
+  HeadersSchema,
   HttpUrlSchema,
   parseOptionsOrThrow,
   type SecretSource,
   SecretSourceSchema,
 } from '@goalbridge/core';
 import * as z from 'zod';
-import { PIPEDRIVE_INTERVALS, type PipedriveInterval, PROVIDER } from './pipedrive-api.ts';
+import {
+  PIPEDRIVE_INTERVALS,
+  PIPEDRIVE_TOKEN_COSTS,
+  type PipedriveInterval,
+  PROVIDER,
+} from './pipedrive-api.ts';
 import {
   PIPEDRIVE_PLANS,
   type PipedriveAuthKind,
@@ -48,6 +54,9 @@ export interface PipedriveAdapterOptions extends CommonAdapterOptions {
 
 const positiveInteger = z.number().int().positive();
 
+/** The token cost of the costliest request: a smaller daily budget could never admit it. */
+const COSTLIEST_REQUEST_TOKENS = Math.max(...Object.values(PIPEDRIVE_TOKEN_COSTS));
+
 const OptionsSchema = z
   .strictObject({
     apiToken: SecretSourceSchema.optional(),
@@ -58,7 +67,7 @@ const OptionsSchema = z
       .optional(),
     baseURL: HttpUrlSchema.optional(),
     ...commonAdapterOptionsShape,
-    headers: z.record(z.string(), z.string()).optional(),
+    headers: HeadersSchema.optional(),
     plan: z.enum(PIPEDRIVE_PLANS).optional(),
     seats: positiveInteger.optional(),
     rateLimits: z
@@ -67,7 +76,12 @@ const OptionsSchema = z
         z.strictObject({
           burstLimit: positiveInteger.optional(),
           burstWindowMs: positiveInteger.optional(),
-          dailyTokens: positiveInteger.optional(),
+          dailyTokens: positiveInteger
+            .min(
+              COSTLIEST_REQUEST_TOKENS,
+              `must be at least ${COSTLIEST_REQUEST_TOKENS}, the token cost of the costliest request`,
+            )
+            .optional(),
         }),
       ])
       .optional(),

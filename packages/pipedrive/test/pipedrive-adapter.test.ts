@@ -338,6 +338,19 @@ describe('progress (results)', () => {
       expect(ValidationError.isInstance(error)).toBe(true);
       expect(error.issues.map((issue) => issue.path)).toEqual(paths);
     }
+    // Progress is per goal: a subject is refused, with a bad period beside it, and so is an unknown field.
+    const queries: [unknown, string[]][] = [
+      [{ subject: '1' }, ['subject']],
+      [{ subject: '1', period: { start: 'nope', end: '2026-02-01' } }, ['period.start', 'subject']],
+      [{ periods: { start: '2026-02-01', end: '2026-02-28' } }, ['periods']],
+    ];
+    for (const [query, paths] of queries) {
+      const error = (await rejection(adapter.progress(goal.id, query as never))) as ValidationError;
+      expect([ValidationError.isInstance(error), error.issues.map((issue) => issue.path)]).toEqual([
+        true,
+        paths,
+      ]);
+    }
     expect(sent).toEqual([]);
   });
 });
@@ -383,6 +396,18 @@ describe('find', () => {
       adapter.find({ period: { start: '2026-01-01' }, pipelineIds: [], typeName: 'calls' as never }),
     )) as ValidationError;
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['period.end', 'pipelineIds', 'typeName']);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses bad call options, naming them, before any request', async () => {
+    const { sent, adapter } = setup();
+    for (const [call, path] of [
+      [{ timeoutMs: -5 }, 'timeoutMs'],
+      [{ signal: {} }, 'signal'],
+    ] as const) {
+      const error = await rejection(adapter.find({}, call as never));
+      expect(ValidationError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([path]);
+    }
     expect(sent).toEqual([]);
   });
 });
@@ -598,6 +623,19 @@ describe('errors', () => {
       answer('{"success":true}').create(input({ target: { value: '1', currency: 'EUR' } })),
     )) as InvalidResponseError;
     expect(missing.issues.map((issue) => issue.path)).toEqual(['data']);
+  });
+
+  it('says a write answered 200 in the wrong shape may have happened; a read so answered did nothing', async () => {
+    const adapter = createPipedriveAdapter({
+      apiToken: TOKEN,
+      retry: false,
+      fetch: async () => new Response('{"success":true,"data":{"id":"x","goals":"x"}}', { status: 200 }),
+    });
+    const count = input({ measure: { kind: 'count', metric: 'deals_won' }, target: { value: '5' } });
+    const write = (await rejection(adapter.create(count))) as InvalidResponseError;
+    expect([InvalidResponseError.isInstance(write), write.outcomeUnknown]).toEqual([true, true]);
+    const read = (await rejection(adapter.find())) as InvalidResponseError;
+    expect([InvalidResponseError.isInstance(read), read.outcomeUnknown]).toEqual([true, false]);
   });
 
   it('keeps the token out of every error, even when the server echoes it', async () => {

@@ -158,4 +158,37 @@ describe('options', () => {
     });
     expect(adapter.capabilities.rateLimits.map((rule) => rule.limit)).toEqual([40, 120_000]);
   });
+
+  it('refuses a daily token budget too small for the costliest request (a find costs 20)', async () => {
+    const { requests, fetch } = recording();
+    for (const dailyTokens of [5, 19]) {
+      const error = configError({ apiToken: SECRET, fetch, rateLimits: { dailyTokens } });
+      expect(error.issues).toEqual([
+        { path: 'rateLimits.dailyTokens', message: expect.stringContaining('at least 20') },
+      ]);
+    }
+    await createPipedriveAdapter({ apiToken: SECRET, fetch, rateLimits: { dailyTokens: 20 } }).find();
+    expect(requests).toHaveLength(1);
+  });
+
+  it('refuses headers, a user agent or a token function that would make an invalid header', async () => {
+    const { requests, fetch } = recording();
+    const bad: [Partial<PipedriveAdapterOptions>, string][] = [
+      [{ headers: { 'bad header': 'x' } }, 'headers.bad header'],
+      [{ headers: { 'x-a': 'line1\nline2' } }, 'headers.x-a'],
+      [{ headers: { 'x-a': 'nul\0' } }, 'headers.x-a'],
+      [{ headers: { 'x-a': '€' } }, 'headers.x-a'],
+      [{ userAgent: 'ua\r\nx-evil: 1' }, 'userAgent'],
+    ];
+    for (const [options, path] of bad) {
+      const error = configError({ apiToken: SECRET, fetch, ...options });
+      expect(error.issues.map((issue) => issue.path)).toEqual([path]);
+    }
+    expect(configError({ apiToken: SECRET, headers: { 'a b': 'x' } }).message).toContain('header name');
+    const adapter = createPipedriveAdapter({ apiToken: () => `${SECRET}\r\nx-evil: 1`, fetch, retry: false });
+    const error = await adapter.find().catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual(['apiToken']);
+    expect((error as Error).message).not.toContain(SECRET);
+    expect(requests).toHaveLength(0);
+  });
 });

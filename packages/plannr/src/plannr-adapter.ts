@@ -19,6 +19,7 @@ import {
   type PreparedWrite,
   parseAnswerOrThrow,
   parseOptionsOrThrow,
+  progressQueryCheck,
   RateLimiter,
   type RateLimitRule,
   readMappedGoal,
@@ -100,6 +101,13 @@ export function plannrCapabilities(
   };
 }
 
+/** Plannr's progress is one percentage on the goal, entered by hand (reference §5): nothing else can be asked. */
+const checkProgressQuery = progressQueryCheck({
+  provider: PLANNR_PROVIDER,
+  noSubject: 'Plannr keeps one progress percentage per goal, not one per person',
+  noPeriod: 'Plannr keeps one progress percentage per goal, entered by hand, not one per period',
+});
+
 export function createPlannrAdapter(options: PlannrAdapterOptions): PlannrAdapter {
   const config = parseOptionsOrThrow(PlannrAdapterOptionsSchema, options, PLANNR_PROVIDER);
   const include = config.include ?? defaultIncludes();
@@ -131,6 +139,8 @@ export function createPlannrAdapter(options: PlannrAdapterOptions): PlannrAdapte
     timeoutMs: config.timeoutMs,
     retry: options.retry,
     rateLimiter,
+    // A limiter passed in may serve other adapters: its `onWait` is its maker's, the client tells this one's hook.
+    rateLimiterShared: options.rateLimiter !== undefined,
     hooks: options.hooks,
     classifyResponse: classifyPlannrResponse,
     readRateLimits: readPlannrRateLimits,
@@ -271,7 +281,8 @@ function createPlannrDriver(
       });
     },
 
-    async progress(id, _query, options) {
+    async progress(id, query, options) {
+      checkProgressQuery(query);
       return toGoal(await fetchGoal(id, options)).progress ?? {};
     },
   };

@@ -7,7 +7,8 @@ import {
   CurrencyCodeSchema,
   commonAdapterOptionsShape,
   HttpUrlSchema,
-  RateLimiter,
+  type RateLimiter,
+  RateLimiterSchema,
   type RateLimitRule,
   RateLimitRuleSchema,
   type SecretSource,
@@ -43,12 +44,7 @@ export const PlannrAdapterOptionsSchema = z.strictObject({
   baseURL: HttpUrlSchema.optional(),
   ...commonAdapterOptionsShape,
   rateLimits: z.union([z.literal(false), z.array(RateLimitRuleSchema)]).optional(),
-  // A limiter from another copy of core is still a limiter.
-  rateLimiter: z
-    .custom<RateLimiter>(
-      (value) => value instanceof RateLimiter || typeof (value as RateLimiter)?.acquire === 'function',
-    )
-    .optional(),
+  rateLimiter: RateLimiterSchema.optional(),
   include: z.array(z.string().regex(/^[a-z_.]+$/, 'must be a relation name')).optional(),
   currency: CurrencyCodeSchema.optional(),
 });

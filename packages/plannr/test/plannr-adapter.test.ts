@@ -1,5 +1,5 @@
 /** The adapter against the simulator: options, headers, every error path, writes, listing and rate limits. */
-import type { WarningEvent } from '@goalbridge/core';
+import type { RateLimitWaitEvent, WarningEvent } from '@goalbridge/core';
 import {
   AuthError,
   ConfigError,
@@ -22,6 +22,7 @@ import {
   classifyPlannrResponse,
   createPlannrAdapter,
   PLANNR_RATE_LIMITS,
+  type PlannrAdapter,
   type PlannrAdapterOptions,
   readPlannrRateLimits,
 } from '../src/index.ts';
@@ -211,6 +212,37 @@ describe('options', () => {
       measureKinds: ['money'],
       ownerTypes: ['account'],
     });
+  });
+
+  /** The methods of a real limiter, as an object of its own. */
+  const limiterMethods = () => {
+    const limiter = new RateLimiter([{ name: 'x', limit: 1, windowMs: 1000 }]);
+    const methods = ['reserveNow', 'reserve', 'observe', 'pauseUntil', 'state'] as const;
+    return Object.fromEntries(methods.map((name) => [name, limiter[name].bind(limiter)]));
+  };
+
+  it('refuses a limiter, limits or a user agent that would fail every request, at creation', () => {
+    const bad: [Partial<PlannrAdapterOptions>, string][] = [
+      [{ rateLimiter: { acquire: async () => {} } as never }, 'rateLimiter'],
+      // Everything a limiter needs but the state the client reads to name the limit a shared one held.
+      [{ rateLimiter: { ...limiterMethods(), state: undefined } as never }, 'rateLimiter'],
+      [{ rateLimits: [{ name: 'x', limit: 0.5, windowMs: 1000 }] }, 'rateLimits.0.limit'],
+      [{ rateLimits: [{ name: 'x', limit: 0, windowMs: 1000 }] }, 'rateLimits.0.limit'],
+      [{ userAgent: 'ua\r\nx-evil: 1' }, 'userAgent'],
+    ];
+    for (const [options, path] of bad) {
+      const error = (() => {
+        try {
+          setup(options);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(ConfigError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([path]);
+    }
+    expect(() =>
+      setup({ rateLimiter: new RateLimiter([{ name: 'x', limit: 1, windowMs: 1000 }]) }),
+    ).not.toThrow();
   });
 });
 
@@ -522,6 +554,27 @@ describe('reads and writes', () => {
     expect(await adapter.progress(goal.id)).toEqual({ percent: '40' });
   });
 
+  it('refuses a progress period or subject before any request: the percentage is per goal (reference §5)', async () => {
+    const { adapter, sent } = setup();
+    const { goal } = await adapter.create(input());
+    sent.length = 0;
+    const queries: [unknown, string[]][] = [
+      [{ period: { start: 'nope', end: 'x' } }, ['period']],
+      [{ period: { start: '2026-01-01', end: '2026-01-31' } }, ['period']],
+      [{ subject: '42' }, ['subject']],
+      [{ period: { start: '2026-01-01', end: '2026-01-31' }, subject: '42' }, ['period', 'subject']],
+      [{ percent: '40' }, ['percent']],
+    ];
+    for (const [query, paths] of queries) {
+      const error = (await rejection(adapter.progress(goal.id, query as never))) as ValidationError;
+      expect([ValidationError.isInstance(error), error.issues.map((issue) => issue.path)]).toEqual([
+        true,
+        paths,
+      ]);
+    }
+    expect(sent).toEqual([]);
+  });
+
   it('without includes, reads owners from shared_owner only and no longer claims owners round-trip', async () => {
     const { adapter, sent } = setup({ include: [] });
     expect(adapter.capabilities.fields.writable).not.toContain('owners');
@@ -556,8 +609,6 @@ describe('listing', () => {
     expect(listUrls(sent).map((url) => url.search)).toEqual([
       '?include=accounts%2Cvisible_to_circles&sort=created_at&per_page=500&page=1',
     ]);
-    await collect(adapter.list({ pageSize: 10_000 }));
-    expect(listUrls(sent)[1]?.searchParams.get('per_page')).toBe('500');
   });
 
   it('streams every goal once across pages whose size does not divide the total, fetching lazily', async () => {
@@ -836,6 +887,17 @@ describe('listing', () => {
     expect((error as unknown as Error).message).toBe('enough');
     expect(ids.length).toBeLessThan(30);
   });
+
+  it('refuses a pageSize above 500, the largest page Plannr serves, before any request', async () => {
+    const { adapter, sent } = seeded(1);
+    const error = await rejection(collect(adapter.list({ pageSize: 501 })));
+    expect(ValidationError.isInstance(error) && error.issues.map((issue) => issue.path)).toEqual([
+      'pageSize',
+    ]);
+    expect(sent).toHaveLength(0);
+    await collect(adapter.list({ pageSize: 500 }));
+    expect(listUrls(sent)[0]?.searchParams.get('per_page')).toBe('500');
+  });
 });
 
 describe('rate limits (500 per minute per user [S16])', () => {
@@ -879,6 +941,21 @@ describe('rate limits (500 per minute per user [S16])', () => {
     await second.get(UNKNOWN).catch(() => undefined);
     // The server said nothing is left: the limiter holds further requests for the window.
     expect(limiter.state()).toEqual([{ rule: 'per-minute', remaining: 0 }]);
+  });
+
+  it("with a shared limiter, tells each adapter's onRateLimitWait of its own requests that waited", async () => {
+    const shared = new RateLimiter([{ name: 'per-minute', limit: 2, windowMs: 200 }]);
+    const heard: RateLimitWaitEvent[][] = [[], []];
+    const [first, second] = heard.map(
+      (events) =>
+        setup({ rateLimiter: shared, hooks: { onRateLimitWait: (event) => events.push(event) } }).adapter,
+    ) as [PlannrAdapter, PlannrAdapter];
+    await Promise.all([first, second, first, second].map((adapter) => collect(adapter.list())));
+    expect(heard.flat()).toHaveLength(2);
+    for (const event of heard.flat()) {
+      expect(event).toMatchObject({ provider: 'plannr', operation: 'list', rule: 'per-minute' });
+      expect(event.waitMs).toBeGreaterThan(150);
+    }
   });
 
   it('reads the limit headers into observations', () => {

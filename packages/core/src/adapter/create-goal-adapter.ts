@@ -1,17 +1,64 @@
+import * as z from 'zod';
 import { UnsupportedError, ValidationError, type ValidationIssue } from '../errors.ts';
 import { type Goal, GoalInputSchema, type GoalPatch, GoalPatchSchema } from '../model/goal.ts';
 import { parseOrThrow, toValidationIssues } from '../model/validate.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import type { GoalAdapter, GoalDriver, Operation, PreparedWrite } from './contract.ts';
+import type { CallOptions, GoalAdapter, GoalDriver, Operation, PreparedWrite } from './contract.ts';
+import { TimeoutMsSchema } from './option-schemas.ts';
+
+/** What the HTTP client, the rate limiter and the drivers use of a signal (one from another realm will do). */
+const AbortSignalSchema = z.custom<AbortSignal>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    ['addEventListener', 'removeEventListener', 'throwIfAborted'].every(
+      (method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function',
+    ),
+  'must be an AbortSignal',
+);
+
+// Loose: providers take options of their own beside these (Plannr's list `sort`, `filter`).
+const CallOptionsSchema = z.looseObject({
+  signal: AbortSignalSchema.optional(),
+  timeoutMs: TimeoutMsSchema.optional(),
+});
+
+/** List options: a page holds at least one goal, and no more than the provider serves when it says. */
+function listOptionsSchema(maxPageSize: number | undefined) {
+  const pageSize = z.number().int('must be a whole number').min(1, 'must be at least 1');
+  return CallOptionsSchema.extend({
+    pageSize: (maxPageSize === undefined
+      ? pageSize
+      : pageSize.max(maxPageSize, `must be at most ${maxPageSize}, the largest page the provider serves`)
+    ).optional(),
+  });
+}
+
+/**
+ * `options`, once checked: a bad timeout or signal is a ValidationError naming it, before any request. For a
+ * provider's own operations (Pipedrive's `find`); the adapter's are checked by {@link createGoalAdapter}.
+ */
+export function checkCallOptions<T extends CallOptions>(options: T, provider: string): T {
+  parseOrThrow(CallOptionsSchema, options, { subject: 'call options', provider });
+  return options;
+}
+
+/** A listing refused before its first request: the error arrives where the goals would have. */
+function refusedListing(error: unknown): AsyncIterable<never> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) };
+}
 
 /**
  * Wraps a provider driver in the guarantees every adapter gives: undeclared operations throw
- * UnsupportedError, ids and inputs are validated before any request, and `check` and `checkUpdate` report
- * issues dry.
+ * UnsupportedError, ids, inputs and call options are validated before any request, and `check` and
+ * `checkUpdate` report issues dry.
  */
 export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
   const { provider, capabilities } = driver;
   const declared = new Set<Operation>(capabilities.operations);
+  const ListOptionsSchema = listOptionsSchema(capabilities.pagination.maxPageSize);
+  const checkCall = (options: CallOptions) => checkCallOptions(options, provider);
 
   /** Whether `operation` is declared and `method` implements it. */
   function supports(operation: Operation, method: unknown): boolean {
@@ -84,16 +131,21 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     checkUpdate,
 
     list(options = {}) {
-      return implementation('list')(options);
+      const list = implementation('list');
+      const parsed = ListOptionsSchema.safeParse(options);
+      if (parsed.success) return list(options);
+      const issues = toValidationIssues(parsed.error);
+      return refusedListing(new ValidationError(issues, { subject: 'list options', provider }));
     },
 
     async get(id, options = {}) {
       const get = implementation('get');
-      return get(requireId(id), options);
+      return get(requireId(id), checkCall(options));
     },
 
     async create(draft, options = {}) {
       requireSupport('create', driver.prepareCreate ?? driver.create);
+      checkCall(options);
       const input = parseOrThrow(GoalInputSchema, draft, { subject: 'goal', provider });
       const subject = `goal for ${provider}`;
       if (driver.prepareCreate) {
@@ -108,6 +160,7 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     async update(id, draft, options = {}) {
       requireSupport('update', driver.prepareUpdate ?? driver.update);
       const goalId = requireId(id);
+      checkCall(options);
       const patch = parseOrThrow(GoalPatchSchema, draft, { subject: 'goal update', provider });
       const { issues, prepared } = checkedPatch(goalId, patch);
       throwIfIssues(issues, `goal update for ${provider}`);
@@ -116,12 +169,12 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
 
     async delete(id, options = {}) {
       const remove = implementation('delete');
-      return remove(requireId(id), options);
+      return remove(requireId(id), checkCall(options));
     },
 
     async progress(id, query = {}, options = {}) {
       const progress = implementation('progress');
-      return progress(requireId(id), query, options);
+      return progress(requireId(id), query, checkCall(options));
     },
   };
 }

@@ -1,9 +1,13 @@
 import { ConfigError } from '../errors.ts';
+import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from './option-schemas.ts';
 
 /** A credential given as a value, or as a function read at each request so it can be refreshed. */
 export type SecretSource = string | (() => string | Promise<string>);
 
-/** The current value of a credential; a ConfigError names the option when it is missing or empty. */
+/**
+ * The current value of a credential; a ConfigError names the option when it is missing, empty, or holds a
+ * control character (a function's answer is checked here, as a string is by `SecretSourceSchema`).
+ */
 export async function readSecret(
   source: SecretSource | undefined,
   option: string,
@@ -12,6 +16,12 @@ export async function readSecret(
   const value = typeof source === 'function' ? await source() : source;
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigError(`${provider}: ${option} is missing or empty`, { provider });
+  }
+  if (hasControlCharacter(value)) {
+    throw new ConfigError(`${provider}: ${option} ${CONTROL_CHARACTER_MESSAGE}`, {
+      provider,
+      issues: [{ path: option, message: CONTROL_CHARACTER_MESSAGE }],
+    });
   }
   return value;
 }

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import type { HttpHooks, RetryPolicy } from '../http/http-client.ts';
-import type { RateLimitRule } from '../rate-limit/rate-limiter.ts';
+import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.ts';
 import type { SecretSource } from './credentials.ts';
 
 /** A function value (zod cannot describe its signature; TypeScript does at the call site). */
@@ -13,6 +13,31 @@ export function functionSchema<T>(message = 'must be a function') {
 }
 
 const CONTROL_CHARACTER = /\p{Cc}/u;
+export const CONTROL_CHARACTER_MESSAGE = 'must not contain line breaks or other control characters';
+
+/**
+ * Whether `text` holds a line break, NUL or other control character. A header cannot carry one (a CR/LF would
+ * split it): every request would fail, far from the setting that caused it.
+ */
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL_CHARACTER.test(text);
+}
+
+/** A header name: an RFC 9110 token. */
+export const HeaderNameSchema = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be a header name (letters, digits and !#$%&'*+-.^_`|~)");
+
+/** A header value: no control characters, and bytes only (fetch refuses characters past U+00FF). */
+export const HeaderValueSchema = z
+  .string()
+  .refine((text) => !hasControlCharacter(text), CONTROL_CHARACTER_MESSAGE)
+  .refine((text) => !/[\u0100-\u{10ffff}]/u.test(text), 'must hold only Latin-1 characters (up to U+00FF)');
+
+/** Extra headers by name; a bad name is reported with the rule it breaks, not zod's "Invalid key in record". */
+export const HeadersSchema = z.record(HeaderNameSchema, HeaderValueSchema, {
+  error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+});
 
 /** A credential: a non-empty string, or a function read before each request (for rotating tokens). */
 export const SecretSourceSchema = z.union(
@@ -21,11 +46,7 @@ export const SecretSourceSchema = z.union(
       .string()
       .trim()
       .min(1, 'must not be empty')
-      // A header cannot carry one: the request would fail far from the setting that caused it.
-      .refine(
-        (text) => !CONTROL_CHARACTER.test(text),
-        'must not contain line breaks or other control characters',
-      ),
+      .refine((text) => !hasControlCharacter(text), CONTROL_CHARACTER_MESSAGE),
     functionSchema<() => string | Promise<string>>(),
   ],
   { error: 'must be a non-empty string or a function returning one' },
@@ -53,12 +74,38 @@ export const RetryPolicySchema = z.union([
 
 export const RateLimitRuleSchema = z.strictObject({
   name: z.string().min(1),
-  limit: z.number().positive(),
+  // A request counts at least 1: below that no request could ever be admitted. A refinement, not `.int()`,
+  // so that in a `false | rules` union the issue still names the rule's field.
+  limit: z
+    .number()
+    .refine((limit) => Number.isInteger(limit) && limit >= 1, 'must be a whole number, at least 1'),
   windowMs: z.number().positive(),
   unit: z.enum(['requests', 'tokens']).optional(),
   kind: z.enum(['sliding', 'budget']).optional(),
   nextResetAt: functionSchema<(now: number) => number>().optional(),
 }) as z.ZodType<RateLimitRule>;
+
+/** The limiter methods the HTTP client calls. */
+const RATE_LIMITER_METHODS = ['reserveNow', 'reserve', 'observe', 'pauseUntil', 'state'] as const;
+
+/** A shared {@link RateLimiter}; one from another copy of core is still a limiter, so its methods are checked. */
+export const RateLimiterSchema = z.custom<RateLimiter>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    RATE_LIMITER_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+  `must be a RateLimiter (with ${RATE_LIMITER_METHODS.join(', ')} methods)`,
+);
+
+/** The longest delay a timer keeps (2^31 − 1 ms, about 24.8 days): beyond it every request would time out. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A request timeout in milliseconds: whole, positive, and within what a timer can wait. */
+export const TimeoutMsSchema = z
+  .number()
+  .int('must be a whole number of milliseconds')
+  .positive('must be positive')
+  .max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} (about 24.8 days)`);
 
 /** An http(s) URL. */
 export const HttpUrlSchema = z
@@ -89,12 +136,6 @@ export const commonAdapterOptionsShape = {
   fetch: functionSchema<typeof globalThis.fetch>().optional(),
   hooks: HooksSchema.optional(),
   retry: RetryPolicySchema.optional(),
-  // A timer cannot wait longer (2^31 − 1 ms, about 24.8 days): beyond it every request would fail as a timeout.
-  timeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .max(2_147_483_647, 'must be at most 2147483647 (about 24.8 days)')
-    .optional(),
-  userAgent: z.string().min(1).optional(),
+  timeoutMs: TimeoutMsSchema.optional(),
+  userAgent: HeaderValueSchema.min(1, 'must not be empty').optional(),
 };

@@ -23,7 +23,13 @@ import {
   ValidationError,
 } from '../errors.ts';
 import type { MappingWarning } from '../model/warnings.ts';
-import type { RateLimiter, RateLimitObservation, RateLimitWaitEvent } from '../rate-limit/rate-limiter.ts';
+import type {
+  AcquireOptions,
+  RateLimiter,
+  RateLimitObservation,
+  RateLimitPermit,
+  RateLimitWaitEvent,
+} from '../rate-limit/rate-limiter.ts';
 import { VERSION } from '../version.ts';
 import { notify } from './notify.ts';
 import { type QueryValue, requestHref, trimBaseUrl } from './path.ts';
@@ -99,7 +105,11 @@ export interface HttpHooks {
   onResponse?: (event: HttpResponseEvent) => void;
   onRetry?: (event: HttpRetryEvent) => void;
   onWarning?: (event: WarningEvent) => void;
-  /** A request waits for the adapter's rate limiter (told once per request, with the expected wait). */
+  /**
+   * A request waits for the adapter's rate limiter: told once per request as it begins to wait, with the
+   * expected wait; with a limiter shared between adapters, once the request is let through, with the time it
+   * waited (see `HttpClientOptions.rateLimiterShared`).
+   */
   onRateLimitWait?: (event: RateLimitWaitEvent) => void;
 }
 
@@ -145,6 +155,13 @@ export interface HttpClientOptions {
   timeoutMs?: number | undefined;
   retry?: RetryPolicy | false | undefined;
   rateLimiter?: RateLimiter | undefined;
+  /**
+   * The limiter is shared with other clients, so its `onWait` (if any) is its maker's: this client tells its
+   * own `hooks.onRateLimitWait` of each of its requests the limiter held back, once let through, with the time
+   * waited and the limit that was full (`queued` behind other requests, `paused` after a 429). Off, a limiter
+   * made for this client tells the hook itself.
+   */
+  rateLimiterShared?: boolean | undefined;
   hooks?: HttpHooks | undefined;
   /** Provider error mapping; return an error for failures, including failures inside a 200. */
   classifyResponse?: ((response: HttpResponse) => GoalbridgeError | undefined) | undefined;
@@ -410,7 +427,7 @@ export class HttpClient {
     const limiter = this.#options.rateLimiter;
     const admission = { tokens: request.cost ?? 1, signal: request.signal, operation: request.operation };
     // Admitted and sent in one turn when there is room: no answer can arrive between the check and the send.
-    const permit = limiter && (limiter.reserveNow(admission) ?? (await limiter.reserve(admission)));
+    const permit = limiter && (limiter.reserveNow(admission) ?? (await this.#reserve(limiter, admission)));
     const hooks = this.#options.hooks;
     const started = hooks?.onResponse ? performance.now() : 0;
     if (hooks?.onRequest) notify(hooks.onRequest, this.#event(request, url, attempt, headers));
@@ -439,6 +456,19 @@ export class HttpClient {
       throw error;
     }
     return response;
+  }
+
+  /** A permit the request waits for; with a shared limiter, the wait is told to `onRateLimitWait` here. */
+  async #reserve(limiter: RateLimiter, admission: AcquireOptions): Promise<RateLimitPermit> {
+    const onWait = this.#options.rateLimiterShared ? this.#options.hooks?.onRateLimitWait : undefined;
+    if (!onWait) return limiter.reserve(admission);
+    const rule = fullLimit(limiter, admission.tokens ?? 1);
+    const queued = limiter.queued + 1;
+    const started = performance.now();
+    const permit = await limiter.reserve(admission);
+    const waitMs = Math.round(performance.now() - started);
+    notify(onWait, { provider: this.provider, operation: admission.operation, rule, waitMs, queued });
+    return permit;
   }
 
   /** The credential headers of one attempt; a failure to get them is final (see `authHeaders`). */
@@ -647,6 +677,15 @@ export class HttpClient {
       error: { code: error.code, message: error.message, status: error.status },
     });
   }
+}
+
+/** The limit a request costing `tokens` finds full, as far as the limiter's public state tells. */
+function fullLimit(limiter: RateLimiter, tokens: number): string {
+  const rules = new Map(limiter.rules.map((rule) => [rule.name, rule]));
+  for (const { rule, remaining } of limiter.state()) {
+    if (remaining < (rules.get(rule)?.unit === 'tokens' ? tokens : 1)) return rule;
+  }
+  return limiter.queued > 0 ? 'queued' : 'paused';
 }
 
 function lowerCaseNames(headers: Readonly<Record<string, string>>): Record<string, string> {
