@@ -12,7 +12,10 @@ import {
   minorUnitsToDecimal,
   parseDecimal,
   toDecimal,
+  unsafeJsonNumber,
 } from '../src/model/decimal.ts';
+
+import { GoalInputSchema } from '../src/model/goal.ts';
 
 /** Arbitrary canonical decimal built from an integer and a scale, so it is exact by construction. */
 const decimalArb = fc
@@ -82,6 +85,22 @@ describe('parseDecimal', () => {
         expect(parseDecimal(`${value}e0`)).toBe(value);
       }),
     );
+  });
+});
+
+describe('unsafeJsonNumber', () => {
+  it('refuses an integer JSON.parse may have rounded, saying to write it as a string', () => {
+    for (const text of ['12345678901234567890', '9007199254740993', '-9007199254740993', '1e21']) {
+      expect(unsafeJsonNumber(JSON.parse(text)), text).toMatch(
+        /^must be written as a string: .*9007199254740991/,
+      );
+    }
+    expect(unsafeJsonNumber(JSON.parse('9007199254740993'))).toContain('reads as 9007199254740992');
+  });
+
+  it('accepts safe integers, fractions and text, which JSON holds as written', () => {
+    for (const value of [0, 9007199254740991, -9007199254740991, 0.1, 1.5e-7, '12345678901234567890', 12n])
+      expect(unsafeJsonNumber(value)).toBeUndefined();
   });
 });
 
@@ -179,5 +198,21 @@ describe('formatting', () => {
   it('reports the scale of a canonical decimal', () => {
     expect(decimalScale('12')).toBe(0);
     expect(decimalScale('12.05')).toBe(2);
+  });
+});
+
+describe('decimals read from JSON numbers', () => {
+  it.each([
+    ['12345678901234567890', 'beyond 2^53'],
+    ['9007199254740993', 'one past 2^53'],
+  ])('refuses %s (%s) in a goal, which JSON.parse may have rounded, and takes it as a string', (text) => {
+    const line = (value: string) =>
+      `{"title":"T","measure":{"kind":"count","metric":"m"},"target":{"value":${value}}}`;
+    const asNumber = GoalInputSchema.safeParse(JSON.parse(line(text)));
+    expect(asNumber.success).toBe(false);
+    expect(asNumber.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['target.value', expect.stringMatching(/^must be written as a string/)],
+    ]);
+    expect(GoalInputSchema.parse(JSON.parse(line(`"${text}"`))).target?.value).toBe(text);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,26 @@ describe('splitLines', () => {
     };
     expect(await collect(splitLines(chunks()))).toEqual(['one', 'two ✓', 'three']);
   });
+
+  it('drops a byte order mark that starts the input, as bytes or text, and keeps one anywhere else', async () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const bom = bytes('\uFEFF');
+    const inputs: (string | Uint8Array)[][] = [
+      ['\uFEFFa\n\uFEFFb\n'],
+      ['\uFEFF', 'a\n\uFEFFb\n'],
+      [bytes('\uFEFFa\n\uFEFFb\n')],
+      // The mark split between chunks, and text that bytes continue.
+      [bom.slice(0, 1), bom.slice(1), bytes('a\n\uFEFFb\n')],
+      ['\uFEFF', bytes('a\n\uFEFFb\n')],
+      ['', '\uFEFFa', '\n\uFEFFb\n'],
+    ];
+    for (const chunks of inputs) expect(await collect(splitLines(chunks))).toEqual(['a', '\uFEFFb']);
+    // After a first line that is not text, the input has started.
+    expect(await collect(readLines([Uint8Array.from([0xe9, 0x0a]), '\uFEFFb']))).toEqual([
+      { invalidUtf8: true },
+      { text: '\uFEFFb' },
+    ]);
+  });
 });
 
 /** One source goal's line, and its line again after its target changed: two listings of one source. */
@@ -144,6 +164,18 @@ describe('NDJSON', () => {
       rest;
     expect(to.goals().map(strip)).toEqual(from.goals().map(strip));
     expect(to.goals()[0]?.origin).toEqual({ provider: 'pipedrive', id: 'mem-1' });
+  });
+
+  it('reads a file that starts with a byte order mark, opened as text or as bytes', async () => {
+    const [line] = await collect(exportNdjson(createMemoryAdapter({ goals: [goal(1)] }).list()));
+    const file = join(mkdtempSync(join(tmpdir(), 'goalbridge-bom-')), 'goals.ndjson');
+    writeFileSync(file, `\uFEFF${line}${line}`);
+    for (const encoding of ['utf8', undefined] as const) {
+      const read = await collect(readNdjson(createReadStream(file, { encoding })));
+      expect(read.map((entry) => ('goal' in entry ? entry.line : entry))).toEqual([1, 2]);
+    }
+    const to = createMemoryAdapter();
+    expect((await importNdjson([`\uFEFF${line}`], to)).counts).toMatchObject({ created: 1, failed: 0 });
   });
 
   it('reports each bad line by number and imports the good ones', async () => {

@@ -80,6 +80,18 @@ export function parseDecimal(input: unknown): DecimalString | undefined {
   return parseDecimalGeneral(input);
 }
 
+/**
+ * Why a JSON number cannot be taken for the decimal it was written as, or `undefined`. An integer beyond
+ * Number.MAX_SAFE_INTEGER may already have been rounded by `JSON.parse` (9007199254740993 reads as
+ * 9007199254740992), and nothing tells whether it was: such a value must come as text. For schemas and mappers
+ * that read decimals from JSON; {@link parseDecimal} itself reads any number as the value it holds.
+ */
+export function unsafeJsonNumber(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || Number.isSafeInteger(value)) return undefined;
+  const limit = Number.MAX_SAFE_INTEGER;
+  return `must be written as a string: a JSON number beyond ±${limit} may have been rounded when read (this one reads as ${String(value)})`;
+}
+
 /** Like {@link parseDecimal} but throws a RangeError naming the bad value. */
 export function toDecimal(input: string | number | bigint): DecimalString {
   const value = parseDecimal(input);

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { isCurrencyCode } from './currency.ts';
 import { isIsoDate, parseDateTime } from './dates.ts';
-import { compareDecimals, parseDecimal } from './decimal.ts';
+import { compareDecimals, parseDecimal, unsafeJsonNumber } from './decimal.ts';
 
 /** Bump when a change to the Goal shape would break readers of exported files. */
 export const GOAL_SCHEMA_VERSION = 1;
@@ -136,6 +136,11 @@ const vocabulary = nonBlank(LIMITS.vocabulary);
 export const DecimalSchema = z
   .union([z.string(), z.number()], { error: 'must be a decimal number' })
   .transform((value, ctx) => {
+    const unsafe = unsafeJsonNumber(value);
+    if (unsafe !== undefined) {
+      ctx.addIssue({ code: 'custom', message: unsafe });
+      return z.NEVER;
+    }
     const decimal = parseDecimal(value);
     if (decimal === undefined) {
       ctx.addIssue({ code: 'custom', message: `must be a decimal number, got ${JSON.stringify(value)}` });

@@ -44,6 +44,7 @@ interface ResponseContext {
   what: string;
   body?: string | undefined;
   requestId?: string | undefined;
+  outcomeUnknown?: boolean | undefined;
 }
 
 /** Parses a provider payload or throws an InvalidResponseError carrying the (already redacted) body. */
@@ -60,6 +61,8 @@ export function parseResponseOrThrow<S extends z.ZodType>(
 /**
  * {@link parseResponseOrThrow} for a value read from `response`: the error carries the answer's redacted
  * excerpt and request id, made only when the value is refused (an excerpt redacts text: not for every answer).
+ * Refused in the answer to a write, it says `outcomeUnknown`: the server accepted the write, only its answer
+ * is unreadable (as for a success body that is not JSON).
  */
 export function parseAnswerOrThrow<S extends z.ZodType>(
   schema: S,
@@ -73,6 +76,7 @@ export function parseAnswerOrThrow<S extends z.ZodType>(
     ...options,
     body: bodyExcerpt(response),
     requestId: response.requestId,
+    outcomeUnknown: response.request.method !== 'GET',
   });
 }
 
@@ -83,6 +87,7 @@ function responseError(error: z.ZodError, options: ResponseContext): InvalidResp
     provider: options.provider,
     body: options.body,
     requestId: options.requestId,
+    outcomeUnknown: options.outcomeUnknown,
     issues,
   });
 }

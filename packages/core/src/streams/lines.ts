@@ -19,13 +19,15 @@ const ENCODER = new TextEncoder();
 /**
  * Splits chunks into lines; `\r\n` and a final line without a break are handled. Bytes are cut at newline bytes
  * (never part of a multi-byte UTF-8 character) and each line is decoded on its own, so a line in another
- * encoding is reported as that line instead of being silently changed.
+ * encoding is reported as that line instead of being silently changed. A byte order mark that starts the
+ * input is dropped, whether it came as bytes or as text; anywhere else it is a character like any other.
  */
 export async function* readLines(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
 ): AsyncGenerator<LineRead> {
-  const bytes = new ByteLines();
-  const text = new TextLines();
+  const start = new InputStart();
+  const bytes = new ByteLines(start);
+  const text = new TextLines(start);
   for await (const chunk of chunks as AsyncIterable<string | Uint8Array>) {
     if (typeof chunk === 'string' && !bytes.started) {
       yield* text.push(chunk);
@@ -58,6 +60,23 @@ export async function* splitLines(
 
 const withoutCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
+/** Whether the input's first line is still to come: a U+FEFF that starts it is a byte order mark, not text. */
+class InputStart {
+  #first = true;
+
+  /** The text of the line that ends now, without the byte order mark if it is the input's first. */
+  text(line: string): string {
+    if (!this.#first) return line;
+    this.#first = false;
+    return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+  }
+
+  /** A line ended that is not read as text (too long, not UTF-8): the start has passed. */
+  passed(): void {
+    this.#first = false;
+  }
+}
+
 /** Bytes of `text` as UTF-8, counted without encoding it when its length alone decides against `limit`. */
 function exceedsUtf8(text: string, limit: number): boolean {
   if (text.length > limit) return true;
@@ -67,8 +86,13 @@ function exceedsUtf8(text: string, limit: number): boolean {
 
 /** Text chunks cut into lines; a line over the cap is skipped to its end without being held. */
 class TextLines {
+  readonly #start: InputStart;
   #held = '';
   #skipping = false;
+
+  constructor(start: InputStart) {
+    this.#start = start;
+  }
 
   *push(chunk: string): Generator<LineRead> {
     let start = 0;
@@ -108,18 +132,28 @@ class TextLines {
     const skipped = this.#skipping;
     this.#held = '';
     this.#skipping = false;
-    return skipped || exceedsUtf8(line, MAX_LINE_BYTES) ? { tooLong: true } : { text: withoutCr(line) };
+    if (skipped || exceedsUtf8(line, MAX_LINE_BYTES)) {
+      this.#start.passed();
+      return { tooLong: true };
+    }
+    return { text: withoutCr(this.#start.text(line)) };
   }
 }
 
 /** Byte chunks cut into lines, each decoded strictly. */
 class ByteLines {
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  // A decoder drops a BOM at the start of every text it decodes: only the input's first line may lose one.
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  readonly #start: InputStart;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   /** The line being read is too long: its bytes are dropped until it ends. */
   #skipping = false;
   started = false;
+
+  constructor(start: InputStart) {
+    this.#start = start;
+  }
 
   *push(chunk: Uint8Array): Generator<LineRead> {
     this.started = true;
@@ -157,6 +191,7 @@ class ByteLines {
     if (!this.#skipping && this.#pendingBytes + last.length > MAX_LINE_BYTES) this.skipLine();
     if (this.#skipping) {
       this.#skipping = false;
+      this.#start.passed();
       return { tooLong: true };
     }
     return this.#decode(this.#take(last));
@@ -173,8 +208,9 @@ class ByteLines {
 
   #decode(line: Uint8Array): LineRead {
     try {
-      return { text: withoutCr(this.#decoder.decode(line)) };
+      return { text: withoutCr(this.#start.text(this.#decoder.decode(line))) };
     } catch {
+      this.#start.passed();
       return { invalidUtf8: true };
     }
   }
