@@ -434,8 +434,15 @@ function planFrequency(goal: GoalData, periodCount: number, extension: Capillary
     recurringCycles: extension.recurringCycles ?? derived.recurringCycles,
     totalPeriods: extension.totalPeriods ?? derived.totalPeriods,
   };
+  // Only a frequency the goal carries can disagree with its recurrence: one derived here has nothing to keep.
+  const carried = extension.frequencyType !== undefined || extension.frequency !== undefined;
   const keptRecurrence = recurrenceOfFrequency(kept.frequencyType, kept.frequency, periodCount);
-  if (recurrence !== undefined && kept.frequencyType !== undefined && keptRecurrence !== recurrence) {
+  if (
+    carried &&
+    recurrence !== undefined &&
+    kept.frequencyType !== undefined &&
+    keptRecurrence !== recurrence
+  ) {
     found.warnings.add(
       'extensions.capillary.frequencyType',
       'the kept Capillary frequency does not match schedule.recurrence',

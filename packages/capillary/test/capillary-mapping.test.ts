@@ -162,6 +162,36 @@ describe('target group → Goal (seed 004 edit answer)', () => {
 });
 
 describe('Goal → target group', () => {
+  describe('a Capillary frequency carried in the goal, against its recurrence', () => {
+    const frequencyWarnings = (draft: GoalInputDraft) =>
+      checkGoalForCapillary(goal(draft)).warnings.filter(
+        (warning) => warning.field === 'extensions.capillary.frequencyType',
+      );
+
+    it('is replaced, with a warning, when the recurrence changed since it was read', () => {
+      const carried = { capillary: { frequencyType: 'MONTHLY', frequency: 1 } };
+      const quarterly = {
+        ...pipedriveMonthly,
+        schedule: { ...pipedriveMonthly.schedule, recurrence: 'quarterly' as const },
+      };
+      expect(frequencyWarnings({ ...quarterly, extensions: carried })).toMatchObject([
+        { detail: 'MONTHLY every 1', action: 'sent the frequency of schedule.recurrence' },
+      ]);
+      expect(toRequest({ ...quarterly, extensions: carried }).value).toMatchObject({
+        frequencyType: 'QUARTERLY',
+        frequency: 1,
+      });
+    });
+
+    it.each([
+      ['no end date', { start: '2026-01-01', recurrence: 'none' }],
+      ['no recurrence', { start: '2026-01-01', end: '2026-06-30', recurrence: 'none' }],
+      ['a monthly one', pipedriveMonthly.schedule],
+    ] as const)('is not there to disagree in a goal from another provider (%s)', (_name, schedule) => {
+      expect(frequencyWarnings({ ...pipedriveMonthly, schedule })).toEqual([]);
+    });
+  });
+
   it('turns a Pipedrive monthly goal into 12 monthly periods, each with the per-period value (lead guidance)', () => {
     const { value, warnings } = toRequest(pipedriveMonthly);
     expect(value.periods).toHaveLength(12);
