@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import type { HttpHooks, RetryPolicy } from '../http/http-client.ts';
+import { MAX_TIMER_MS } from '../http/retry-timing.ts';
 import type { RateLimiter, RateLimitRule } from '../rate-limit/rate-limiter.ts';
 import type { SecretSource } from './credentials.ts';
 
@@ -97,10 +98,7 @@ export const RateLimiterSchema = z.custom<RateLimiter>(
   `must be a RateLimiter (with ${RATE_LIMITER_METHODS.join(', ')} methods)`,
 );
 
-/** The longest delay a timer keeps (2^31 − 1 ms, about 24.8 days): beyond it every request would time out. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** A request timeout in milliseconds: whole, positive, and within what a timer can wait. */
+/** A request timeout in milliseconds: whole, positive, and within what a timer can wait (beyond it every request would time out at once). */
 export const TimeoutMsSchema = z
   .number()
   .int('must be a whole number of milliseconds')

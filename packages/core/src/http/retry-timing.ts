@@ -42,6 +42,9 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 const HTTP_DATE =
   /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
 
+/** The longest delay `setTimeout` keeps (2^31 − 1 ms, about 24.8 days); Node fires a longer one at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Promise that resolves after `ms`, or rejects with the signal's reason when aborted. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -6,9 +6,7 @@
  */
 import { RateLimitError } from '../errors.ts';
 import { notify } from '../http/notify.ts';
-
-/** The longest delay `setTimeout` keeps (2^31 − 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
+import { MAX_TIMER_MS } from '../http/retry-timing.ts';
 
 export interface RateLimitRule {
   /** Short name used in events and errors: `burst`, `daily`, `per-minute`. */
