@@ -234,3 +234,29 @@ describe('call options: refused with a ValidationError naming them, before the d
     expect(await listed(unbounded, { pageSize: 1e7 })).toEqual([GOAL]);
   });
 });
+
+describe('list: an abort ends the listing at the next goal, not at the next page', () => {
+  it('yields no goal of a page already read once the signal aborts', async () => {
+    const pages: number[] = [];
+    const adapter = createGoalAdapter({
+      provider: 'paged',
+      capabilities: capabilities(['list']),
+      async *list() {
+        for (let page = 1; page <= 2; page++) {
+          pages.push(page);
+          for (let n = 0; n < 50; n++) yield { ...GOAL, id: `g-${page}-${n}` };
+        }
+      },
+    });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const ended = (async () => {
+      for await (const goal of adapter.list({ signal: controller.signal })) {
+        seen.push(goal.id);
+        controller.abort(new Error('stop'));
+      }
+    })();
+    await expect(ended).rejects.toThrow('stop');
+    expect([seen, pages]).toEqual([['g-1-0'], [1]]);
+  });
+});

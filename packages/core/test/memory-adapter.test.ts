@@ -104,7 +104,8 @@ describe('memory adapter', () => {
         }
       })(),
     ).rejects.toThrow('enough');
-    expect(seen).toEqual(['mem-1', 'mem-2']);
+    // At the next goal, though the page read holds another.
+    expect(seen).toEqual(['mem-1']);
   });
 
   it('reports progress and unknown ids', async () => {

@@ -44,6 +44,14 @@ export function checkCallOptions<T extends CallOptions>(options: T, provider: st
   return options;
 }
 
+/** A listing that ends with the signal's reason once it aborts, not only when it asks for its next page. */
+async function* untilAborted<T>(goals: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  for await (const goal of goals) {
+    signal.throwIfAborted();
+    yield goal;
+  }
+}
+
 /** A listing refused before its first request: the error arrives where the goals would have. */
 function refusedListing(error: unknown): AsyncIterable<never> {
   return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) };
@@ -133,7 +141,7 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
     list(options = {}) {
       const list = implementation('list');
       const parsed = ListOptionsSchema.safeParse(options);
-      if (parsed.success) return list(options);
+      if (parsed.success) return options.signal ? untilAborted(list(options), options.signal) : list(options);
       const issues = toValidationIssues(parsed.error);
       return refusedListing(new ValidationError(issues, { subject: 'list options', provider }));
     },
