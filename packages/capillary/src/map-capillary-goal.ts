@@ -13,6 +13,7 @@ import {
   parseDateTime,
   parseDecimal,
   setOwnProperty,
+  unsafeJsonNumber,
   WarningList,
 } from '@goalbridge/core';
 import {
@@ -277,6 +278,15 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
     );
   }
 
+  const rounded = primary?.defaultValues?.find((value) => unsafeJsonNumber(value.defaultValue) !== undefined);
+  if (rounded) {
+    warnings.add(
+      'target.value',
+      'a Capillary target value beyond 2^53 cannot be read exactly from JSON',
+      'kept the rounded number',
+      String(rounded.defaultValue),
+    );
+  }
   if (group.preferredTillId != null && !Number.isSafeInteger(group.preferredTillId)) {
     warnings.add(
       'extensions.capillary.preferredTillId',

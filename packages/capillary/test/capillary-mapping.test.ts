@@ -674,7 +674,8 @@ describe('reading quirks', () => {
             name: 'x',
             targetEntity: 'TRANSACTION',
             targetType: 'COUNT',
-            defaultValues: [{ periodId: 1, defaultValue: 1 }],
+            // JSON.parse of 12345678901234567890 rounds it to this number.
+            defaultValues: [{ periodId: 1, defaultValue: Number('12345678901234567890') }],
           },
         ],
       }),
@@ -683,6 +684,7 @@ describe('reading quirks', () => {
     expect(warnings.map((warning) => warning.field).sort()).toEqual([
       'extensions.capillary.preferredTillId',
       'schedule.periods',
+      'target.value',
       'title',
     ]);
     expect(checkGoalForCapillary(value).issues.map((issue) => issue.path)).toEqual([

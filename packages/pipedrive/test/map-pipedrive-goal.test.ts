@@ -39,6 +39,18 @@ function withoutServerOwned(raw: Record<string, unknown>): Record<string, unknow
 }
 
 describe('pipedriveGoalToGoal', () => {
+  it('warns of a target JSON cannot hold exactly, keeping the rounded number', () => {
+    // JSON.parse of 12345678901234567890 rounds it to this number.
+    const huge = {
+      ...example,
+      expected_outcome: { target: Number('12345678901234567890'), tracking_metric: 'quantity' },
+    };
+    const { value, warnings } = pipedriveGoalToGoal(parse(huge), { currencies });
+    expect(value.target).toEqual({ value: '12345678901234567000' });
+    expect(warnings).toMatchObject([{ field: 'target.value', action: 'kept the rounded number' }]);
+    expect(pipedriveGoalToGoal(parse(example), { currencies }).warnings).toEqual([]);
+  });
+
   it('maps every field of the reference example goal (§1.4)', () => {
     const { value, warnings } = pipedriveGoalToGoal(parse(example), { currencies });
     expect(value).toEqual({
