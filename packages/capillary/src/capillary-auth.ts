@@ -9,9 +9,10 @@
  */
 import {
   AuthError,
+  bodyExcerpt,
   type HttpClient,
   type HttpRequest,
-  parseAnswerOrThrow,
+  parseResponseOrThrow,
   readSecret,
   waitForShared,
 } from '@goalbridge/core';
@@ -90,9 +91,12 @@ export function createOAuthAuthenticator(
       operation: 'token',
       idempotent: true,
     });
-    const envelope = parseAnswerOrThrow(TokenEnvelopeSchema, response.body, response, {
+    // Not `parseAnswerOrThrow`: an unreadable token answer leaves no write of the caller's in doubt.
+    const envelope = parseResponseOrThrow(TokenEnvelopeSchema, response.body, {
       provider: 'capillary',
       what: 'OAuth token',
+      body: bodyExcerpt(response),
+      requestId: response.requestId,
     });
     if (!envelope.data) throw new AuthError('capillary issued no OAuth token', { provider: 'capillary' });
     const lifetimeMs = envelope.data.ttlSeconds * 1000;

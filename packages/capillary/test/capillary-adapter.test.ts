@@ -222,10 +222,14 @@ describe('authentication (reference §1.2)', () => {
       exchange.path.endsWith('/oauth/token/generate')
         ? { data: { accessToken: 'eyJabc', tokenType: 'Bearer' }, errors: null }
         : body;
-    const { adapter } = kit({ auth: CAPILLARY_SANDBOX.oauth, rewrite: noLifetime });
+    const { adapter, writes } = kit({ auth: CAPILLARY_SANDBOX.oauth, rewrite: noLifetime });
     const error = await failure(adapter.get('2301'));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.message).toMatch(/ttlSeconds/);
+    // A create that never went out is not one whose outcome is unknown.
+    const refused = await failure(adapter.create(quarterly()));
+    expect([InvalidResponseError.isInstance(refused), refused.outcomeUnknown]).toEqual([true, false]);
+    expect(writes().filter((write) => !write.includes('oauth'))).toEqual([]);
   });
 
   it.each([498, 401] as const)(
