@@ -1038,4 +1038,11 @@ describe('warning groups', () => {
     groups.add('pipedrive:14', { ...warning, detail: '978' });
     expect(groups.list()[0]?.examples).toEqual(['pipedrive:12', 'pipedrive:13', 'pipedrive:14 (978)']);
   });
+
+  it('counts goals: one listed twice in an input (or read twice) counts once', () => {
+    const untitled = { field: 'title', reason: 'no title', action: 'generated one' };
+    const groups = new WarningGroups();
+    for (const source of ['src:1', 'src:2', 'src:1']) groups.add(source, untitled);
+    expect(groups.list()).toMatchObject([{ count: 2, examples: ['src:1', 'src:2'] }]);
+  });
 });
