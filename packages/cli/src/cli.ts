@@ -110,13 +110,13 @@ function whenToRunAgain(error: GoalbridgeError): string {
   return error.message.includes(at) ? '' : `; run the same command again after ${at}`;
 }
 
+/** An import that stopped at a bad line or a failing input: its summary is out already, the reason follows. */
+const STOPPED_INPUT_ERRORS = new Set(['InvalidLineError', 'ImportInterruptedError']);
+
 /**
  * A command that failed as a whole: the cause on stderr, and whether to fix the call (2) or run it again (1).
  * Refused credentials or access (401, 403) mean the settings are wrong, not that the run met a bad goal.
  */
-/** An import that stopped at a bad line or a failing input: its summary is out already, the reason follows. */
-const STOPPED_INPUT_ERRORS = new Set(['InvalidLineError', 'ImportInterruptedError']);
-
 function report(error: unknown, io: Io): ExitCode {
   const tell = (message: string) => io.stderr.write(`goalbridge: ${printable(message, { lines: true })}\n`);
   if (error instanceof UsageError) {

@@ -58,6 +58,21 @@ describe('a spent daily budget', () => {
     );
   });
 
+  it('spent while planning, is told to a --json reader as the stopped event a run that writes ends with', async () => {
+    const message = 'spent daily budget is spent; it resets at 2026-03-11T00:00:00.000Z';
+    for (const args of [
+      ['migrate', '--from', 'spent', '--to', 'empty', '--json'],
+      ['import', '--to', 'spent', '--in', '-', '--json'],
+    ]) {
+      const io = fakeIo();
+      const code = await run(args, io, [spentProvider(message), emptyProvider()]);
+      expect(code).toBe(1);
+      expect(io.stdout.text.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+        { event: 'stopped', reason: message, resetAt: '2026-03-11T00:00:00.000Z' },
+      ]);
+    }
+  });
+
   it('does not repeat a reset time the message already names', async () => {
     const io = fakeIo();
     await run(['list', '--from', 'spent'], io, [

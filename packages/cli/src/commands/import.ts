@@ -20,7 +20,7 @@ import { positiveInteger, required } from '../args.ts';
 import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts';
 import { EXIT, type ExitCode, type Io } from '../io.ts';
 import { jsonLine, table } from '../render/format.ts';
-import { progressFor, reportSummary } from './migration-output.ts';
+import { progressFor, reportSummary, stoppingOnSpentBudget } from './migration-output.ts';
 import { closingIdMap, openPlanFiles, PLAN_OPTIONS, planFlags } from './plan-options.ts';
 
 export const importCommand: Command = {
@@ -52,24 +52,26 @@ export const importCommand: Command = {
     const json = wantsJson(options, io);
     const dryRun = options['dry-run'] === true;
     const setup = await openPlanFiles(flags, io, dryRun ? 'read' : 'write');
-    return closingIdMap(setup, io, async () => {
-      try {
-        if (dryRun) return await checkLines(chunks, target, setup.options, io, json);
-        const summary = await importNdjson(chunks, target, {
-          ...setup.options,
-          inputName: input === '-' ? 'stdin' : input,
-          concurrency,
-          stopOnInvalid: options['stop-on-invalid'] === true,
-          onProgress: progressFor(io, json, `import → ${target.provider}`),
-        });
-        return reportSummary(io, json, summary);
-      } catch (error) {
-        // A bad line (--stop-on-invalid) or a failing input: what was written before is summed up first.
-        const stoppedEarly = error instanceof InvalidLineError || error instanceof ImportInterruptedError;
-        if (stoppedEarly && error.summary) reportSummary(io, json, error.summary);
-        throw error;
-      }
-    });
+    return closingIdMap(setup, io, () =>
+      stoppingOnSpentBudget(io, json, async () => {
+        try {
+          if (dryRun) return await checkLines(chunks, target, setup.options, io, json);
+          const summary = await importNdjson(chunks, target, {
+            ...setup.options,
+            inputName: input === '-' ? 'stdin' : input,
+            concurrency,
+            stopOnInvalid: options['stop-on-invalid'] === true,
+            onProgress: progressFor(io, json, `import → ${target.provider}`),
+          });
+          return reportSummary(io, json, summary);
+        } catch (error) {
+          // A bad line (--stop-on-invalid) or a failing input: what was written before is summed up first.
+          const stoppedEarly = error instanceof InvalidLineError || error instanceof ImportInterruptedError;
+          if (stoppedEarly && error.summary) reportSummary(io, json, error.summary);
+          throw error;
+        }
+      }),
+    );
   },
 };
 

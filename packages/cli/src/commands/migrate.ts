@@ -4,7 +4,7 @@ import { type Command, JSON_OPTION, openAdapter, wantsJson } from '../command.ts
 import { EXIT } from '../io.ts';
 import { jsonLine } from '../render/format.ts';
 import { planSummary } from '../render/summary.ts';
-import { progressFor, reportSummary } from './migration-output.ts';
+import { progressFor, reportSummary, stoppingOnSpentBudget } from './migration-output.ts';
 import { closingIdMap, PLAN_OPTIONS, planSetup } from './plan-options.ts';
 
 export const migrateCommand: Command = {
@@ -33,21 +33,23 @@ export const migrateCommand: Command = {
     const target = openAdapter(options, context, 'to');
     const json = wantsJson(options, io);
     const setup = await planSetup(options, io, options['dry-run'] ? 'read' : 'write');
-    return closingIdMap(setup, io, async () => {
-      const planned = await plan(source, target, setup.options);
-      if (!json) io.stdout.write(planSummary(planned));
-      if (options['dry-run']) {
-        if (json) io.stdout.write(jsonLine(planned));
-        return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
-      }
-      const summary = await apply(planned, {
-        target,
-        idMap: setup.idMap,
-        concurrency,
-        signal: io.signal,
-        onProgress: progressFor(io, json, `${source.provider} → ${target.provider}`),
-      });
-      return reportSummary(io, json, summary);
-    });
+    return closingIdMap(setup, io, () =>
+      stoppingOnSpentBudget(io, json, async () => {
+        const planned = await plan(source, target, setup.options);
+        if (!json) io.stdout.write(planSummary(planned));
+        if (options['dry-run']) {
+          if (json) io.stdout.write(jsonLine(planned));
+          return planned.counts.invalid > 0 ? EXIT.failures : EXIT.ok;
+        }
+        const summary = await apply(planned, {
+          target,
+          idMap: setup.idMap,
+          concurrency,
+          signal: io.signal,
+          onProgress: progressFor(io, json, `${source.provider} → ${target.provider}`),
+        });
+        return reportSummary(io, json, summary);
+      }),
+    );
   },
 };

@@ -1,5 +1,5 @@
 /** How a migration run reports itself: a progress bar and tables on a terminal, NDJSON events when piped. */
-import type { ApplyEvent, MigrationSummary } from '@goalbridge/core';
+import { type ApplyEvent, type MigrationSummary, spentDailyBudget } from '@goalbridge/core';
 import { EXIT, type ExitCode, type Io, OutputClosed } from '../io.ts';
 import { jsonLine } from '../render/format.ts';
 import { progressBar, progressLines } from '../render/progress.ts';
@@ -8,6 +8,23 @@ import { migrationSummary } from '../render/summary.ts';
 export function progressFor(io: Io, json: boolean, label: string): (event: ApplyEvent) => void {
   if (json) return progressLines(io.stdout);
   return io.stderr.isTTY ? progressBar(io.stderr, label) : () => {};
+}
+
+/**
+ * Runs `work` (a plan and its writes); a daily budget spent before any write (while reading the source or the
+ * target) is told as the `stopped` event a reader of `--json` waits for, then fails the command as before.
+ */
+export async function stoppingOnSpentBudget<T>(io: Io, json: boolean, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const spent = json ? spentDailyBudget(error) : undefined;
+    if (spent) {
+      const resetAt = spent.resetAt?.toISOString();
+      io.stdout.write(jsonLine({ event: 'stopped', reason: spent.message, ...(resetAt ? { resetAt } : {}) }));
+    }
+    throw error;
+  }
 }
 
 export function reportSummary(io: Io, json: boolean, summary: MigrationSummary): ExitCode {
