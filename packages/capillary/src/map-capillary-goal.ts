@@ -254,6 +254,20 @@ function instant(value: string | number | null | undefined): string | undefined 
   return value === null || value === undefined ? undefined : parseDateTime(value);
 }
 
+/**
+ * When the goal last changed: the latest update of the group, its targets or its periods. A target value is
+ * changed through the target (`PUT …/targets/{id}`), which moves the target's attribution, not the group's.
+ */
+function lastUpdate(group: CapillaryTargetGroup): string | undefined {
+  let latest = instant(group.attribution?.lastUpdatedOn);
+  for (const part of [...(group.targets ?? []), ...(group.periods ?? [])]) {
+    const at = instant(part.attribution?.lastUpdatedOn);
+    // ISO instants of one form (parseDateTime's) sort as text.
+    if (at !== undefined && (latest === undefined || at > latest)) latest = at;
+  }
+  return latest;
+}
+
 /** A target group as a Goal, with warnings for what reads approximately. */
 export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<Goal> {
   const warnings = new WarningList();
@@ -346,7 +360,7 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
   }
   const bounds = scheduleBounds(group, periods);
   const createdAt = instant(group.createdOn) ?? instant(group.attribution?.createdOn);
-  const updatedAt = instant(group.attribution?.lastUpdatedOn);
+  const updatedAt = lastUpdate(group);
   const goal: Goal = {
     id: String(group.id),
     provider: CAPILLARY_PROVIDER,

@@ -1411,3 +1411,16 @@ describe('server warnings never carry a credential', () => {
     },
   );
 });
+
+describe('updatedAt: when the goal last changed, in any of its parts', () => {
+  it('moves when only a target value changed (PUT …/targets/{id} touches the target, not the group)', async () => {
+    const { adapter, advance, writes } = kit();
+    const { goal } = await adapter.create(quarterly());
+    advance(3_600_000);
+    const { goal: changed } = await adapter.update(goal.id, { target: { value: '6000' } });
+    expect(writes().at(-1)).toMatch(/^PUT .*\/targets\/\d+$/);
+    expect(changed.updatedAt).toBeDefined();
+    expect(Date.parse(changed.updatedAt as string) - Date.parse(goal.updatedAt as string)).toBe(3_600_000);
+    expect((await adapter.get(goal.id)).updatedAt).toBe(changed.updatedAt);
+  });
+});
