@@ -1039,10 +1039,16 @@ describe('warning groups', () => {
     expect(groups.list()[0]?.examples).toEqual(['pipedrive:12', 'pipedrive:13', 'pipedrive:14 (978)']);
   });
 
-  it('counts goals: one listed twice in an input (or read twice) counts once', () => {
-    const untitled = { field: 'title', reason: 'no title', action: 'generated one' };
+  it('counts a warning of a goal listed twice in an input (or read twice) once, and each of its details', () => {
+    const unmapped = { field: 'owners', reason: 'owner has no entry in the owner map', action: 'dropped it' };
     const groups = new WarningGroups();
-    for (const source of ['src:1', 'src:2', 'src:1']) groups.add(source, untitled);
-    expect(groups.list()).toMatchObject([{ count: 2, examples: ['src:1', 'src:2'] }]);
+    for (const [source, owner] of [
+      ['src:1', '7'],
+      ['src:1', '8'],
+      ['src:2', '7'],
+      ['src:1', '7'],
+    ] as const)
+      groups.add(source, { ...unmapped, detail: owner });
+    expect(groups.list()).toMatchObject([{ count: 3, examples: ['src:1 (7)', 'src:1 (8)', 'src:2 (7)'] }]);
   });
 });

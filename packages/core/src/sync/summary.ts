@@ -7,7 +7,7 @@ export interface WarningGroup {
   field: string;
   reason: string;
   action: string;
-  /** How many source goals it concerns (a goal listed twice in one input counts once). */
+  /** How many warnings: one per goal and detail (a goal listed twice in one input counts once). */
   count: number;
   /** Up to five source goals it concerns, with the detail where there is one. */
   examples: string[];
@@ -28,15 +28,15 @@ export interface MigrationSummary {
   durationMs: number;
 }
 
-/** Warnings grouped by field, reason and action: goals counted, with up to five examples named by source goal. */
+/** Warnings grouped by field, reason and action: counted, with up to five examples named by source goal. */
 export class WarningGroups {
   readonly #groups = new Map<string, WarningGroup>();
-  /** Group and source of every warning counted. */
+  /** Group, source and detail of every warning counted: the same one again (a repeated listing) is not. */
   readonly #counted = new Set<string>();
 
   add(source: string, warning: MappingWarning): void {
     const id = `${warning.field}\u0000${warning.reason}\u0000${warning.action}`;
-    const counted = `${id}\u0000${source}`;
+    const counted = `${id}\u0000${source}\u0000${warning.detail ?? ''}`;
     if (this.#counted.has(counted)) return;
     this.#counted.add(counted);
     let group = this.#groups.get(id);
