@@ -191,4 +191,19 @@ describe('options', () => {
     expect((error as Error).message).not.toContain(SECRET);
     expect(requests).toHaveLength(0);
   });
+
+  it('sends a header value or user agent holding a tab, which RFC 9110 allows', async () => {
+    const { requests, fetch } = recording();
+    const adapter = createPipedriveAdapter({
+      apiToken: SECRET,
+      fetch,
+      headers: { 'X-Foo': 'a\tb' },
+      userAgent: 'acme\tbot/1.0',
+    });
+    await adapter.find();
+    expect([requests[0]?.headers.get('x-foo'), requests[0]?.headers.get('user-agent')]).toEqual([
+      'a\tb',
+      'acme\tbot/1.0',
+    ]);
+  });
 });

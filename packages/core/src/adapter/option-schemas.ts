@@ -29,10 +29,16 @@ export const HeaderNameSchema = z
   .string()
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be a header name (letters, digits and !#$%&'*+-.^_`|~)");
 
-/** A header value: no control characters, and bytes only (fetch refuses characters past U+00FF). */
+/** Control characters a header value cannot hold: all but the tab, which RFC 9110 allows inside one. */
+const HEADER_VALUE_CONTROL = /[^\P{Cc}\t]/u;
+
+/** A header value: no control characters but tabs, and bytes only (fetch refuses characters past U+00FF). */
 export const HeaderValueSchema = z
   .string()
-  .refine((text) => !hasControlCharacter(text), CONTROL_CHARACTER_MESSAGE)
+  .refine(
+    (text) => !HEADER_VALUE_CONTROL.test(text),
+    'must not contain line breaks or control characters other than tabs',
+  )
   .refine((text) => !/[\u0100-\u{10ffff}]/u.test(text), 'must hold only Latin-1 characters (up to U+00FF)');
 
 /** Extra headers by name; a bad name is reported with the rule it breaks, not zod's "Invalid key in record". */
