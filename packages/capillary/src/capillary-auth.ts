@@ -9,6 +9,7 @@
  */
 import {
   AuthError,
+  alreadyRetried,
   bodyExcerpt,
   type HttpClient,
   type HttpRequest,
@@ -84,13 +85,18 @@ export function createOAuthAuthenticator(
     const secret = await readSecret(auth.secret, 'auth.secret', 'capillary');
     tokenClient.secrets.add(secret);
     const started = now();
-    const response = await tokenClient.request({
-      method: 'POST',
-      path: 'oauth/token/generate',
-      json: { key: auth.key, secret },
-      operation: 'token',
-      idempotent: true,
-    });
+    // The token request retries on its own: the requests waiting for it do not retry its failure again.
+    const response = await tokenClient
+      .request({
+        method: 'POST',
+        path: 'oauth/token/generate',
+        json: { key: auth.key, secret },
+        operation: 'token',
+        idempotent: true,
+      })
+      .catch((error: unknown) => {
+        throw alreadyRetried(error);
+      });
     // Not `parseAnswerOrThrow`: an unreadable token answer leaves no write of the caller's in doubt.
     const envelope = parseResponseOrThrow(TokenEnvelopeSchema, response.body, {
       provider: 'capillary',

@@ -65,6 +65,7 @@ export {
   type ValidationIssue,
 } from './errors.ts';
 export {
+  alreadyRetried,
   bodyExcerpt,
   defaultClassify,
   HttpClient,

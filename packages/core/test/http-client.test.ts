@@ -14,7 +14,12 @@ import {
   TransientError,
   ValidationError,
 } from '../src/errors.ts';
-import { HttpClient, type HttpClientOptions, type HttpRetryEvent } from '../src/http/http-client.ts';
+import {
+  alreadyRetried,
+  HttpClient,
+  type HttpClientOptions,
+  type HttpRetryEvent,
+} from '../src/http/http-client.ts';
 import { MAX_SERVER_WAIT_MS, parseRetryAfter } from '../src/http/retry-timing.ts';
 import { parseAnswerOrThrow } from '../src/model/validate.ts';
 import { RateLimiter, type RateLimitWaitEvent } from '../src/rate-limit/rate-limiter.ts';
@@ -268,6 +273,31 @@ describe('retries', () => {
     expect(TransientError.isInstance(error)).toBe(true);
     expect(error.outcomeUnknown).toBe(true);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('credentials that fail', () => {
+  it('a credential function failing once with a retryable error is retried as the policy allows', async () => {
+    sequence('get', '/goals', ok);
+    let reads = 0;
+    const authHeaders = () => {
+      reads++;
+      if (reads === 1) throw new TransientError('vault briefly unavailable', { retryable: true });
+      return { 'x-api-token': TOKEN };
+    };
+    await client({ authHeaders }).request({ method: 'GET', path: 'goals' });
+    expect([reads, calls.length]).toEqual([2, 1]);
+  });
+
+  it('a failure marked alreadyRetried (a token request that retried on its own) is not retried again', async () => {
+    sequence('get', '/goals', ok);
+    let reads = 0;
+    const authHeaders = async () => {
+      reads++;
+      throw alreadyRetried(new TransientError('token endpoint down', { retryable: true }));
+    };
+    const error = await failure(client({ authHeaders }).request({ method: 'GET', path: 'goals' }));
+    expect([TransientError.isInstance(error), reads, calls.length]).toEqual([true, 1, 0]);
   });
 });
 

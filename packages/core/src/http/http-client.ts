@@ -143,8 +143,8 @@ export interface HttpClientOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /**
    * Credential headers, computed for every attempt so tokens can rotate. Their values are redacted everywhere.
-   * Given the request, for its signal and time limit. A failure to get them ends the request without a retry:
-   * whatever fetches them (a token request) retries on its own.
+   * Given the request, for its signal and time limit. A failure to get them fails the attempt, retried as the
+   * policy allows, unless it is {@link alreadyRetried} (a token request that retried on its own).
    */
   authHeaders?:
     | ((request: HttpRequest) => Record<string, string> | Promise<Record<string, string>>)
@@ -214,11 +214,15 @@ const isSafe = (request: HttpRequest) => SAFE_METHODS.has(request.method) || req
 
 /** Failure details the retry decision needs beside the error itself. */
 const failures = new WeakMap<GoalbridgeError, HttpResponse>();
-/** Failures no retry of the request can help: whatever failed has retried already. */
-const finalFailures = new WeakSet<object>();
+/** Failures whatever raised them has retried already (see {@link alreadyRetried}). */
+const retriedFailures = new WeakSet<object>();
 
-function final(error: unknown): unknown {
-  if (typeof error === 'object' && error !== null) finalFailures.add(error);
+/**
+ * Marks a failure as retried already by what raised it — a shared token request with retries of its own — so
+ * a request that meets it does not retry it again. Returns the error, to throw.
+ */
+export function alreadyRetried<E>(error: E): E {
+  if (typeof error === 'object' && error !== null) retriedFailures.add(error);
   return error;
 }
 
@@ -374,7 +378,7 @@ export class HttpClient {
         ...(request.signal ? { signal: request.signal } : {}),
         shouldConsumeRetry: () => true,
         shouldRetry: async ({ error, attemptNumber }) => {
-          if (!GoalbridgeError.isInstance(error) || finalFailures.has(error)) return false;
+          if (!GoalbridgeError.isInstance(error) || retriedFailures.has(error)) return false;
           const delayMs = this.#retryDelay(request, error, attemptNumber, policy);
           if (delayMs === undefined) return false;
           this.#emitRetry(request, attemptNumber, error, delayMs);
@@ -422,7 +426,8 @@ export class HttpClient {
   async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
     const url = requestHref(this.#baseUrl, request.path, request.query);
     // Credentials first: fetching a token may take a while and must not hold a rate-limit slot meanwhile.
-    const headers = this.#headers(request, await this.#credentials(request));
+    const pending = this.#options.authHeaders?.(request);
+    const headers = this.#headers(request, (isPromise(pending) ? await pending : pending) ?? {});
     const send = this.#ky ?? (await this.#loadKy());
     const limiter = this.#options.rateLimiter;
     const admission = { tokens: request.cost ?? 1, signal: request.signal, operation: request.operation };
@@ -469,20 +474,6 @@ export class HttpClient {
     const waitMs = Math.round(performance.now() - started);
     notify(onWait, { provider: this.provider, operation: admission.operation, rule, waitMs, queued });
     return permit;
-  }
-
-  /** The credential headers of one attempt; a failure to get them is final (see `authHeaders`). */
-  #credentials(request: HttpRequest): Record<string, string> | Promise<Record<string, string>> {
-    let pending: ReturnType<NonNullable<HttpClientOptions['authHeaders']>> | undefined;
-    try {
-      pending = this.#options.authHeaders?.(request);
-    } catch (error) {
-      throw final(error);
-    }
-    if (!isPromise(pending)) return pending ?? {};
-    return pending.catch((error: unknown) => {
-      throw final(error);
-    });
   }
 
   /** One request through ky; a failure to get an answer becomes a typed error. */
