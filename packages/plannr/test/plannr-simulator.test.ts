@@ -742,6 +742,22 @@ describe('goal UUIDs', () => {
     expect([listed.body.meta.total, uuids.length, new Set(uuids).size]).toEqual([400, 400, 400]);
   });
 
+  it('never gives a created goal the UUID of a deleted one: an old reference would find another goal', async () => {
+    const seeded = generatePlannrGoals(200, { seed: 1 });
+    const { sim } = simulator({ seed: 1, goals: seeded });
+    const deleted = new Set<string>();
+    for (const { uuid } of (await call(sim, 'GET', 'goals?per_page=500')).body.data as { uuid: string }[]) {
+      expect((await call(sim, 'DELETE', `goals/${uuid}`)).status).toBeLessThan(300);
+      deleted.add(uuid);
+    }
+    const reused: string[] = [];
+    for (let n = 0; n < 200; n++) {
+      const created = await call(sim, 'POST', 'goals', { body: { ...documentedBody, name: `Goal ${n}` } });
+      if (deleted.has(created.body.uuid)) reused.push(created.body.uuid);
+    }
+    expect([deleted.size, reused]).toEqual([200, []]);
+  });
+
   it('refuses to seed a goal under a UUID in use', () => {
     const [first] = generatePlannrGoals(1, { seed: 7 });
     const { sim } = simulator({ goals: [first as PlannrGoalSeed] });

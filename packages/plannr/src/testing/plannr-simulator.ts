@@ -337,12 +337,12 @@ export function createPlannrSimulator(options: PlannrSimulatorOptions = {}): Pla
   addCircles(options.circles ?? PLANNR_SANDBOX.circles);
 
   /**
-   * A UUID no goal has. Seeded data may come from a generator on the same seed as this simulator, whose UUIDs
-   * are then the ones it would draw next.
+   * A UUID no goal ever had, deleted ones included. Seeded data may come from a generator on the same seed as
+   * this simulator, whose UUIDs are then the ones it would draw next.
    */
   function freshUuid(): string {
     let uuid = uuidV4(random);
-    while (store.goal(uuid)) uuid = uuidV4(random);
+    while (store.used(uuid)) uuid = uuidV4(random);
     return uuid;
   }
 

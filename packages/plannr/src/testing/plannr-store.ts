@@ -55,6 +55,8 @@ export class PlannrStore {
   #sorted = true;
   #deleted = false;
   #sequence = 0;
+  /** Every UUID a goal ever had, deleted ones too: a new goal never takes one (an old reference would find it). */
+  readonly #used = new Set<string>();
 
   get size(): number {
     return this.#goals.size;
@@ -77,6 +79,7 @@ export class PlannrStore {
   /** Stores a new goal; a UUID in use is a defect of the caller, never a silent replacement. */
   insert(uuid: string, changes: GoalChanges, createdAt: number, updatedAt = createdAt): GoalRecord {
     if (this.goal(uuid)) throw new Error(`goal ${uuid} exists already`);
+    this.#used.add(uuid.toLowerCase());
     const goal: GoalRecord = {
       seq: ++this.#sequence,
       uuid: uuid.toLowerCase(),
@@ -108,6 +111,11 @@ export class PlannrStore {
     Object.assign(goal, Object.fromEntries(defined));
     if (dirty) goal.updatedAt = Math.floor(updatedAt / 1000) * 1000;
     return goal;
+  }
+
+  /** Whether a goal ever had this UUID, in this store's life. */
+  used(uuid: string): boolean {
+    return this.#used.has(uuid.toLowerCase());
   }
 
   delete(uuid: string): boolean {
