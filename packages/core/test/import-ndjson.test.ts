@@ -15,6 +15,7 @@ import {
   InvalidLineError,
   importNdjson,
   MemoryIdMapStore,
+  ValidationError,
 } from '../src/index.ts';
 
 const BASE: GoalInputDraft = {
@@ -124,6 +125,65 @@ describe('a source listed twice in one input', () => {
       expect(values(target.goals())).toEqual([['mem-1', 'A', '1']]);
     },
   );
+
+  it('on a target that needs unique titles, listed twice alike after a goal of the same title, is unchanged', async () => {
+    const memory = createMemoryAdapter();
+    const target = { ...memory, capabilities: { ...memory.capabilities, uniqueTitles: true } };
+    const lines = [
+      goalToNdjson(sourceGoal({ id: 'g1', title: 'Q1 spend' })),
+      goalToNdjson(sourceGoal({ id: 'g2', title: 'Q1 spend', target: { value: '7' } })),
+      goalToNdjson(sourceGoal({ id: 'g2', title: 'Q1 spend', target: { value: '7' } })),
+    ];
+    const summary = await importNdjson(lines, target, { concurrency: 1 });
+    expect(summary.counts).toMatchObject({ created: 2, unchanged: 1, failed: 0 });
+    expect(values(memory.goals())).toEqual([
+      ['mem-1', 'Q1 spend', '1'],
+      ['mem-2', 'Q1 spend (2)', '7'],
+    ]);
+  });
+
+  it.each([1, 4])(
+    'held by the target, whose update fails, fails on every listing (concurrency %i)',
+    async (concurrency) => {
+      const memory = createMemoryAdapter({ goals: [BASE] });
+      const refusing = {
+        ...memory,
+        update: async () => {
+          throw new ValidationError([{ path: 'target', message: 'refused' }], {
+            subject: 'goal',
+            provider: 'memory',
+          });
+        },
+      };
+      const line = goalToNdjson(sourceGoal({ target: { value: '5' } }));
+      const idMap = new MemoryIdMapStore();
+      const summary = await importNdjson([line, line], refusing, { concurrency, idMap });
+      expect(summary.counts).toMatchObject({ updated: 0, unchanged: 0, failed: 2 });
+      expect(summary.failures[1]?.reason).toMatch(/after its first listing failed/);
+      expect(await idMap.get('src:g1', 'memory')).toBeUndefined();
+    },
+  );
+
+  it('created by its first listing, a repeat whose comparison read fails fails alone; the run goes on', async () => {
+    const memory = createMemoryAdapter();
+    const unreadable = {
+      ...memory,
+      get: async () => {
+        throw new ValidationError([{ path: 'id', message: 'cannot be read' }], {
+          subject: 'id',
+          provider: 'memory',
+        });
+      },
+    };
+    const lines = [
+      goalToNdjson(sourceGoal()),
+      goalToNdjson(sourceGoal()),
+      goalToNdjson(sourceGoal({ id: 'g2' })),
+    ];
+    const summary = await importNdjson(lines, unreadable, { concurrency: 1 });
+    expect(summary.counts).toMatchObject({ created: 2, failed: 1 });
+    expect(memory.goals()).toHaveLength(2);
+  });
 });
 
 /** Line `n` of an input: source goal `g<n>`, titled `Goal <n>`. */

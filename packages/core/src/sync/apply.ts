@@ -190,8 +190,33 @@ export async function apply(
 
   /** Sources whose goal the target held already, by their first listing: a later one is judged against it. */
   const repeats = new RepeatedSources();
+  /** Whether each such first listing went through: a later one waits to know. */
+  const firstOutcomes = new Map<string, Promise<boolean>>();
+
+  /** A first listing's write, telling the later listings of its source whether it went through. */
+  const asFirst = async (source: string, write: () => Promise<void>): Promise<void> => {
+    let settle: (written: boolean) => void = () => {};
+    firstOutcomes.set(source, new Promise((resolve) => (settle = resolve)));
+    try {
+      await write();
+      settle(true);
+    } catch (error) {
+      settle(false);
+      throw error;
+    }
+  };
+
+  /** A later listing: judged against the first once it went through; left out when the first failed. */
+  const repeatOfHeld = async (item: PlanItem & { targetId: string }, differing: readonly string[]) => {
+    if (await firstOutcomes.get(item.source)) return recordRepeat(item, item.targetId, differing);
+    return record(item, 'failed', {
+      targetId: item.targetId,
+      reason: `${item.source} came again in this input after its first listing failed; this one was left out`,
+    });
+  };
 
   const handle = async (item: PlanItem, resume?: Deferral): Promise<void> => {
+    // Every branch awaits what it returns: a rejection must reach the catch below and fail the item alone.
     try {
       switch (item.action) {
         case 'skip':
@@ -203,18 +228,20 @@ export async function apply(
           });
         case 'unchanged': {
           const again = repeats.differences(item);
-          if (again) return recordRepeat(item, item.targetId, again);
-          reconciler.claim(item.targetId);
-          // Before any wait: a later listing planned as a create is a repeat from now on.
-          creating.written.add(item.source);
-          await remember(idMap, item.source, target.provider, item.targetId, item.key);
-          return record(item, 'unchanged', { targetId: item.targetId });
+          if (again) return await repeatOfHeld(item, again);
+          return await asFirst(item.source, async () => {
+            reconciler.claim(item.targetId);
+            // Before any wait: a later listing planned as a create is a repeat from now on.
+            creating.written.add(item.source);
+            await remember(idMap, item.source, target.provider, item.targetId, item.key);
+            record(item, 'unchanged', { targetId: item.targetId });
+          });
         }
         case 'create': {
           const result = await createOnce(item, creating, resume);
           // Set aside until the target has been read again; its round records it.
           if (!result) return;
-          if (result.again) return writeAgain(item, result.targetId);
+          if (result.again) return await writeAgain(item, result.targetId);
           return record(item, 'created', {
             targetId: result.targetId,
             recovered: result.recovered,
@@ -223,14 +250,16 @@ export async function apply(
         }
         case 'update': {
           const again = repeats.differences(item);
-          if (again) return recordRepeat(item, item.targetId, again);
-          reconciler.claim(item.targetId);
-          const result = await withAttempts(maxAttempts, requests, () =>
-            target.update(item.targetId, item.patch, { signal: requests }),
-          );
-          await remember(idMap, item.source, target.provider, item.targetId, item.key);
-          creating.written.add(item.source);
-          return record(item, 'updated', { targetId: item.targetId, warnings: result.warnings });
+          if (again) return await repeatOfHeld(item, again);
+          return await asFirst(item.source, async () => {
+            reconciler.claim(item.targetId);
+            const result = await withAttempts(maxAttempts, requests, () =>
+              target.update(item.targetId, item.patch, { signal: requests }),
+            );
+            await remember(idMap, item.source, target.provider, item.targetId, item.key);
+            creating.written.add(item.source);
+            record(item, 'updated', { targetId: item.targetId, warnings: result.warnings });
+          });
         }
       }
     } catch (error) {

@@ -187,12 +187,16 @@ export interface PlanContext {
 }
 
 /**
- * A source's first listing: the target goal it matched, with the title it was given for it (numbered, on a
- * target that needs unique titles) — or `create`. A later listing of the same source (files concatenated) is
- * judged against that goal, or as a create apply compares with the goal the first wrote; never matched to
+ * A source's first listing: the target goal it matched, or none (a create), and the title it was given there
+ * (numbered, on a target that needs unique titles). A later listing of the same source (files concatenated)
+ * is judged against that goal, or as a create apply compares with the goal the first wrote; never matched to
  * another goal that happens to share its key.
  */
-type FirstListing = { match: TargetMatch; given: string; written: string } | 'create';
+interface FirstListing {
+  match: TargetMatch | undefined;
+  given: string;
+  written: string;
+}
 
 /** Reads what the target holds (once) and everything else planning each goal needs. */
 export async function planContext(target: GoalAdapter, options: PlanOptions = {}): Promise<PlanContext> {
@@ -218,8 +222,8 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
     ...(target.capabilities.assignedByTarget ?? []),
   ];
   const first = context.listed.get(ref);
-  if (first === 'create') {
-    const { input } = prepared;
+  if (first && !first.match) {
+    const input = listedAgain(prepared.input, first).input;
     return { ...base, action: 'create', input, key: context.keyOf(input), unstored, warnings };
   }
   const entry = first ? undefined : await options.idMap?.get(ref, target.provider);
@@ -229,10 +233,7 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   if (found.issues.length > 0) return { ...base, action: 'invalid', issues: found.issues, warnings };
   const { input, match } = found;
   warnings.push(...found.warnings);
-  if (!first) {
-    const given = prepared.input.title;
-    context.listed.set(ref, match ? { match, given, written: input.title } : 'create');
-  }
+  if (!first) context.listed.set(ref, { match, given: prepared.input.title, written: input.title });
   const key = context.keyOf(input);
   if (!match) {
     index.reserveTitle(input.title);
@@ -261,11 +262,8 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
   return { ...common, action: 'update', patch };
 }
 
-/** A later listing of a source whose first listing matched a goal: the same goal, and the same title for it. */
-function listedAgain(
-  input: GoalInput,
-  first: Exclude<FirstListing, 'create'>,
-): ReturnType<typeof findInTarget> {
+/** A later listing of a source: its first listing's goal, and the title that one was given for the same title. */
+function listedAgain(input: GoalInput, first: FirstListing): ReturnType<typeof findInTarget> {
   const title = input.title === first.given ? first.written : input.title;
   return { input: { ...input, title }, match: first.match, warnings: [], issues: [] };
 }
