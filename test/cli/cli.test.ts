@@ -122,10 +122,17 @@ describe('providers', () => {
       provider: string;
       operations: string[];
       settings: { env: string }[];
+      rateLimitsChangeWith: string[];
     }[];
     expect(providers.map((p) => p.provider)).toEqual(['pipedrive', 'plannr', 'capillary']);
     expect(providers[0]?.settings.map((s) => s.env)).toContain('PIPEDRIVE_API_TOKEN');
     expect(providers[2]?.operations).toContain('progress');
+    // The limits shown are the defaults: the settings that change them are named.
+    expect(providers.map((p) => p.rateLimitsChangeWith)).toEqual([
+      ['PIPEDRIVE_PLAN', 'PIPEDRIVE_SEATS'],
+      [],
+      ['CAPILLARY_REQUESTS_PER_MINUTE'],
+    ]);
   });
 });
 

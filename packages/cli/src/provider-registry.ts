@@ -24,6 +24,8 @@ export interface ProviderSetting {
    * same `group`, a different `choice`. A flag for one choice sets aside the environment's other choices.
    */
   alternative?: { group: string; choice: string };
+  /** The setting changes the rate limits (a plan, a quota): `providers` shows the defaults and names it. */
+  setsLimits?: boolean;
 }
 
 export type SettingValues = Readonly<Record<string, string | undefined>>;

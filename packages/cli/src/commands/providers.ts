@@ -14,6 +14,7 @@ function describe(entry: ProviderEntry, capabilities: AdapterCapabilities) {
     measureKinds: capabilities.measureKinds,
     ownerTypes: capabilities.ownerTypes,
     pagination: capabilities.pagination,
+    // With default settings: the settings named in `rateLimitsChangeWith` change them.
     rateLimits: capabilities.rateLimits.map((rule) => ({
       name: rule.name,
       limit: rule.limit,
@@ -21,6 +22,9 @@ function describe(entry: ProviderEntry, capabilities: AdapterCapabilities) {
       unit: rule.unit ?? 'requests',
       kind: rule.kind ?? 'sliding',
     })),
+    rateLimitsChangeWith: entry.settings
+      .filter((setting) => setting.setsLimits)
+      .map((setting) => setting.env),
     settings: entry.settings.map((setting) => ({
       env: setting.env,
       flag: `--${setting.flag}`,
@@ -41,7 +45,7 @@ function limits(rules: ReturnType<typeof describe>['rateLimits']): string {
 
 export const providersCommand: Command = {
   name: 'providers',
-  summary: 'what each provider can do: operations, fields, limits, settings',
+  summary: 'what each provider can do: operations, fields, default limits, settings',
   usage: 'goalbridge providers [--json]',
   options: JSON_OPTION,
   async run(options, { io, providers }) {
@@ -57,13 +61,16 @@ export const providersCommand: Command = {
           operations: d.operations.join(' '),
           'measure kinds': d.measureKinds.join(' '),
           'owner types': d.ownerTypes.join(' ') || '—',
-          limits: limits(d.rateLimits),
+          'default limits': limits(d.rateLimits),
         })),
         60,
       ),
     );
     for (const d of described) {
-      io.stdout.write(`\n${d.title} (${d.provider})\n  writes: ${d.writable.join(', ')}\n  settings:\n`);
+      io.stdout.write(`\n${d.title} (${d.provider})\n  writes: ${d.writable.join(', ')}\n`);
+      if (d.rateLimitsChangeWith.length > 0)
+        io.stdout.write(`  limits change with: ${d.rateLimitsChangeWith.join(', ')}\n`);
+      io.stdout.write('  settings:\n');
       for (const setting of d.settings)
         io.stdout.write(`    ${setting.env.padEnd(28)} ${setting.flag.padEnd(30)} ${setting.description}\n`);
     }

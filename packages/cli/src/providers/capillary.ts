@@ -98,6 +98,7 @@ export const capillary: ProviderEntry = {
       flag: 'capillary-requests-per-minute',
       secret: false,
       description: 'request limit to keep under (default 100)',
+      setsLimits: true,
     },
   ],
   capabilities() {

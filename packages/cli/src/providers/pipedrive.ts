@@ -70,6 +70,7 @@ export const pipedrive: ProviderEntry = {
       flag: 'pipedrive-plan',
       secret: false,
       description: `plan for the rate limits: ${PIPEDRIVE_PLANS.join(', ')}`,
+      setsLimits: true,
     },
     {
       name: 'seats',
@@ -77,6 +78,7 @@ export const pipedrive: ProviderEntry = {
       flag: 'pipedrive-seats',
       secret: false,
       description: 'seats on the plan (daily token budget)',
+      setsLimits: true,
     },
     {
       name: 'defaultInterval',
