@@ -67,9 +67,12 @@ describe('a spent daily budget', () => {
       const io = fakeIo();
       const code = await run(args, io, [spentProvider(message), emptyProvider()]);
       expect(code).toBe(1);
-      expect(io.stdout.text.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
-        { event: 'stopped', reason: message, resetAt: '2026-03-11T00:00:00.000Z' },
-      ]);
+      expect(
+        io.stdout.text
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      ).toEqual([{ event: 'stopped', reason: message, resetAt: '2026-03-11T00:00:00.000Z' }]);
     }
   });
 
