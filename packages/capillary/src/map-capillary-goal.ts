@@ -259,13 +259,28 @@ function instant(value: string | number | null | undefined): string | undefined 
  * changed through the target (`PUT …/targets/{id}`), which moves the target's attribution, not the group's.
  */
 function lastUpdate(group: CapillaryTargetGroup): string | undefined {
-  let latest = instant(group.attribution?.lastUpdatedOn);
-  for (const part of [...(group.targets ?? []), ...(group.periods ?? [])]) {
-    const at = instant(part.attribution?.lastUpdatedOn);
-    // ISO instants of one form (parseDateTime's) sort as text.
-    if (at !== undefined && (latest === undefined || at > latest)) latest = at;
+  // The hot path of reads: stamps of the group's own form (same length and UTC offset, as one cluster writes
+  // them) compare as text, and only the latest is parsed; any other is parsed and compared as an instant.
+  const own = group.attribution?.lastUpdatedOn;
+  const form = typeof own === 'string' ? { length: own.length, offset: own.slice(-5) } : undefined;
+  let latestText = form ? (own as string) : undefined;
+  let latestOther: string | undefined = form ? undefined : instant(own);
+  for (const parts of [group.targets, group.periods]) {
+    for (const part of parts ?? []) {
+      const raw = part.attribution?.lastUpdatedOn;
+      if (raw === undefined || raw === null) continue;
+      if (form && typeof raw === 'string' && raw.length === form.length && raw.endsWith(form.offset)) {
+        if (raw > (latestText as string)) latestText = raw;
+        continue;
+      }
+      const at = instant(raw);
+      // ISO instants of one form (parseDateTime's) sort as text.
+      if (at !== undefined && (latestOther === undefined || at > latestOther)) latestOther = at;
+    }
   }
-  return latest;
+  const fromText = instant(latestText);
+  if (fromText === undefined || latestOther === undefined) return fromText ?? latestOther;
+  return fromText > latestOther ? fromText : latestOther;
 }
 
 /** A target group as a Goal, with warnings for what reads approximately. */
