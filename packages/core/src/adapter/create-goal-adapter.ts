@@ -7,27 +7,30 @@ import type { CallOptions, GoalAdapter, GoalDriver, Operation, PreparedWrite } f
 import { TimeoutMsSchema } from './option-schemas.ts';
 
 /** What the HTTP client, the rate limiter and the drivers use of a signal (one from another realm will do). */
-const AbortSignalSchema = z.custom<AbortSignal>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    ['addEventListener', 'removeEventListener', 'throwIfAborted'].every(
-      (method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function',
-    ),
-  'must be an AbortSignal',
-);
+const isAbortSignal = (value: unknown): value is AbortSignal =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as AbortSignal).aborted === 'boolean' &&
+  ['addEventListener', 'removeEventListener', 'throwIfAborted'].every(
+    (method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function',
+  );
+
+/** Built on first use, not at import (cold start matters to embedders). */
+let callOptionsSchema: z.ZodObject | undefined;
 
 // Loose: providers take options of their own beside these (Plannr's list `sort`, `filter`).
-const CallOptionsSchema = z.looseObject({
-  signal: AbortSignalSchema.optional(),
-  timeoutMs: TimeoutMsSchema.optional(),
-});
+function callOptions(): z.ZodObject {
+  callOptionsSchema ??= z.looseObject({
+    signal: z.custom<AbortSignal>(isAbortSignal, 'must be an AbortSignal').optional(),
+    timeoutMs: TimeoutMsSchema.optional(),
+  });
+  return callOptionsSchema;
+}
 
 /** List options: a page holds at least one goal, and no more than the provider serves when it says. */
 function listOptionsSchema(maxPageSize: number | undefined) {
   const pageSize = z.number().int('must be a whole number').min(1, 'must be at least 1');
-  return CallOptionsSchema.extend({
+  return callOptions().extend({
     pageSize: (maxPageSize === undefined
       ? pageSize
       : pageSize.max(maxPageSize, `must be at most ${maxPageSize}, the largest page the provider serves`)
@@ -40,7 +43,13 @@ function listOptionsSchema(maxPageSize: number | undefined) {
  * provider's own operations (Pipedrive's `find`); the adapter's are checked by {@link createGoalAdapter}.
  */
 export function checkCallOptions<T extends CallOptions>(options: T, provider: string): T {
-  parseOrThrow(CallOptionsSchema, options, { subject: 'call options', provider });
+  // The engine's calls (a signal of this realm, no time limit) have nothing to check: every request takes this.
+  if (
+    options.timeoutMs === undefined &&
+    (options.signal === undefined || options.signal instanceof AbortSignal)
+  )
+    return options;
+  parseOrThrow(callOptions(), options, { subject: 'call options', provider });
   return options;
 }
 
@@ -65,7 +74,7 @@ function refusedListing(error: unknown): AsyncIterable<never> {
 export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
   const { provider, capabilities } = driver;
   const declared = new Set<Operation>(capabilities.operations);
-  const ListOptionsSchema = listOptionsSchema(capabilities.pagination.maxPageSize);
+  let listOptions: z.ZodObject | undefined;
   const checkCall = (options: CallOptions) => checkCallOptions(options, provider);
 
   /** Whether `operation` is declared and `method` implements it. */
@@ -140,7 +149,8 @@ export function createGoalAdapter(driver: GoalDriver): GoalAdapter {
 
     list(options = {}) {
       const list = implementation('list');
-      const parsed = ListOptionsSchema.safeParse(options);
+      listOptions ??= listOptionsSchema(capabilities.pagination.maxPageSize);
+      const parsed = listOptions.safeParse(options);
       if (parsed.success) return options.signal ? untilAborted(list(options), options.signal) : list(options);
       const issues = toValidationIssues(parsed.error);
       return refusedListing(new ValidationError(issues, { subject: 'list options', provider }));

@@ -24,24 +24,22 @@ export interface CheckedProgressQuery {
 }
 
 /** A progress period: both ends, in order ("a period with only one end" is refused before any request). */
-const ProgressPeriodSchema = z
-  .strictObject({ start: IsoDateSchema, end: IsoDateSchema })
-  // Compared only when both are dates: an end is not "before" a start that is not a date.
-  .refine((period) => !isIsoDate(period.start) || !isIsoDate(period.end) || period.end >= period.start, {
-    path: ['end'],
-    message: 'must not be before period.start',
-  });
+const progressPeriod = () =>
+  z
+    .strictObject({ start: IsoDateSchema, end: IsoDateSchema })
+    // Compared only when both are dates: an end is not "before" a start that is not a date.
+    .refine((period) => !isIsoDate(period.start) || !isIsoDate(period.end) || period.end >= period.start, {
+      path: ['end'],
+      message: 'must not be before period.start',
+    });
 
 /** A field the provider cannot answer for: refused when given at all. */
 const refused = (reason: string) => z.undefined({ error: reason }).optional();
 
-/** The check of one provider's progress queries: the query as checked, or a ValidationError naming each field. */
-export function progressQueryCheck(
-  limits: ProgressQueryLimits,
-): (query: ProgressQuery) => CheckedProgressQuery {
-  const schema = z.strictObject(
+function progressQuerySchema(limits: ProgressQueryLimits) {
+  return z.strictObject(
     {
-      period: limits.noPeriod ? refused(limits.noPeriod) : ProgressPeriodSchema.optional(),
+      period: limits.noPeriod ? refused(limits.noPeriod) : progressPeriod().optional(),
       subject: limits.noSubject ? refused(limits.noSubject) : z.string().optional(),
     },
     {
@@ -49,9 +47,20 @@ export function progressQueryCheck(
         issue.code === 'invalid_type' ? 'must be an object { period?, subject? }' : undefined,
     },
   );
+}
+
+/**
+ * The check of one provider's progress queries: the query as checked, or a ValidationError naming each field.
+ * Its schema is built on first use, not when a provider module is imported.
+ */
+export function progressQueryCheck(
+  limits: ProgressQueryLimits,
+): (query: ProgressQuery) => CheckedProgressQuery {
+  let schema: ReturnType<typeof progressQuerySchema> | undefined;
   return (query) => {
+    schema ??= progressQuerySchema(limits);
     const result = schema.safeParse(query);
-    if (result.success) return result.data;
+    if (result.success) return result.data as CheckedProgressQuery;
     throw new ValidationError(toValidationIssues(result.error), {
       subject: 'progress query',
       provider: limits.provider,
