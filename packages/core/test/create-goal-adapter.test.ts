@@ -198,6 +198,10 @@ describe('call options: refused with a ValidationError naming them, before the d
       [{ timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs'],
       [{ timeoutMs: 'abc' }, 'timeoutMs'],
       [{ signal: {} }, 'signal'],
+      [null, ''],
+      ['abc', ''],
+      [5, ''],
+      [[], ''],
     ];
     for (const [options, path] of bad) {
       const call = options as never;

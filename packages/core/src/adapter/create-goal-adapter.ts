@@ -44,7 +44,9 @@ function listOptionsSchema(maxPageSize: number | undefined) {
  */
 export function checkCallOptions<T extends CallOptions>(options: T, provider: string): T {
   // The engine's calls (a signal of this realm, no time limit) have nothing to check: every request takes this.
+  const plain = typeof options === 'object' && options !== null && !Array.isArray(options);
   if (
+    plain &&
     options.timeoutMs === undefined &&
     (options.signal === undefined || options.signal instanceof AbortSignal)
   )
