@@ -15,6 +15,7 @@ import {
   InvalidLineError,
   importNdjson,
   MemoryIdMapStore,
+  RateLimitError,
   ValidationError,
 } from '../src/index.ts';
 
@@ -183,6 +184,24 @@ describe('a source listed twice in one input', () => {
     const summary = await importNdjson(lines, unreadable, { concurrency: 1 });
     expect(summary.counts).toMatchObject({ created: 2, failed: 1 });
     expect(memory.goals()).toHaveLength(2);
+  });
+
+  it('held by the target, whose first update meets a spent budget, is left for the next run, not failed', async () => {
+    const memory = createMemoryAdapter({ goals: [BASE] });
+    const spent = {
+      ...memory,
+      update: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new RateLimitError('budget spent', {
+          kind: 'daily',
+          resetAt: new Date('2026-12-01T00:00:00Z'),
+        });
+      },
+    };
+    const line = goalToNdjson(sourceGoal({ target: { value: '5' } }));
+    const summary = await importNdjson([line, line], spent, { concurrency: 4 });
+    expect(summary.counts).toMatchObject({ updated: 0, unchanged: 0, failed: 0 });
+    expect(summary.stopped?.resetAt).toBe('2026-12-01T00:00:00.000Z');
   });
 });
 

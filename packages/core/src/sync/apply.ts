@@ -193,22 +193,18 @@ export async function apply(
   /** Whether each such first listing went through: a later one waits to know. */
   const firstOutcomes = new Map<string, Promise<boolean>>();
 
-  /** A first listing's write, telling the later listings of its source whether it went through. */
-  const asFirst = async (source: string, write: () => Promise<void>): Promise<void> => {
+  /** Registers a first listing; what it returns tells the later listings of its source whether it went through. */
+  const firstListing = (source: string): ((written: boolean) => void) => {
     let settle: (written: boolean) => void = () => {};
     firstOutcomes.set(source, new Promise((resolve) => (settle = resolve)));
-    try {
-      await write();
-      settle(true);
-    } catch (error) {
-      settle(false);
-      throw error;
-    }
+    return settle;
   };
 
   /** A later listing: judged against the first once it went through; left out when the first failed. */
   const repeatOfHeld = async (item: PlanItem & { targetId: string }, differing: readonly string[]) => {
     if (await firstOutcomes.get(item.source)) return recordRepeat(item, item.targetId, differing);
+    // A stop (Ctrl-C, a spent budget) ended the first: this one is left for the next run, not failed.
+    if (signal.aborted) throw signal.reason;
     return record(item, 'failed', {
       targetId: item.targetId,
       reason: `${item.source} came again in this input after its first listing failed; this one was left out`,
@@ -216,6 +212,10 @@ export async function apply(
   };
 
   const handle = async (item: PlanItem, resume?: Deferral): Promise<void> => {
+    // A first listing tells its later ones how it went only once through the catch below: a stop it caused
+    // is known by then, so they are left for the next run rather than failed.
+    let settleFirst: ((written: boolean) => void) | undefined;
+    let written = false;
     // Every branch awaits what it returns: a rejection must reach the catch below and fail the item alone.
     try {
       switch (item.action) {
@@ -229,13 +229,13 @@ export async function apply(
         case 'unchanged': {
           const again = repeats.differences(item);
           if (again) return await repeatOfHeld(item, again);
-          return await asFirst(item.source, async () => {
-            reconciler.claim(item.targetId);
-            // Before any wait: a later listing planned as a create is a repeat from now on.
-            creating.written.add(item.source);
-            await remember(idMap, item.source, target.provider, item.targetId, item.key);
-            record(item, 'unchanged', { targetId: item.targetId });
-          });
+          settleFirst = firstListing(item.source);
+          reconciler.claim(item.targetId);
+          // Before any wait: a later listing planned as a create is a repeat from now on.
+          creating.written.add(item.source);
+          await remember(idMap, item.source, target.provider, item.targetId, item.key);
+          written = true;
+          return record(item, 'unchanged', { targetId: item.targetId });
         }
         case 'create': {
           const result = await createOnce(item, creating, resume);
@@ -251,15 +251,15 @@ export async function apply(
         case 'update': {
           const again = repeats.differences(item);
           if (again) return await repeatOfHeld(item, again);
-          return await asFirst(item.source, async () => {
-            reconciler.claim(item.targetId);
-            const result = await withAttempts(maxAttempts, requests, () =>
-              target.update(item.targetId, item.patch, { signal: requests }),
-            );
-            await remember(idMap, item.source, target.provider, item.targetId, item.key);
-            creating.written.add(item.source);
-            record(item, 'updated', { targetId: item.targetId, warnings: result.warnings });
-          });
+          settleFirst = firstListing(item.source);
+          reconciler.claim(item.targetId);
+          const result = await withAttempts(maxAttempts, requests, () =>
+            target.update(item.targetId, item.patch, { signal: requests }),
+          );
+          await remember(idMap, item.source, target.provider, item.targetId, item.key);
+          creating.written.add(item.source);
+          written = true;
+          return record(item, 'updated', { targetId: item.targetId, warnings: result.warnings });
         }
       }
     } catch (error) {
@@ -267,6 +267,8 @@ export async function apply(
       if (spent) stop.abort(new StopRun(spent.message, spent.resetAt));
       if (signal.aborted) throw signal.reason;
       record(item, 'failed', describe(error));
+    } finally {
+      settleFirst?.(written);
     }
   };
 
