@@ -259,28 +259,41 @@ function instant(value: string | number | null | undefined): string | undefined 
  * changed through the target (`PUT …/targets/{id}`), which moves the target's attribution, not the group's.
  */
 function lastUpdate(group: CapillaryTargetGroup): string | undefined {
-  // The hot path of reads: stamps of the group's own form (same length and UTC offset, as one cluster writes
-  // them) compare as text, and only the latest is parsed; any other is parsed and compared as an instant.
   const own = group.attribution?.lastUpdatedOn;
-  const form = typeof own === 'string' ? { length: own.length, offset: own.slice(-5) } : undefined;
-  let latestText = form ? (own as string) : undefined;
-  let latestOther: string | undefined = form ? undefined : instant(own);
+  const form = typeof own === 'string' ? textForm(own) : undefined;
+  if (!form) return latestInstant(group);
+  // The hot path of reads: stamps of the group's own form (same length and UTC offset, as one cluster writes
+  // them) compare as text, and only the latest is parsed.
+  let latest = own as string;
   for (const parts of [group.targets, group.periods]) {
     for (const part of parts ?? []) {
       const raw = part.attribution?.lastUpdatedOn;
-      if (raw === undefined || raw === null) continue;
-      if (form && typeof raw === 'string' && raw.length === form.length && raw.endsWith(form.offset)) {
-        if (raw > (latestText as string)) latestText = raw;
-        continue;
-      }
-      const at = instant(raw);
-      // ISO instants of one form (parseDateTime's) sort as text.
-      if (at !== undefined && (latestOther === undefined || at > latestOther)) latestOther = at;
+      if (raw === undefined || raw === null || raw === latest) continue;
+      if (typeof raw !== 'string' || raw.length !== form.length || !raw.endsWith(form.offset))
+        return latestInstant(group);
+      if (raw > latest) latest = raw;
     }
   }
-  const fromText = instant(latestText);
-  if (fromText === undefined || latestOther === undefined) return fromText ?? latestOther;
-  return fromText > latestOther ? fromText : latestOther;
+  return instant(latest) ?? latestInstant(group);
+}
+
+/** A stamp's length and UTC offset (`Z`, `+0530`, `-05:30`, sign included), when it has one. */
+function textForm(stamp: string): { length: number; offset: string } | undefined {
+  const offset = /(?:Z|[+-]\d{2}:?\d{2})$/.exec(stamp)?.[0];
+  return offset === undefined ? undefined : { length: stamp.length, offset };
+}
+
+/** The latest of every stamp of the group and its parts, each parsed: stamps of mixed forms, or a bad one. */
+function latestInstant(group: CapillaryTargetGroup): string | undefined {
+  let latest = instant(group.attribution?.lastUpdatedOn);
+  for (const parts of [group.targets, group.periods]) {
+    for (const part of parts ?? []) {
+      const at = instant(part.attribution?.lastUpdatedOn);
+      // ISO instants of one form (parseDateTime's) sort as text.
+      if (at !== undefined && (latest === undefined || at > latest)) latest = at;
+    }
+  }
+  return latest;
 }
 
 /** A target group as a Goal, with warnings for what reads approximately. */

@@ -125,6 +125,39 @@ describe('target group → Goal (seed 004 edit answer)', () => {
     expect(value.updatedAt).toBe('2024-04-01T10:34:29.145Z');
   });
 
+  it.each([
+    [
+      'offsets of either sign',
+      '2026-01-01T10:00:00+05:30',
+      '2026-01-01T09:00:00-05:30',
+      '2026-01-01T14:30:00.000Z',
+    ],
+    [
+      'a bad date in a part',
+      '2026-01-15T10:00:00.000+0000',
+      '2026-02-30T10:00:00.000+0000',
+      '2026-01-15T10:00:00.000Z',
+    ],
+    [
+      'a bad date in the group',
+      '2026-02-30T10:00:00.000+0000',
+      '2026-01-15T10:00:00.000+0000',
+      '2026-01-15T10:00:00.000Z',
+    ],
+    [
+      'Z and +0000, with and without ms',
+      '2026-01-01T10:00:00Z',
+      '2026-01-01T10:00:00.500+0000',
+      '2026-01-01T10:00:00.500Z',
+    ],
+  ])('updatedAt is the latest stamp of the group and its parts, with %s', (_name, own, part, updatedAt) => {
+    const raw = structuredClone(example('update-target-group.response.200.Result.json').data);
+    raw.attribution = { ...raw.attribution, lastUpdatedOn: own };
+    for (const target of raw.targets) target.attribution = { ...target.attribution, lastUpdatedOn: part };
+    const { value: read } = capillaryTargetGroupToGoal(CapillaryTargetGroupSchema.parse(raw));
+    expect(read.updatedAt).toBe(updatedAt);
+  });
+
   it('writes it back as the create body: date-only periods become datetimes, server fields are dropped', () => {
     const { value: request } = goalToCapillaryTargetGroup(value);
     expect(request.periods).toEqual([
