@@ -23,6 +23,7 @@ import { run } from '../src/cli.ts';
 import { openProvider, type ProviderEntry } from '../src/provider-registry.ts';
 import { capillary } from '../src/providers/capillary.ts';
 import { pipedrive } from '../src/providers/pipedrive.ts';
+import { ReadWarnings } from '../src/render/read-warnings.ts';
 import { fakeIo } from './fake-io.ts';
 
 function configMessage(open: () => unknown): string | undefined {
@@ -254,5 +255,20 @@ describe('what reaches the terminal', () => {
     expect(io.stderr.text).toMatch(
       /2 +target\.currency +currency id could not be resolved +kept its id +fake:\S+ \(978\)/,
     );
+  });
+
+  it('counts a goal read twice (again after a lost answer) once, in the header as in the table', () => {
+    const warnings = new ReadWarnings();
+    const event = {
+      provider: 'fake',
+      operation: 'read',
+      goalId: '7',
+      field: 'title',
+      reason: 'no title',
+      action: 'generated one',
+    };
+    warnings.hooks.onWarning?.(event);
+    warnings.hooks.onWarning?.(event);
+    expect(warnings.report()).toMatch(/^Warnings while reading goals \(1\), by reason:\n.*\n1 +title/s);
   });
 });

@@ -4,13 +4,11 @@ import { warningTable } from './summary.ts';
 
 export class ReadWarnings {
   readonly #groups = new WarningGroups();
-  #count = 0;
 
   /** The hooks every adapter of the command is given. */
   readonly hooks: HttpHooks = { onWarning: (event) => this.#add(event) };
 
   #add(event: WarningEvent): void {
-    this.#count++;
     const source =
       event.goalId === undefined
         ? `${event.provider} ${event.operation}`
@@ -20,7 +18,10 @@ export class ReadWarnings {
 
   /** The warnings as a table by reason; empty when there were none. */
   report(): string {
-    if (this.#count === 0) return '';
-    return `Warnings while reading goals (${this.#count}), by reason:\n${warningTable(this.#groups.list())}`;
+    const groups = this.#groups.list();
+    // As the table counts them: a goal read twice (again after a lost answer) tells its warnings once.
+    const count = groups.reduce((sum, group) => sum + group.count, 0);
+    if (count === 0) return '';
+    return `Warnings while reading goals (${count}), by reason:\n${warningTable(groups)}`;
   }
 }
