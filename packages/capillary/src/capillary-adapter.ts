@@ -309,15 +309,18 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
     body: CapillaryTargetGroupRequest,
     call: CallOptions,
   ): Promise<{ group: CapillaryTargetGroup; response?: HttpResponse; reconciled: boolean }> {
-    const post = () =>
-      send({
-        method: 'POST',
-        path: 'targetGroups',
-        json: body,
-        operation: 'create',
-        signal: call.signal,
-        timeoutMs: call.timeoutMs,
-      });
+    const request: HttpRequest = {
+      method: 'POST',
+      path: 'targetGroups',
+      json: body,
+      operation: 'create',
+      signal: call.signal,
+      timeoutMs: call.timeoutMs,
+    };
+    const post = () => send(request);
+    // Credentials first: a token that cannot be had fails the create before anything is sent, never as a
+    // create whose outcome is unknown (which would look the group up, and fetch a token again for that).
+    await auth.headers(request);
     let response: HttpResponse;
     try {
       response = await post();

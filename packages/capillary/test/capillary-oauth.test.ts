@@ -57,6 +57,22 @@ describe('Capillary OAuth tokens shared by concurrent requests', () => {
     expect(retries).toEqual(['token', 'token']);
   });
 
+  it('a create whose token cannot be had fails before it is sent, and is not looked up as a possible write', async () => {
+    const sent: string[] = [];
+    const adapter = oauthAdapter(async (input, init) => {
+      const request = new Request(input, init);
+      sent.push(`${request.method} ${new URL(request.url).pathname}`);
+      const body = { data: null, errors: [{ code: 503, message: 'down' }] };
+      return Response.json(body, { status: 503 });
+    });
+    const { error } = await settledWithin(adapter.create(quarterly()));
+    expect([GoalbridgeError.isInstance(error), (error as GoalbridgeError).outcomeUnknown]).toEqual([
+      true,
+      false,
+    ]);
+    expect(sent).toEqual(Array(3).fill('POST /v3/oauth/token/generate'));
+  });
+
   it.each([
     ['its abort signal', { signal: AbortSignal.timeout(50) }],
     ['its time limit', { timeoutMs: 50 }],
