@@ -39,7 +39,10 @@ export type PlannrSortField = (typeof listQuery.sortFields)[number];
 export type PlannrSort = PlannrSortField | `-${PlannrSortField}`;
 
 export interface PlannrListOptions extends ListOptions {
-  /** Goals per request, at most 500 (larger values are clamped). Default 500: fewest requests. */
+  /**
+   * Goals per request, at most 500: the adapter refuses more (core's list check); a direct caller of
+   * `listGoalPages` is clamped. Default 500: fewest requests.
+   */
   pageSize?: number | undefined;
   /**
    * Default `created_at`: creation times never change, so edits made while listing cannot move a goal onto
