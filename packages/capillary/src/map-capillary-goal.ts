@@ -262,25 +262,46 @@ function lastUpdate(group: CapillaryTargetGroup): string | undefined {
   const own = group.attribution?.lastUpdatedOn;
   const form = typeof own === 'string' ? textForm(own) : undefined;
   if (!form) return latestInstant(group);
-  // The hot path of reads: stamps of the group's own form (same length and UTC offset, as one cluster writes
-  // them) compare as text, and only the latest is parsed.
+  // The hot path of reads: stamps of the group's own form (as one cluster writes them) compare as text, and
+  // only the latest is parsed.
   let latest = own as string;
   for (const parts of [group.targets, group.periods]) {
     for (const part of parts ?? []) {
       const raw = part.attribution?.lastUpdatedOn;
       if (raw === undefined || raw === null || raw === latest) continue;
-      if (typeof raw !== 'string' || raw.length !== form.length || !raw.endsWith(form.offset))
-        return latestInstant(group);
+      if (typeof raw !== 'string' || !sameForm(raw, form)) return latestInstant(group);
       if (raw > latest) latest = raw;
     }
   }
   return instant(latest) ?? latestInstant(group);
 }
 
-/** A stamp's length and UTC offset (`Z`, `+0530`, `-05:30`, sign included), when it has one. */
-function textForm(stamp: string): { length: number; offset: string } | undefined {
+/**
+ * What two stamps must share to compare as text: length, UTC offset (`Z`, `+0530`, `-05:30`, sign included),
+ * and the separators a datetime may spell two ways (`T` or a space before the time, `.` or `,` before the
+ * fraction).
+ */
+interface StampForm {
+  length: number;
+  offset: string;
+  /** The character codes at 10 (`T` or space) and 19 (`.` or `,` when there is a fraction). */
+  time: number;
+  fraction: number;
+}
+
+function textForm(stamp: string): StampForm | undefined {
   const offset = /(?:Z|[+-]\d{2}:?\d{2})$/.exec(stamp)?.[0];
-  return offset === undefined ? undefined : { length: stamp.length, offset };
+  if (offset === undefined) return undefined;
+  return { length: stamp.length, offset, time: stamp.charCodeAt(10), fraction: stamp.charCodeAt(19) };
+}
+
+function sameForm(stamp: string, form: StampForm): boolean {
+  return (
+    stamp.length === form.length &&
+    stamp.charCodeAt(10) === form.time &&
+    stamp.charCodeAt(19) === form.fraction &&
+    stamp.endsWith(form.offset)
+  );
 }
 
 /** The latest of every stamp of the group and its parts, each parsed: stamps of mixed forms, or a bad one. */

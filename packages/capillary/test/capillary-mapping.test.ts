@@ -144,6 +144,8 @@ describe('target group → Goal (seed 004 edit answer)', () => {
       '2026-01-15T10:00:00.000+0000',
       '2026-01-15T10:00:00.000Z',
     ],
+    ['a space for the T', '2026-01-01T10:00:00Z', '2026-01-01 11:00:00Z', '2026-01-01T11:00:00.000Z'],
+    ['a comma for the point', '2026-01-01T10:00:00.1Z', '2026-01-01T10:00:00,9Z', '2026-01-01T10:00:00.900Z'],
     [
       'Z and +0000, with and without ms',
       '2026-01-01T10:00:00Z',
@@ -153,6 +155,8 @@ describe('target group → Goal (seed 004 edit answer)', () => {
   ])('updatedAt is the latest stamp of the group and its parts, with %s', (_name, own, part, updatedAt) => {
     const raw = structuredClone(example('update-target-group.response.200.Result.json').data);
     raw.attribution = { ...raw.attribution, lastUpdatedOn: own };
+    // Periods as the group: only the targets' stamps differ, in the case's way.
+    for (const period of raw.periods) period.attribution = { ...period.attribution, lastUpdatedOn: own };
     for (const target of raw.targets) target.attribution = { ...target.attribution, lastUpdatedOn: part };
     const { value: read } = capillaryTargetGroupToGoal(CapillaryTargetGroupSchema.parse(raw));
     expect(read.updatedAt).toBe(updatedAt);
