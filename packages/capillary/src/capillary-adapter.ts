@@ -318,9 +318,10 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       timeoutMs: call.timeoutMs,
     };
     const post = () => send(request);
-    // Credentials first: a token that cannot be had fails the create before anything is sent, never as a
+    // The OAuth token first: one that cannot be had fails the create before anything is sent, never as a
     // create whose outcome is unknown (which would look the group up, and fetch a token again for that).
-    await auth.headers(request);
+    // Basic auth has nothing to fetch: its password is read once, with the request.
+    if (settings.auth.type === 'oauth') await auth.headers(request);
     let response: HttpResponse;
     try {
       response = await post();

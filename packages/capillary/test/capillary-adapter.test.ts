@@ -1424,3 +1424,18 @@ describe('updatedAt: when the goal last changed, in any of its parts', () => {
     expect((await adapter.get(goal.id)).updatedAt).toBe(changed.updatedAt);
   });
 });
+
+describe('a Basic-auth password function', () => {
+  it('is read once for a create, as for any request (only an OAuth token is fetched before the create)', async () => {
+    let reads = 0;
+    const password = () => {
+      reads++;
+      return CAPILLARY_SANDBOX.basic.password as string;
+    };
+    const { adapter, writes } = kit({
+      auth: { type: 'basic', username: CAPILLARY_SANDBOX.basic.username, password },
+    });
+    await adapter.create(quarterly());
+    expect([writes(), reads]).toEqual([['POST /v3/targetGroups'], 1]);
+  });
+});
