@@ -222,16 +222,15 @@ export async function planGoal(goal: Goal, context: PlanContext): Promise<PlanIt
     ...(target.capabilities.assignedByTarget ?? []),
   ];
   const first = context.listed.get(ref);
-  if (first && !first.match) {
-    const input = listedAgain(prepared.input, first).input;
-    return { ...base, action: 'create', input, key: context.keyOf(input), unstored, warnings };
-  }
   const entry = first ? undefined : await options.idMap?.get(ref, target.provider);
   const found = first
     ? listedAgain(prepared.input, first)
     : findInTarget(prepared.input, entry, unstored, context);
   if (found.issues.length > 0) return { ...base, action: 'invalid', issues: found.issues, warnings };
   const { input, match } = found;
+  // A repeat of a create is a create again: apply compares it with the goal the first one wrote.
+  if (first && !match)
+    return { ...base, action: 'create', input, key: context.keyOf(input), unstored, warnings };
   warnings.push(...found.warnings);
   if (!first) context.listed.set(ref, { match, given: prepared.input.title, written: input.title });
   const key = context.keyOf(input);
@@ -344,20 +343,19 @@ export function repeatDifferences(
  * otherwise is a conflict, as for a goal created in the run ({@link repeatDifferences}).
  */
 export class RepeatedSources {
-  /** The first listing by source: the goal it matched, and its patch (`{}` when it changed nothing). */
-  readonly #first = new Map<string, { targetId: string; patch: GoalPatch }>();
+  /** The first listing's patch by source (`{}` when it changed nothing). */
+  readonly #first = new Map<string, GoalPatch>();
 
   /** Undefined for a first listing; else the fields on which this one differs from the first (none: the same). */
   differences(item: {
     source: string;
     action: 'update' | 'unchanged';
-    targetId: string;
     patch?: GoalPatch;
   }): string[] | undefined {
     const patch: GoalPatch = item.action === 'update' && item.patch ? item.patch : {};
-    const first = this.#first.get(item.source)?.patch;
+    const first = this.#first.get(item.source);
     if (!first) {
-      this.#first.set(item.source, { targetId: item.targetId, patch });
+      this.#first.set(item.source, patch);
       return undefined;
     }
     const fields = new Set([...Object.keys(first), ...Object.keys(patch)]) as Set<keyof GoalPatch>;
