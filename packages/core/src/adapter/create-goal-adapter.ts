@@ -4,16 +4,12 @@ import { type Goal, GoalInputSchema, type GoalPatch, GoalPatchSchema } from '../
 import { parseOrThrow, toValidationIssues } from '../model/validate.ts';
 import type { MappingWarning } from '../model/warnings.ts';
 import type { CallOptions, GoalAdapter, GoalDriver, Operation, PreparedWrite } from './contract.ts';
-import { TimeoutMsSchema } from './option-schemas.ts';
+import { hasMethods, TimeoutMsSchema } from './option-schemas.ts';
 
 /** What the HTTP client, the rate limiter and the drivers use of a signal (one from another realm will do). */
 const isAbortSignal = (value: unknown): value is AbortSignal =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as AbortSignal).aborted === 'boolean' &&
-  ['addEventListener', 'removeEventListener', 'throwIfAborted'].every(
-    (method) => typeof (value as unknown as Record<string, unknown>)[method] === 'function',
-  );
+  hasMethods(value, ['addEventListener', 'removeEventListener', 'throwIfAborted']) &&
+  typeof (value as AbortSignal).aborted === 'boolean';
 
 /** Built on first use, not at import (cold start matters to embedders). */
 let callOptionsSchema: z.ZodObject | undefined;

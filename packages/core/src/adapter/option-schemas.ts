@@ -92,15 +92,24 @@ export const RateLimitRuleSchema = z.strictObject({
   nextResetAt: functionSchema<(now: number) => number>().optional(),
 }) as z.ZodType<RateLimitRule>;
 
+/**
+ * Whether `value` is an object with these methods: how an object from another copy of core, or another realm,
+ * is recognised (`instanceof` would refuse it).
+ */
+export function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+  );
+}
+
 /** The limiter methods the HTTP client calls. */
 const RATE_LIMITER_METHODS = ['reserveNow', 'reserve', 'observe', 'pauseUntil', 'state'] as const;
 
 /** A shared {@link RateLimiter}; one from another copy of core is still a limiter, so its methods are checked. */
 export const RateLimiterSchema = z.custom<RateLimiter>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    RATE_LIMITER_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+  (value) => hasMethods(value, RATE_LIMITER_METHODS),
   `must be a RateLimiter (with ${RATE_LIMITER_METHODS.join(', ')} methods)`,
 );
 
