@@ -342,14 +342,7 @@ export function capillaryTargetGroupToGoal(group: CapillaryTargetGroup): Mapped<
   }
 
   const rounded = primary?.defaultValues?.find((value) => unsafeJsonNumber(value.defaultValue) !== undefined);
-  if (rounded) {
-    warnings.add(
-      'target.value',
-      'a Capillary target value beyond 2^53 cannot be read exactly from JSON',
-      'kept the rounded number',
-      String(rounded.defaultValue),
-    );
-  }
+  warnings.addIfRounded('target.value', rounded?.defaultValue, 'a Capillary target value');
   if (group.preferredTillId != null && !Number.isSafeInteger(group.preferredTillId)) {
     warnings.add(
       'extensions.capillary.preferredTillId',

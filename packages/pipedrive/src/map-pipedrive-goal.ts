@@ -18,7 +18,6 @@ import {
   RECURRENCES,
   type Recurrence,
   readMappedGoal,
-  unsafeJsonNumber,
   WarningList,
 } from '@goalbridge/core';
 import {
@@ -108,14 +107,7 @@ export function pipedriveGoalToGoal(raw: PipedriveGoal, options: PipedriveMappin
 
   const value =
     outcome.target === undefined || outcome.target === null ? undefined : parseDecimal(outcome.target);
-  if (unsafeJsonNumber(outcome.target) !== undefined) {
-    warnings.add(
-      'target.value',
-      'a Pipedrive target beyond 2^53 cannot be read exactly from JSON',
-      'kept the rounded number',
-      String(outcome.target),
-    );
-  }
+  warnings.addIfRounded('target.value', outcome.target, 'a Pipedrive target');
   let currency: string | undefined;
   if (typeof outcome.currency_id === 'number') {
     currency =

@@ -1,3 +1,5 @@
+import { unsafeJsonNumber } from './decimal.ts';
+
 /**
  * A mapping that cannot carry everything says so. Warnings are data, not log lines: a dry run shows them all
  * before any write, and a migration summary groups them by `reason`, so keep `reason` free of values and put
@@ -26,6 +28,17 @@ export class WarningList {
 
   add(field: string, reason: string, action: string, detail?: string): void {
     this.items.push(detail === undefined ? { field, reason, action } : { field, reason, action, detail });
+  }
+
+  /** Warns when `value` is a number JSON may have rounded on the way in (an integer beyond 2^53), kept as read. */
+  addIfRounded(field: string, value: unknown, what: string): void {
+    if (unsafeJsonNumber(value) === undefined) return;
+    this.add(
+      field,
+      `${what} beyond 2^53 cannot be read exactly from JSON`,
+      'kept the rounded number',
+      String(value),
+    );
   }
 
   result<T>(value: T): Mapped<T> {
