@@ -318,10 +318,9 @@ export function createCapillaryAdapter(options: CapillaryAdapterOptions): GoalAd
       timeoutMs: call.timeoutMs,
     };
     const post = () => send(request);
-    // The OAuth token first: one that cannot be had fails the create before anything is sent, never as a
-    // create whose outcome is unknown (which would look the group up, and fetch a token again for that).
-    // Basic auth has nothing to fetch: its password is read once, with the request.
-    if (settings.auth.type === 'oauth') await auth.headers(request);
+    // What the POST needs first (an OAuth token): failing to get it fails the create before anything is sent,
+    // never as a create whose outcome is unknown (which would look the group up, and fetch a token for that).
+    await auth.prepare(request);
     let response: HttpResponse;
     try {
       response = await post();

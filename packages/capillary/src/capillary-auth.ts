@@ -30,6 +30,11 @@ export interface CapillaryAuthenticator {
   /** Headers for the next attempt of `request` (the HTTP client asks before it takes a rate-limit slot). */
   headers(request: HttpRequest): Promise<Record<string, string>>;
   /**
+   * Has what `request` will need fetched before it is sent (an OAuth token), so that failing to get it is told
+   * apart from a send whose outcome is unknown. Reads no credential that is read with each request.
+   */
+  prepare(request: HttpRequest): Promise<void>;
+  /**
    * Forgets the token `request` was refused with, unless another request has renewed it already; true when
    * sending again with a new token can help.
    */
@@ -58,6 +63,8 @@ export function createBasicAuthenticator(
       client.secrets.add(password);
       return { authorization: basicAuthorization(auth.username, password) };
     },
+    // The password is read with the request: nothing to fetch before.
+    prepare: async () => {},
     invalidate: () => false,
   };
 }
@@ -122,14 +129,18 @@ export function createOAuthAuthenticator(
     return token;
   }
 
+  /** The current token, waited for within the request's own signal and time limit. */
+  const tokenFor = (request: HttpRequest) =>
+    waitForShared(current(), request, { provider: 'capillary', what: 'POST oauth/token/generate' });
+
   return {
     async headers(request) {
-      const { value } = await waitForShared(current(), request, {
-        provider: 'capillary',
-        what: 'POST oauth/token/generate',
-      });
+      const { value } = await tokenFor(request);
       sentWith.set(request, value);
       return { [OAUTH_TOKEN_HEADER]: value };
+    },
+    async prepare(request) {
+      await tokenFor(request);
     },
     invalidate(request) {
       if (token !== undefined && token.value === sentWith.get(request)) token = undefined;
