@@ -22,6 +22,8 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { ConfigError, ValidationError } from '../errors.ts';
+// The global timer, not `node:timers/promises`: fake timers drive it in tests.
+import { sleep } from '../http/retry-timing.ts';
 import { toValidationIssues } from '../model/validate.ts';
 import { type IdMapEntry, type IdMapStore, MemoryIdMapStore } from '../sync/id-map.ts';
 import { fileErrorReason, followLinks, syncFolder } from './files.ts';
@@ -229,13 +231,7 @@ export class FileIdMapStore implements IdMapStore {
    */
   #checkLockIsOurs(): void {
     if (this.#lost) throw this.#lost;
-    let seen: LockSeen | undefined;
-    try {
-      seen = readLock(`${this.path}.lock`);
-    } catch {
-      return;
-    }
-    if (isOurs(seen)) return;
+    if (lockIsOurs(`${this.path}.lock`) !== false) return;
     this.#lost = lockLostError(this.path);
     throw this.#lost;
   }
@@ -404,11 +400,6 @@ function pidNamespace(): string {
 const ABANDONED_AFTER_MS = 5_000;
 const RETRY_MS = 10;
 
-/** The global timer, not `node:timers/promises`: fake timers drive it in tests. */
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Maps opened by this process, by resolved path: a lock file holding our own pid cannot tell them apart. */
 const openHere = new Set<string>();
 /** The heartbeat of each lock this process holds, by resolved map path, and whom to tell if it is lost. */
@@ -457,17 +448,22 @@ function isOurs(seen: LockSeen | undefined): boolean {
   return seen?.pid === process.pid && seen.host === HOST && seen.pidSpace === PID_SPACE;
 }
 
+/** Whether the lock still names this process; undefined when it cannot be read just now (proves nothing). */
+function lockIsOurs(lock: string): boolean | undefined {
+  try {
+    return isOurs(readLock(lock));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Touches the lock while it is ours, and tells once it is not; the timer never keeps the process alive. */
 function keepTouching(lock: string): Heartbeat {
   const heartbeat: Heartbeat = {
     timer: setInterval(() => {
-      let seen: LockSeen | undefined;
-      try {
-        seen = readLock(lock);
-      } catch {
-        return; // unreadable now: looked at again at the next beat
-      }
-      if (!isOurs(seen)) {
+      const ours = lockIsOurs(lock);
+      if (ours === undefined) return; // unreadable now: looked at again at the next beat
+      if (!ours) {
         clearInterval(heartbeat.timer);
         heartbeat.onLost?.();
         return;
